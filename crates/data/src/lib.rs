@@ -1,0 +1,18 @@
+//! brainprobe-data: the project's dataset manifest, the prepare-data step (native), the
+//! bundle layout under `www/assets/data/`, and typed loaders shared by CLI and app.
+
+pub mod assets;
+pub mod bundle;
+pub mod datasets;
+pub mod error;
+pub mod formats;
+pub mod manifest;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prepare;
+pub mod summary;
+
+pub use assets::Assets;
+pub use bundle::Bundle;
+pub use error::{DataError, Result};
+pub use manifest::Manifest;
+pub use summary::{summarize, DatasetSummary};
