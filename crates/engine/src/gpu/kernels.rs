@@ -1,0 +1,148 @@
+//! Every WGSL source, embedded once with `include_str!` and named by a [`Kernel`] variant.
+//! `common.wgsl` (shared helpers) is prepended to each. The only templating is `{{name}}`
+//! substitution for the f16 weight variant of matmul; see [`Kernel::source`].
+
+use std::borrow::Cow;
+
+const COMMON: &str = include_str!("kernels/common.wgsl");
+
+/// One compute kernel = one `.wgsl` file with a `main` entry point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kernel {
+    /// `matmul.wgsl`: tiled (batched, strided) C = A·B.
+    Matmul,
+    /// `unary.wgsl`: relu, gelu (tanh / erf), tanh, sigmoid, scale.
+    Unary,
+    /// `binary.wgsl`: broadcasted add / mul.
+    Binary,
+    /// `softmax.wgsl`: softmax over rows, optional causal mask.
+    Softmax,
+    /// `layer_norm.wgsl`: layer norm over the last axis.
+    LayerNorm,
+    /// `embedding.wgsl`: row gather by token id.
+    Embedding,
+    /// `im2col.wgsl`: unfolds conv2d patches into a matrix.
+    Im2col,
+    /// `pool2d.wgsl`: max / average pooling.
+    Pool2d,
+    /// `batch_norm.wgsl`: per-channel scale and shift (inference batch norm).
+    BatchNorm,
+    /// `mean_axis.wgsl`: mean over one axis.
+    MeanAxis,
+    /// `transpose.wgsl`: axis permutation (rank <= 6).
+    Transpose,
+    /// `axis_copy.wgsl`: copies a range along one axis (concat and slice).
+    AxisCopy,
+    /// `lstm_cell.wgsl`: LSTM pointwise gate update.
+    LstmCell,
+}
+
+/// Variant of a kernel: the key, with the kernel, of the pipeline cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Specialization {
+    /// The kernel as written.
+    #[default]
+    Plain,
+    /// Sets the WGSL `override OP: u32` constant (which unary / binary / pool function).
+    Op(u32),
+    /// Matmul with operand B stored as f16 (needs `shader-f16`).
+    F16B,
+}
+
+impl Kernel {
+    /// Every kernel, for validation and documentation.
+    pub const ALL: [Kernel; 13] = [
+        Kernel::Matmul,
+        Kernel::Unary,
+        Kernel::Binary,
+        Kernel::Softmax,
+        Kernel::LayerNorm,
+        Kernel::Embedding,
+        Kernel::Im2col,
+        Kernel::Pool2d,
+        Kernel::BatchNorm,
+        Kernel::MeanAxis,
+        Kernel::Transpose,
+        Kernel::AxisCopy,
+        Kernel::LstmCell,
+    ];
+
+    /// The kernel's own file, without the common prelude.
+    pub fn body(self) -> &'static str {
+        match self {
+            Kernel::Matmul => include_str!("kernels/matmul.wgsl"),
+            Kernel::Unary => include_str!("kernels/unary.wgsl"),
+            Kernel::Binary => include_str!("kernels/binary.wgsl"),
+            Kernel::Softmax => include_str!("kernels/softmax.wgsl"),
+            Kernel::LayerNorm => include_str!("kernels/layer_norm.wgsl"),
+            Kernel::Embedding => include_str!("kernels/embedding.wgsl"),
+            Kernel::Im2col => include_str!("kernels/im2col.wgsl"),
+            Kernel::Pool2d => include_str!("kernels/pool2d.wgsl"),
+            Kernel::BatchNorm => include_str!("kernels/batch_norm.wgsl"),
+            Kernel::MeanAxis => include_str!("kernels/mean_axis.wgsl"),
+            Kernel::Transpose => include_str!("kernels/transpose.wgsl"),
+            Kernel::AxisCopy => include_str!("kernels/axis_copy.wgsl"),
+            Kernel::LstmCell => include_str!("kernels/lstm_cell.wgsl"),
+        }
+    }
+
+    /// Specializations that exist for this kernel (each must compile).
+    pub fn variants(self) -> Vec<Specialization> {
+        match self {
+            Kernel::Matmul => vec![Specialization::Plain, Specialization::F16B],
+            Kernel::Unary => (0..crate::ops::UnaryOp::COUNT)
+                .map(Specialization::Op)
+                .collect(),
+            Kernel::Binary => (0..crate::ops::BinaryOp::COUNT)
+                .map(Specialization::Op)
+                .collect(),
+            Kernel::Pool2d => vec![Specialization::Op(0), Specialization::Op(1)],
+            _ => vec![Specialization::Plain],
+        }
+    }
+
+    /// Full WGSL for `spec`: optional `enable f16;`, the common prelude, then the body with
+    /// `{{b_elem}}` filled in (`f32`, or `f16` for [`Specialization::F16B`]).
+    pub fn source(self, spec: Specialization) -> Cow<'static, str> {
+        let f16 = spec == Specialization::F16B;
+        let body = fill(self.body(), &[("b_elem", if f16 { "f16" } else { "f32" })]);
+        let enable = if f16 { "enable f16;\n" } else { "" };
+        Cow::Owned(format!("{enable}{COMMON}\n{body}"))
+    }
+
+    /// Pipeline-overridable constants for `spec`.
+    pub fn constants(self, spec: Specialization) -> Vec<(&'static str, f64)> {
+        match spec {
+            Specialization::Op(op) => vec![("OP", op as f64)],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Replaces each `{{name}}` with its value; unknown placeholders are left for the test to find.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_placeholders_and_no_braces_survive() {
+        assert_eq!(fill("a {{x}} b {{x}}", &[("x", "f16")]), "a f16 b f16");
+        for kernel in Kernel::ALL {
+            for spec in kernel.variants() {
+                let src = kernel.source(spec);
+                assert!(
+                    !src.contains("{{"),
+                    "{kernel:?}/{spec:?} keeps a placeholder"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// im2col.wgsl — unfolds conv2d input patches: for input x [N, C, H, W] and a KH x KW kernel,
+// col[n, (c * KH + ki) * KW + kj, oy * OW + ox] = x[n, c, oy * S + ki - P, ox * S + kj - P]
+// (0 outside the image), so conv2d becomes the matmul W[O, C*KH*KW] · col[n].
+// Bindings: 0 uniform Params; 1 x: array<f32> (read); 2 col: array<f32> (write).
+// Workgroup: 256 threads on a line, one col element per thread.
+
+struct Params {
+    n: u32, c: u32, h: u32, w: u32,
+    kh: u32, kw: u32, oh: u32, ow: u32,
+    stride: u32, pad: u32, total: u32, pad0: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> col: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>) {
+    let i = line_index(gid, nwg, 256u);
+    if (i >= p.total) {
+        return;
+    }
+    let ohw = p.oh * p.ow;
+    let ckk = p.c * p.kh * p.kw;
+    let s = i % ohw;
+    let r = (i / ohw) % ckk;
+    let n = i / (ohw * ckk);
+    let ch = r / (p.kh * p.kw);
+    let ki = (r / p.kw) % p.kh;
+    let kj = r % p.kw;
+    let iy = i32((s / p.ow) * p.stride + ki) - i32(p.pad);
+    let ix = i32((s % p.ow) * p.stride + kj) - i32(p.pad);
+    var v = 0.0;
+    if (iy >= 0 && iy < i32(p.h) && ix >= 0 && ix < i32(p.w)) {
+        v = x[((n * p.c + ch) * p.h + u32(iy)) * p.w + u32(ix)];
+    }
+    col[i] = v;
+}

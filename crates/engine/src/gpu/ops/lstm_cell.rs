@@ -1,0 +1,42 @@
+//! LSTM pointwise cell update.
+
+use super::super::buffer::GpuBuffer;
+use super::super::context::Gpu;
+use super::super::kernels::{Kernel, Specialization};
+use super::super::launch::{launch, line_grid, Bind, Params};
+use super::LINE_WG;
+use crate::error::Result;
+
+/// `(h, c)` from gates `[B, 4H]` and `c_prev [B, H]`.
+pub(crate) fn call_lstm_cell(
+    gpu: &Gpu,
+    gates: &GpuBuffer,
+    c_prev: &GpuBuffer,
+    batch: usize,
+    hidden: usize,
+) -> Result<(GpuBuffer, GpuBuffer)> {
+    let n = batch * hidden;
+    let h = GpuBuffer::alloc(gpu, n, "lstm_cell")?;
+    let c = GpuBuffer::alloc(gpu, n, "lstm_cell")?;
+    if n == 0 {
+        return Ok((h, c));
+    }
+    let params = Params::default().u(&[batch, hidden]);
+    let binds = [
+        Bind::whole(gates),
+        Bind::whole(c_prev),
+        Bind::whole(&h),
+        Bind::whole(&c),
+    ];
+    let grid = line_grid(gpu, n.div_ceil(LINE_WG))?;
+    launch(
+        gpu,
+        "lstm_cell",
+        Kernel::LstmCell,
+        Specialization::Plain,
+        params,
+        &binds,
+        grid,
+    )?;
+    Ok((h, c))
+}

@@ -1,0 +1,53 @@
+//! One `call_<op>` per op: sizes the grid from the shapes and the device limits, binds the
+//! operands and records the dispatch(es) into the pending encoder.
+
+mod attention;
+mod axis_copy;
+mod batch_norm;
+mod binary;
+mod conv2d;
+mod embedding;
+mod layer_norm;
+mod lstm_cell;
+mod matmul;
+mod mean_axis;
+mod pool2d;
+mod softmax;
+mod transpose;
+mod unary;
+
+pub(crate) use attention::call_attention;
+pub(crate) use axis_copy::{call_concat, call_slice};
+pub(crate) use batch_norm::call_batch_norm;
+pub(crate) use binary::call_binary;
+pub(crate) use conv2d::call_conv2d;
+pub(crate) use embedding::call_embedding;
+pub(crate) use layer_norm::call_layer_norm;
+pub(crate) use lstm_cell::call_lstm_cell;
+pub(crate) use matmul::{call_matmul, matmul_into};
+pub(crate) use mean_axis::call_mean_axis;
+pub(crate) use pool2d::call_pool2d;
+pub(crate) use softmax::call_softmax;
+pub(crate) use transpose::call_transpose;
+pub(crate) use unary::call_unary;
+
+/// Threads per workgroup of the one-element-per-thread kernels.
+pub(crate) const LINE_WG: usize = 256;
+
+/// Row-major strides of `shape`.
+pub(crate) fn strides(shape: &[usize]) -> Vec<usize> {
+    let mut s = vec![1; shape.len()];
+    for d in (0..shape.len().saturating_sub(1)).rev() {
+        s[d] = s[d + 1] * shape[d + 1];
+    }
+    s
+}
+
+/// Packs up to 8 values into the two `vec4<u32>` of a WGSL `array<vec4<u32>, 2>` field.
+pub(crate) fn pack8(values: &[usize]) -> [usize; 8] {
+    let mut out = [0; 8];
+    for (o, v) in out.iter_mut().zip(values) {
+        *o = *v;
+    }
+    out
+}

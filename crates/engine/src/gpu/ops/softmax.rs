@@ -1,0 +1,34 @@
+//! Row softmax: one workgroup per row.
+
+use super::super::buffer::GpuBuffer;
+use super::super::context::Gpu;
+use super::super::kernels::{Kernel, Specialization};
+use super::super::launch::{launch, line_grid, Bind, Params};
+use crate::error::Result;
+
+/// Softmax of `rows` rows of `cols` values (causal: query `row % q_len`).
+pub(crate) fn call_softmax(
+    gpu: &Gpu,
+    x: &GpuBuffer,
+    rows: usize,
+    cols: usize,
+    causal: bool,
+    q_len: usize,
+) -> Result<GpuBuffer> {
+    let y = GpuBuffer::alloc(gpu, x.len(), "softmax")?;
+    if rows * cols == 0 {
+        return Ok(y);
+    }
+    let params = Params::default().u(&[rows, cols, usize::from(causal), q_len.max(1)]);
+    let binds = [Bind::whole(x), Bind::whole(&y)];
+    launch(
+        gpu,
+        "softmax",
+        Kernel::Softmax,
+        Specialization::Plain,
+        params,
+        &binds,
+        line_grid(gpu, rows)?,
+    )?;
+    Ok(y)
+}

@@ -1,0 +1,103 @@
+//! Parity of conv2d (GPU: im2col + tiled matmul; CPU: the direct loop nest) and pooling.
+//! Tolerances: conv2d |diff| <= 1e-6 + 1e-5 (|x| * |w|) (the conv of absolute values, as for
+//! matmul); max pool exact; average pool and global average pool <= 1e-6 + 1e-6|cpu|.
+
+use brainprobe_engine::{Conv2dParams, Device, Tensor};
+
+use crate::common::{both, check, gpu, parity, Rng, TestResult, Tol, EXACT};
+
+async fn conv_case(
+    gpu: &Device,
+    x_shape: [usize; 4],
+    w_shape: [usize; 4],
+    p: Conv2dParams,
+    seed: u64,
+) -> TestResult {
+    let mut rng = Rng::new(seed);
+    let x = rng.vec(x_shape.iter().product(), -1.0, 1.0);
+    let w = rng.vec(w_shape.iter().product(), -1.0, 1.0);
+    let b = rng.vec(w_shape[0], -1.0, 1.0);
+    let (xc, xg) = both(&x, &x_shape, gpu)?;
+    let (wc, wg) = both(&w, &w_shape, gpu)?;
+    let (bc, bg) = both(&b, &[w_shape[0]], gpu)?;
+    let label = format!("conv2d {x_shape:?} * {w_shape:?} {p:?}");
+    let want = xc
+        .conv2d(&wc, Some(&bc), p)
+        .map_err(|e| format!("{label} cpu: {e}"))?;
+    let got = xg
+        .conv2d(&wg, Some(&bg), p)
+        .map_err(|e| format!("{label} gpu: {e}"))?;
+    let abs = |v: &[f32], s: &[usize]| {
+        Tensor::from_vec(v.iter().map(|x| x.abs()).collect(), s, &Device::Cpu)
+    };
+    let scale = abs(&x, &x_shape)
+        .and_then(|xa| xa.conv2d(&abs(&w, &w_shape)?, Some(&abs(&b, &[w_shape[0]])?), p))
+        .map_err(|e| e.to_string())?;
+    let scale = scale.to_vec().await.map_err(|e| e.to_string())?;
+    let got = got.to_vec().await.map_err(|e| format!("{label}: {e}"))?;
+    let want = want.to_vec().await.map_err(|e| e.to_string())?;
+    check(
+        &label,
+        &got,
+        &want,
+        Some(&scale),
+        Tol {
+            abs: 1e-6,
+            rel: 1e-5,
+        },
+    )
+}
+
+async fn conv2d_awkward_shapes() -> TestResult {
+    let gpu = gpu().await?;
+    let p = |stride, padding| Conv2dParams { stride, padding };
+    conv_case(&gpu, [1, 1, 3, 3], [1, 1, 2, 2], p(1, 0), 500).await?;
+    conv_case(&gpu, [2, 3, 7, 7], [4, 3, 3, 3], p(1, 1), 501).await?;
+    conv_case(&gpu, [1, 5, 33, 17], [7, 5, 5, 3], p(1, 2), 502).await?;
+    conv_case(&gpu, [2, 3, 9, 11], [8, 3, 1, 1], p(1, 0), 503).await?;
+    conv_case(&gpu, [1, 2, 12, 12], [3, 2, 5, 5], p(2, 2), 504).await
+}
+
+async fn pooling() -> TestResult {
+    let avg_tol = Tol {
+        abs: 1e-6,
+        rel: 1e-6,
+    };
+    let cases: [(&[usize], usize, usize, usize); 4] = [
+        (&[2, 3, 7, 7], 2, 2, 0),
+        (&[2, 3, 7, 7], 3, 2, 1),
+        (&[1, 4, 33, 17], 3, 1, 1),
+        (&[1, 1, 1, 1], 1, 1, 0),
+    ];
+    for (i, &(s, k, st, pad)) in cases.iter().enumerate() {
+        parity(
+            "max_pool2d",
+            &[s],
+            510 + i as u64,
+            (-4.0, 4.0),
+            EXACT,
+            |x| x[0].max_pool2d(k, st, pad),
+        )
+        .await?;
+        parity(
+            "avg_pool2d",
+            &[s],
+            520 + i as u64,
+            (-4.0, 4.0),
+            avg_tol,
+            |x| x[0].avg_pool2d(k, st, pad),
+        )
+        .await?;
+    }
+    parity(
+        "global_avg_pool",
+        &[&[2, 7, 5, 3]],
+        530,
+        (-4.0, 4.0),
+        avg_tol,
+        |x| x[0].global_avg_pool(),
+    )
+    .await
+}
+
+parity_test!(conv2d_awkward_shapes, pooling);

@@ -1,0 +1,80 @@
+//! Parity of the elementwise ops. Tolerances: relu, scale, add, mul exact (one correctly
+//! rounded operation on both sides); tanh, sigmoid, gelu (both forms) |diff| <= 1e-6 + 1e-5|cpu|
+//! (GPU exp is a few ulp; erf is Abramowitz-Stegun 7.1.26, error < 1.5e-7).
+
+use brainprobe_engine::UnaryOp;
+
+use crate::common::{parity, TestResult, Tol, EXACT};
+
+const SHAPES: [&[usize]; 5] = [&[1], &[7], &[33, 127], &[3, 257], &[2, 1, 33]];
+const SMOOTH: Tol = Tol {
+    abs: 1e-6,
+    rel: 1e-5,
+};
+
+async fn unary_case(op: UnaryOp, tol: Tol) -> TestResult {
+    for (i, shape) in SHAPES.iter().enumerate() {
+        parity(
+            &format!("{op:?}"),
+            &[shape],
+            100 + i as u64,
+            (-6.0, 6.0),
+            tol,
+            |x| x[0].unary(op),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn relu_and_scale() -> TestResult {
+    unary_case(UnaryOp::Relu, EXACT).await?;
+    unary_case(UnaryOp::Scale(-0.375), EXACT).await
+}
+
+async fn gelu_tanh_and_erf() -> TestResult {
+    unary_case(UnaryOp::GeluTanh, SMOOTH).await?;
+    unary_case(UnaryOp::GeluErf, SMOOTH).await
+}
+
+async fn tanh_and_sigmoid() -> TestResult {
+    unary_case(UnaryOp::Tanh, SMOOTH).await?;
+    unary_case(UnaryOp::Sigmoid, SMOOTH).await?;
+    // saturation: no NaN or inf for large |x|
+    parity("tanh large", &[&[65]], 7, (-90.0, 90.0), SMOOTH, |x| {
+        x[0].tanh()
+    })
+    .await?;
+    parity("sigmoid large", &[&[65]], 8, (-90.0, 90.0), SMOOTH, |x| {
+        x[0].sigmoid()
+    })
+    .await
+}
+
+async fn add_mul_broadcast() -> TestResult {
+    let cases: [(&[usize], &[usize]); 5] = [
+        (&[33, 127], &[127]),
+        (&[2, 3, 7], &[3, 1]),
+        (&[1], &[257]),
+        (&[4, 1, 5], &[3, 1]),
+        (&[3, 7], &[3, 7]),
+    ];
+    for (i, (a, b)) in cases.iter().enumerate() {
+        parity("add", &[a, b], 200 + i as u64, (-2.0, 2.0), EXACT, |x| {
+            x[0].add(&x[1])
+        })
+        .await?;
+        parity("mul", &[a, b], 300 + i as u64, (-2.0, 2.0), EXACT, |x| {
+            x[0].mul(&x[1])
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+parity_test!(
+    relu_and_scale,
+    gelu_tanh_and_erf,
+    tanh_and_sigmoid,
+    add_mul_broadcast
+);

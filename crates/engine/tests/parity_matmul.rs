@@ -1,0 +1,96 @@
+//! Parity of matmul (plain, transposed, batched, broadcast) on awkward shapes.
+//! Tolerance: |gpu - cpu| <= 1e-5 * (|A|·|B|)_ij + 1e-6, i.e. 1e-5 relative to the sum of
+//! absolute products, which bounds f32 rounding for any summation order at K <= 1024.
+
+use brainprobe_engine::{Device, Tensor};
+
+use crate::common::{both, check, gpu, Rng, TestResult, Tol};
+
+const TOL: Tol = Tol {
+    abs: 1e-6,
+    rel: 1e-5,
+};
+
+/// Runs `a.matmul_t(b)` on both devices and checks with the |A|·|B| scale.
+pub async fn matmul_case(
+    gpu: &Device,
+    a_shape: &[usize],
+    b_shape: &[usize],
+    ta: bool,
+    tb: bool,
+    seed: u64,
+) -> TestResult {
+    let mut rng = Rng::new(seed);
+    let a = rng.vec(a_shape.iter().product(), -1.0, 1.0);
+    let b = rng.vec(b_shape.iter().product(), -1.0, 1.0);
+    let (ac, ag) = both(&a, a_shape, gpu)?;
+    let (bc, bg) = both(&b, b_shape, gpu)?;
+    let label = format!(
+        "matmul {a_shape:?}{} x {b_shape:?}{}",
+        if ta { "T" } else { "" },
+        if tb { "T" } else { "" }
+    );
+    let want = ac
+        .matmul_t(&bc, ta, tb)
+        .map_err(|e| format!("{label} cpu: {e}"))?;
+    let got = ag
+        .matmul_t(&bg, ta, tb)
+        .map_err(|e| format!("{label} gpu: {e}"))?;
+    let abs = |v: &[f32], s: &[usize]| {
+        Tensor::from_vec(v.iter().map(|x| x.abs()).collect(), s, &Device::Cpu)
+    };
+    let scale = abs(&a, a_shape)
+        .and_then(|x| x.matmul_t(&abs(&b, b_shape)?, ta, tb))
+        .map_err(|e| e.to_string())?;
+    let scale = scale.to_vec().await.map_err(|e| e.to_string())?;
+    let got = got.to_vec().await.map_err(|e| format!("{label}: {e}"))?;
+    let want = want.to_vec().await.map_err(|e| e.to_string())?;
+    check(&label, &got, &want, Some(&scale), TOL)
+}
+
+async fn matmul_awkward_shapes() -> TestResult {
+    let gpu = gpu().await?;
+    for (i, &(m, k, n)) in [
+        (1, 1, 1),
+        (3, 7, 5),
+        (33, 127, 1),
+        (1, 257, 33),
+        (257, 33, 7),
+        (127, 129, 65),
+        (64, 64, 64),
+    ]
+    .iter()
+    .enumerate()
+    {
+        matmul_case(&gpu, &[m, k], &[k, n], false, false, i as u64).await?;
+    }
+    Ok(())
+}
+
+async fn matmul_transposed_operands() -> TestResult {
+    let gpu = gpu().await?;
+    let (m, k, n) = (33, 65, 17);
+    matmul_case(&gpu, &[k, m], &[k, n], true, false, 10).await?;
+    matmul_case(&gpu, &[m, k], &[n, k], false, true, 11).await?;
+    matmul_case(&gpu, &[k, m], &[n, k], true, true, 12).await
+}
+
+async fn matmul_batched_and_broadcast() -> TestResult {
+    let gpu = gpu().await?;
+    matmul_case(&gpu, &[3, 7, 33], &[3, 33, 5], false, false, 20).await?;
+    matmul_case(&gpu, &[2, 3, 17, 9], &[9, 13], false, false, 21).await?;
+    matmul_case(&gpu, &[9, 13], &[4, 13, 7], false, false, 22).await?;
+    matmul_case(&gpu, &[1, 2, 7, 16], &[1, 2, 7, 16], false, true, 23).await
+}
+
+async fn matmul_long_inner_dimension() -> TestResult {
+    let gpu = gpu().await?;
+    matmul_case(&gpu, &[16, 1024], &[1024, 24], false, false, 30).await
+}
+
+parity_test!(
+    matmul_awkward_shapes,
+    matmul_transposed_operands,
+    matmul_batched_and_broadcast,
+    matmul_long_inner_dimension,
+);
