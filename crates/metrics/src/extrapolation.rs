@@ -141,6 +141,10 @@ pub struct NeuroidExtrapolation {
     pub params: Vec<(f64, f64)>,
     /// Number of failed fits.
     pub failures: usize,
+    /// The bootstrap means that were fitted: per bootstrap, one per pool size kept.
+    pub bootstrap_means: Vec<Vec<f64>>,
+    /// The pool sizes those means belong to.
+    pub xs: Vec<f64>,
 }
 
 /// Threshold on the median curve's increment that defines the endpoint.
@@ -181,6 +185,7 @@ pub fn bootstrap_extrapolation(
     let x: Vec<f64> = kept.iter().map(|&i| xs[i]).collect();
     let mut rs = RandomState::new(seed);
     let mut params = Vec::with_capacity(n_boot);
+    let mut bootstrap_means = Vec::with_capacity(n_boot);
     for _ in 0..n_boot {
         let y: Vec<f64> = kept
             .iter()
@@ -191,6 +196,7 @@ pub fn bootstrap_extrapolation(
             })
             .collect();
         params.push(fit_saturating(&x, &y).unwrap_or((f64::NAN, f64::NAN)));
+        bootstrap_means.push(y);
     }
     let ok: Vec<(f64, f64)> = params
         .iter()
@@ -230,6 +236,8 @@ pub fn bootstrap_extrapolation(
         error_high: nanpercentile(&at_end, 97.5) - center,
         failures: params.len() - ok.len(),
         params,
+        bootstrap_means,
+        xs: x,
     })
 }
 
