@@ -1,1 +1,106 @@
-fn main() {}
+//! `cargo xtask setup|prepare-data|serve|test` — the project's two README commands and
+//! the steps they are made of.
+
+mod command;
+mod setup;
+mod test_all;
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use xtask::static_server::StaticServer;
+
+#[derive(Parser)]
+#[command(about = "brainprobe project automation")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install missing tools (wasm32 target, trunk, wasm-bindgen-cli, wasm-pack, binaryen,
+    /// Chromium + chromedriver, lavapipe). Installs only what is missing or at the wrong version.
+    Setup,
+    /// Verify the third-party data (mirror or download) and build www/assets/data.
+    PrepareData,
+    /// Set up, prepare data, build the app (release) and serve it.
+    Serve {
+        /// Port on 127.0.0.1.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Everything: fmt check, clippy (native + wasm32), native tests, browser tests, e2e.
+    Test {
+        /// Skip the headless-Chromium parts (wasm tests and e2e).
+        #[arg(long)]
+        no_browser: bool,
+    },
+}
+
+/// The workspace root (parent of this crate).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Setup => setup::setup(),
+        Task::PrepareData => prepare_data(),
+        Task::Serve { port } => serve(port),
+        Task::Test { no_browser } => test_all::test(!no_browser),
+    };
+    if let Err(e) = result {
+        eprintln!("xtask: error: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Runs prepare-data with a one-line progress display.
+pub fn prepare_data() -> Result<(), String> {
+    use brainprobe_data::prepare::{prepare, Source};
+    let root = root();
+    let source = Source::from_env(&root.join("../shared/data"));
+    println!("prepare-data: source {source:?}");
+    let mut last = 0;
+    let report = prepare(
+        &source,
+        &root.join("data/cache"),
+        &root.join("www/assets/data"),
+        &mut |done, total, path| {
+            if done == total || done >= last + 50 {
+                last = done;
+                println!("  verified {done}/{total} {path}");
+            }
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "prepare-data: {} files verified, {} copied, bundles {}",
+        report.verified,
+        report.copied,
+        if report.bundles_rebuilt {
+            "rebuilt"
+        } else {
+            "already current"
+        }
+    );
+    Ok(())
+}
+
+fn serve(port: u16) -> Result<(), String> {
+    setup::setup()?;
+    prepare_data()?;
+    command::trunk_build()?;
+    let server = StaticServer::start(&root().join("dist"), port)?;
+    println!(
+        "brainprobe is being served at {}/ (Ctrl-C to stop)",
+        server.url
+    );
+    server.wait();
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! `brainprobe`: the native command line. Same crates, same numbers as the web app.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "brainprobe",
+    version,
+    about = "Score small language and vision networks against human brain and behaviour data"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the datasets (counts, licence, citation), or `show <id>` for a summary of one.
+    Datasets(commands::datasets::DatasetsArgs),
+    /// Verify the third-party data and (re)build the bundles under www/assets/data.
+    PrepareData(commands::prepare::PrepareArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Datasets(args) => commands::datasets::run(args),
+        Command::PrepareData(args) => commands::prepare::run(args),
+    };
+    if let Err(e) = result {
+        eprintln!("brainprobe: error: {e}");
+        std::process::exit(1);
+    }
+}
