@@ -60,7 +60,10 @@ impl Assets {
         } else if let Some(worker) = global.dyn_ref::<web_sys::WorkerGlobalScope>() {
             worker.fetch_with_str(&url)
         } else {
-            return Err(DataError::io(&url, "no window or worker scope to fetch from"));
+            return Err(DataError::io(
+                &url,
+                "no window or worker scope to fetch from",
+            ));
         };
         let response: web_sys::Response = JsFuture::from(promise)
             .await

@@ -107,7 +107,10 @@ pub fn decode_png(path: &str, bytes: &[u8]) -> Result<RgbImage> {
         }
     };
     if pixels.len() != n * 3 {
-        return Err(DataError::malformed(path, "pixel data has the wrong length"));
+        return Err(DataError::malformed(
+            path,
+            "pixel data has the wrong length",
+        ));
     }
     Ok(RgbImage {
         width: info.width,

@@ -224,7 +224,10 @@ fn count_archive_members(path: &Path) -> Result<usize> {
     let file = fs::File::open(path).map_err(|e| DataError::io(&label, e))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut n = 0;
-    for entry in archive.entries().map_err(|e| DataError::malformed(&label, e))? {
+    for entry in archive
+        .entries()
+        .map_err(|e| DataError::malformed(&label, e))?
+    {
         let entry = entry.map_err(|e| DataError::malformed(&label, e))?;
         if entry.header().entry_type().is_file() {
             n += 1;

@@ -96,7 +96,10 @@ fn counts_for(id: &str, b: &Bundle) -> Vec<Count> {
             let shape = b.kriegeskorte.human_it.shape();
             vec![
                 Count::new(b.kriegeskorte.stimuli.len(), "images"),
-                Count::new(format!("{}×{}", shape[0], shape[1]), "human IT RDMs (subjects × sessions)"),
+                Count::new(
+                    format!("{}×{}", shape[0], shape[1]),
+                    "human IT RDMs (subjects × sessions)",
+                ),
                 Count::new(1, "monkey IT RDM"),
             ]
         }
@@ -136,10 +139,18 @@ fn counts_for(id: &str, b: &Bundle) -> Vec<Count> {
             ]
         }
         "schrimpf2021_scores" => {
-            let mut models: Vec<&str> = b.published_scores.iter().map(|s| s.model.as_str()).collect();
+            let mut models: Vec<&str> = b
+                .published_scores
+                .iter()
+                .map(|s| s.model.as_str())
+                .collect();
             models.sort_unstable();
             models.dedup();
-            let mut benches: Vec<&str> = b.published_scores.iter().map(|s| s.benchmark.as_str()).collect();
+            let mut benches: Vec<&str> = b
+                .published_scores
+                .iter()
+                .map(|s| s.benchmark.as_str())
+                .collect();
             benches.sort_unstable();
             benches.dedup();
             vec![

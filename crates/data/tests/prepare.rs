@@ -71,22 +71,39 @@ fn corrupt_truncated_and_missing_files_are_named() {
     bad[500] ^= 0xff;
     fs::write(mirror.path().join("set/b.bin"), &bad).unwrap();
     let err = fetch_verified(&manifest, &source, cache.path(), &mut no_progress()).unwrap_err();
-    assert!(matches!(err, DataError::Checksum { ref path, .. } if path == "set/b.bin"), "{err}");
+    assert!(
+        matches!(err, DataError::Checksum { ref path, .. } if path == "set/b.bin"),
+        "{err}"
+    );
     assert!(err.to_string().contains("set/b.bin"));
-    assert_eq!(fs::read(cache.path().join("set/b.bin")).unwrap(), b, "cache untouched");
+    assert_eq!(
+        fs::read(cache.path().join("set/b.bin")).unwrap(),
+        b,
+        "cache untouched"
+    );
 
     // Truncate.
     fs::write(mirror.path().join("set/b.bin"), &b[..600]).unwrap();
     let err = fetch_verified(&manifest, &source, cache.path(), &mut no_progress()).unwrap_err();
     assert!(
-        matches!(err, DataError::Size { expected: 1000, actual: 600, .. }),
+        matches!(
+            err,
+            DataError::Size {
+                expected: 1000,
+                actual: 600,
+                ..
+            }
+        ),
         "{err}"
     );
 
     // Delete.
     fs::remove_file(mirror.path().join("set/b.bin")).unwrap();
     let err = fetch_verified(&manifest, &source, cache.path(), &mut no_progress()).unwrap_err();
-    assert!(matches!(err, DataError::Missing { ref path, .. } if path == "set/b.bin"), "{err}");
+    assert!(
+        matches!(err, DataError::Missing { ref path, .. } if path == "set/b.bin"),
+        "{err}"
+    );
 
     // Restore: passes again, nothing half-written anywhere.
     fs::write(mirror.path().join("set/b.bin"), &b).unwrap();
@@ -133,15 +150,25 @@ fn real_mirror_prepares_bundles_with_the_published_counts() {
     let report = prepare(&source, cache.path(), &out, &mut no_progress()).unwrap();
     assert!(report.bundles_rebuilt);
     let again = prepare(&source, cache.path(), &out, &mut no_progress()).unwrap();
-    assert_eq!((again.copied, again.bundles_rebuilt), (0, false), "no-op when current");
+    assert_eq!(
+        (again.copied, again.bundles_rebuilt),
+        (0, false),
+        "no-op when current"
+    );
 
     let bundle = pollster::block_on(Bundle::load(&Assets::new(out.display().to_string()))).unwrap();
     let manifest = Manifest::project().unwrap();
     let summaries = summarize(&manifest, &bundle).unwrap();
     let line = |id: &str| summaries.iter().find(|s| s.id == id).unwrap().counts_line();
     assert_eq!(line("pereira2018_langnet"), "627 sentences");
-    assert_eq!(line("futrell2018_naturalstories"), "10256 words, 10 stories");
-    assert_eq!(line("fedorenko2010_localizer"), "240 sentences, 240 nonword lists");
+    assert_eq!(
+        line("futrell2018_naturalstories"),
+        "10256 words, 10 stories"
+    );
+    assert_eq!(
+        line("fedorenko2010_localizer"),
+        "240 sentences, 240 nonword lists"
+    );
     assert!(line("kriegeskorte2008_92images").starts_with("92 images, 4×2 human IT RDMs"));
     assert_eq!(line("tang2018_occlusion"), "13000 trials, 21 subjects");
     assert_eq!(
@@ -152,14 +179,27 @@ fn real_mirror_prepares_bundles_with_the_published_counts() {
     assert!(line("wikitext2").contains("test words"));
 
     // Headline numbers of the human occlusion data (data README).
-    let (c, n) = brainprobe_data::datasets::tang::accuracy_below(&bundle.occlusion_trials, false, 15.0);
+    let (c, n) =
+        brainprobe_data::datasets::tang::accuracy_below(&bundle.occlusion_trials, false, 15.0);
     assert_eq!((c, n), (1813, 2999));
-    let (c, n) = brainprobe_data::datasets::tang::accuracy_below(&bundle.occlusion_trials, true, 15.0);
+    let (c, n) =
+        brainprobe_data::datasets::tang::accuracy_below(&bundle.occlusion_trials, true, 15.0);
     assert_eq!((c, n), (1339, 2999));
     // The fig. 1 group RDM is the mean of the 8 subject-session RDMs.
-    let mean = bundle.kriegeskorte.human_it.mean_axis(ndarray::Axis(0)).unwrap().mean_axis(ndarray::Axis(0)).unwrap();
-    let diff = (&mean - &bundle.kriegeskorte.human_it_fig1.values).mapv(f64::abs).fold(0.0f64, |a, &b| a.max(b));
-    assert!(diff < 1e-6, "fig1 RDM differs from the subject mean by {diff}");
+    let mean = bundle
+        .kriegeskorte
+        .human_it
+        .mean_axis(ndarray::Axis(0))
+        .unwrap()
+        .mean_axis(ndarray::Axis(0))
+        .unwrap();
+    let diff = (&mean - &bundle.kriegeskorte.human_it_fig1.values)
+        .mapv(f64::abs)
+        .fold(0.0f64, |a, &b| a.max(b));
+    assert!(
+        diff < 1e-6,
+        "fig1 RDM differs from the subject mean by {diff}"
+    );
 
     // Corrupting a mirrored file fails naming it; the existing bundle stays intact.
     let victim = "futrell2018_naturalstories/words.csv";
@@ -172,7 +212,11 @@ fn real_mirror_prepares_bundles_with_the_published_counts() {
     assert!(out.join("bundle.json").is_file());
     // Restoring it makes it pass.
     fs::remove_file(mirror.path().join(victim)).unwrap();
-    std::os::unix::fs::symlink(real.join(victim).canonicalize().unwrap(), mirror.path().join(victim)).unwrap();
+    std::os::unix::fs::symlink(
+        real.join(victim).canonicalize().unwrap(),
+        mirror.path().join(victim),
+    )
+    .unwrap();
     prepare(&source, cache.path(), &out, &mut no_progress()).unwrap();
 }
 
@@ -188,11 +232,19 @@ fn malformed_cache_file_fails_the_bundle_naming_it() {
     link_mirror(&real, cache.path());
     let p = cache.path().join("pereira2018_langnet/sentences.csv");
     fs::remove_file(&p).unwrap();
-    fs::write(&p, "sentence_id,sentence,effect_size\n0,hello,not-a-number\n").unwrap();
+    fs::write(
+        &p,
+        "sentence_id,sentence,effect_size\n0,hello,not-a-number\n",
+    )
+    .unwrap();
     let manifest = Manifest::project().unwrap();
     let out = out_root.path().join("data");
     let err = build_bundles(&manifest, cache.path(), &out).unwrap_err();
-    assert!(err.to_string().contains("pereira2018_langnet/sentences.csv"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("pereira2018_langnet/sentences.csv"),
+        "{err}"
+    );
     assert!(!out.exists(), "no half-built bundle left behind");
     assert!(!out_root.path().join("data.building").exists());
 }

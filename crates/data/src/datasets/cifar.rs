@@ -7,7 +7,16 @@ use crate::formats::{into_dim, parse_npy};
 
 /// Class names in label order (line order of `batches.meta.txt`).
 pub const CLASSES: [&str; 10] = [
-    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
 ];
 /// Image side in pixels.
 pub const SIDE: usize = 32;
@@ -52,7 +61,10 @@ impl CifarSet {
             ));
         }
         if let Some(bad) = labels.iter().find(|&&l| l as usize >= CLASSES.len()) {
-            return Err(DataError::malformed(SUBSET_LABELS, format!("label {bad} out of range")));
+            return Err(DataError::malformed(
+                SUBSET_LABELS,
+                format!("label {bad} out of range"),
+            ));
         }
         Ok(Self { images, labels })
     }
@@ -69,7 +81,9 @@ pub fn read_archive(path: &std::path::Path) -> Result<CifarSet> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut pixels = Vec::new();
     let mut labels = Vec::new();
-    let entries = archive.entries().map_err(|e| DataError::malformed(&label, e))?;
+    let entries = archive
+        .entries()
+        .map_err(|e| DataError::malformed(&label, e))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| DataError::malformed(&label, e))?;
         if !entry.header().entry_type().is_file() {
@@ -82,7 +96,10 @@ pub fn read_archive(path: &std::path::Path) -> Result<CifarSet> {
             .into_owned();
         let class = name.split('/').next().unwrap_or_default();
         let Some(class_index) = CLASSES.iter().position(|c| *c == class) else {
-            return Err(DataError::malformed(&label, format!("member `{name}` has no known class folder")));
+            return Err(DataError::malformed(
+                &label,
+                format!("member `{name}` has no known class folder"),
+            ));
         };
         let mut bytes = Vec::new();
         entry
@@ -115,7 +132,13 @@ pub fn balanced_subset(labels: &Array1<u8>, per_class: usize, seed: u64) -> Vec<
     let mut keyed: Vec<(u8, u64, usize)> = labels
         .iter()
         .enumerate()
-        .map(|(i, &l)| (l, splitmix64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)), i))
+        .map(|(i, &l)| {
+            (
+                l,
+                splitmix64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+                i,
+            )
+        })
         .collect();
     keyed.sort_unstable();
     let mut out = Vec::new();

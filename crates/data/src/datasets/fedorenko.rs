@@ -51,7 +51,10 @@ pub fn parse_stimuli(bytes: &[u8]) -> Result<Vec<LocalizerStimulus>> {
         if r.words().len() != 12 {
             return Err(DataError::malformed(
                 STIMULI,
-                format!("run {} set {} position {} does not have 12 words", r.run, r.set, r.position),
+                format!(
+                    "run {} set {} position {} does not have 12 words",
+                    r.run, r.set, r.position
+                ),
             ));
         }
     }

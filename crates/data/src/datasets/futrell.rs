@@ -44,7 +44,8 @@ impl NaturalStories {
     /// Parses both files and checks that they agree token for token.
     pub fn parse(words_csv: &[u8], stories_txt: &[u8]) -> Result<Self> {
         let words: Vec<StoryWord> = parse_csv(WORDS, words_csv)?;
-        let text = std::str::from_utf8(stories_txt).map_err(|e| DataError::malformed(STORIES, e))?;
+        let text =
+            std::str::from_utf8(stories_txt).map_err(|e| DataError::malformed(STORIES, e))?;
         let stories: Vec<String> = text.lines().map(str::to_string).collect();
         let mut expected = stories
             .iter()
@@ -65,7 +66,10 @@ impl NaturalStories {
             }
         }
         if expected.next().is_some() {
-            return Err(DataError::malformed(WORDS, "fewer tokens than the story texts"));
+            return Err(DataError::malformed(
+                WORDS,
+                "fewer tokens than the story texts",
+            ));
         }
         Ok(Self { words, stories })
     }

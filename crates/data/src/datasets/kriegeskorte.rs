@@ -112,7 +112,11 @@ impl Kriegeskorte2008 {
         )?;
         let fig1: Array2<f64> = into_dim::<_, Ix2>(
             HUMAN_IT_FIG1,
-            parse_npy(HUMAN_IT_FIG1, files.human_it_fig1, Some(&[N_IMAGES, N_IMAGES]))?,
+            parse_npy(
+                HUMAN_IT_FIG1,
+                files.human_it_fig1,
+                Some(&[N_IMAGES, N_IMAGES]),
+            )?,
         )?;
         let monkey: Array2<f64> = into_dim::<_, Ix2>(
             MONKEY_IT,
@@ -137,7 +141,10 @@ impl Kriegeskorte2008 {
         check_rdm(MONKEY_IT, &monkey)?;
         for s in 0..4 {
             for k in 0..2 {
-                check_rdm(HUMAN_IT, &human_it.slice(ndarray::s![s, k, .., ..]).to_owned())?;
+                check_rdm(
+                    HUMAN_IT,
+                    &human_it.slice(ndarray::s![s, k, .., ..]).to_owned(),
+                )?;
             }
         }
         Ok(Self {
@@ -174,12 +181,18 @@ fn check_rdm(path: &str, rdm: &Array2<f64>) -> Result<()> {
     let n = rdm.nrows();
     for i in 0..n {
         if rdm[[i, i]] != 0.0 {
-            return Err(DataError::malformed(path, format!("diagonal entry {i} is not zero")));
+            return Err(DataError::malformed(
+                path,
+                format!("diagonal entry {i} is not zero"),
+            ));
         }
         for j in 0..i {
             let (a, b) = (rdm[[i, j]], rdm[[j, i]]);
             if !a.is_finite() || (a - b).abs() > 1e-9 * a.abs().max(1.0) {
-                return Err(DataError::malformed(path, format!("not symmetric/finite at ({i}, {j})")));
+                return Err(DataError::malformed(
+                    path,
+                    format!("not symmetric/finite at ({i}, {j})"),
+                ));
             }
         }
     }

@@ -84,15 +84,25 @@ pub fn parse_trials(bytes: &[u8]) -> Result<Vec<OcclusionTrial>> {
     rows.into_iter()
         .map(|r| {
             let centres = [
-                r.bubble_center_1, r.bubble_center_2, r.bubble_center_3, r.bubble_center_4,
-                r.bubble_center_5, r.bubble_center_6, r.bubble_center_7, r.bubble_center_8,
-                r.bubble_center_9, r.bubble_center_10,
+                r.bubble_center_1,
+                r.bubble_center_2,
+                r.bubble_center_3,
+                r.bubble_center_4,
+                r.bubble_center_5,
+                r.bubble_center_6,
+                r.bubble_center_7,
+                r.bubble_center_8,
+                r.bubble_center_9,
+                r.bubble_center_10,
             ];
             let n = r.nbubbles as usize;
             if n == 0 || n > centres.len() || !(1..=5).contains(&r.truth) {
                 return Err(DataError::malformed(
                     TRIALS,
-                    format!("trial {}: nbubbles {} / truth {} out of range", r.trial, n, r.truth),
+                    format!(
+                        "trial {}: nbubbles {} / truth {} out of range",
+                        r.trial, n, r.truth
+                    ),
                 ));
             }
             let mut bubbles = Vec::with_capacity(n);
