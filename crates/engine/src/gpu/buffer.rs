@@ -66,7 +66,7 @@ fn bucket(bytes: u64) -> u64 {
     let bytes = bytes.max(16);
     let pow = bytes.next_power_of_two();
     let three_quarters = pow / 4 * 3;
-    let b = if bytes <= three_quarters && three_quarters % 4 == 0 {
+    let b = if bytes <= three_quarters && three_quarters.is_multiple_of(4) {
         three_quarters
     } else {
         pow
@@ -141,6 +141,9 @@ impl GpuBuffer {
         Ok(Self::wrap(gpu, buffer, bytes, len))
     }
 
+    // wgpu handles are Send + Sync natively; on wasm32 they are not, but that target is
+    // single-threaded, so the Arc is only a shared-ownership counter there.
+    #[allow(clippy::arc_with_non_send_sync)]
     fn wrap(gpu: &Gpu, buffer: wgpu::Buffer, bucket: u64, len: usize) -> GpuBuffer {
         GpuBuffer {
             pooled: Arc::new(Pooled {
@@ -208,7 +211,7 @@ mod tests {
     fn buckets_cover_the_request_with_bounded_waste() {
         for bytes in [1u64, 4, 16, 17, 100, 4096, 5000, 1 << 20, (1 << 20) + 4] {
             let b = bucket(bytes);
-            assert!(b >= bytes && b % 4 == 0, "{bytes} -> {b}");
+            assert!(b >= bytes && b.is_multiple_of(4), "{bytes} -> {b}");
             assert!(b <= (bytes.max(16) * 3).div_ceil(2) + 4, "{bytes} -> {b}");
         }
         assert_eq!(bucket(3 << 10), 3 << 10);

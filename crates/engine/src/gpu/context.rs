@@ -133,7 +133,10 @@ impl Gpu {
             lost_flag,
             error,
         };
-        Ok(Gpu { ctx: Arc::new(ctx) })
+        // Send + Sync natively; wasm32 is single-threaded (see buffer.rs).
+        #[allow(clippy::arc_with_non_send_sync)]
+        let ctx = Arc::new(ctx);
+        Ok(Gpu { ctx })
     }
 
     /// Adapter name ("" in browsers, which hide it), backend and device type.

@@ -1,11 +1,12 @@
 //! Parses and validates every kernel x specialization with naga, so a shader typo fails
 //! `cargo test` even on a machine without any GPU adapter.
 
-use super::kernels::{Kernel, Specialization};
+use super::kernels::Kernel;
 
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn every_kernel_variant_parses_and_validates() {
+    use super::kernels::Specialization;
     use wgpu::naga;
     for kernel in Kernel::ALL {
         for spec in kernel.variants() {

@@ -114,18 +114,14 @@ pub fn check(op: &str, got: &[f32], want: &[f32], scale: Option<&[f32]>, tol: To
     if got.len() != want.len() {
         return Err(format!("{op}: {} values, want {}", got.len(), want.len()));
     }
-    let mut worst = (0.0f32, 0usize);
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         let mag = scale.map_or(w.abs(), |s| s[i].max(w.abs()));
         let err = (g - w).abs();
         let allowed = tol.abs + tol.rel * mag;
-        if !(err <= allowed) {
+        if err.is_nan() || err > allowed {
             return Err(format!(
                 "{op}: index {i}: gpu {g} vs cpu {w} (|diff| {err} > {allowed})"
             ));
-        }
-        if err > worst.0 {
-            worst = (err, i);
         }
     }
     Ok(())
