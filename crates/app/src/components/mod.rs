@@ -1,0 +1,3 @@
+//! Reusable UI components.
+
+pub mod cifar_grid;

@@ -1,0 +1,44 @@
+//! The loaders in a real browser: fetch every bundle over HTTP and parse it in wasm.
+//! `cargo xtask test` serves www/assets/data and passes its URL in
+//! `BRAINPROBE_TEST_ASSETS_URL` at compile time.
+#![cfg(target_arch = "wasm32")]
+
+use brainprobe_data::{summarize, Assets, Bundle, DataError, Manifest};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn assets() -> Assets {
+    let url = option_env!("BRAINPROBE_TEST_ASSETS_URL").expect(
+        "BRAINPROBE_TEST_ASSETS_URL is not set: run the browser tests through `cargo xtask test`",
+    );
+    Assets::new(url)
+}
+
+#[wasm_bindgen_test]
+async fn bundles_load_in_the_browser_with_the_published_counts() {
+    let bundle = Bundle::load(&assets()).await.expect("bundle loads");
+    let summaries = summarize(&Manifest::project().unwrap(), &bundle).unwrap();
+    let line = |id: &str| summaries.iter().find(|s| s.id == id).unwrap().counts_line();
+    assert_eq!(line("pereira2018_langnet"), "627 sentences");
+    assert_eq!(line("futrell2018_naturalstories"), "10256 words, 10 stories");
+    assert_eq!(line("fedorenko2010_localizer"), "240 sentences, 240 nonword lists");
+    assert_eq!(line("tang2018_occlusion"), "13000 trials, 21 subjects");
+    assert_eq!(bundle.kriegeskorte.human_it.shape(), &[4, 2, 92, 92]);
+    assert_eq!(bundle.cifar_subset.len(), 1000);
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_bundle_file_is_a_named_error() {
+    let err = assets().bytes("no/such/file.csv").await.unwrap_err();
+    assert!(matches!(err, DataError::Missing { .. }), "{err}");
+    assert!(err.to_string().contains("no/such/file.csv"));
+}
+
+#[wasm_bindgen_test]
+async fn the_92_images_decode_in_wasm() {
+    let path = brainprobe_data::datasets::kriegeskorte::image_path(0);
+    let bytes = assets().bytes(&path).await.unwrap();
+    let img = brainprobe_data::formats::decode_png(&path, &bytes).unwrap();
+    assert_eq!((img.width, img.height), (175, 175));
+}

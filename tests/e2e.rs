@@ -1,0 +1,171 @@
+//! Browser end-to-end test: serves `dist/` on 127.0.0.1, drives headless Chromium (WebGPU
+//! enabled) through chromedriver's W3C API, opens the Data page, checks that every dataset
+//! card rendered with the right counts and that an adapter was found, and saves a
+//! screenshot to `target/e2e/data-page.png`.
+//!
+//! Needs a release build in `dist/` and prepared bundles, so it is ignored by a plain
+//! `cargo test`; `cargo xtask test` builds with Trunk and runs it with `--ignored`.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{json, Value};
+use xtask::static_server::StaticServer;
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: Option<String>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(id) = self.session.take() {
+            let _ = ureq::delete(&format!("{}/session/{id}", self.base)).call();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+fn call(method: &str, url: &str, body: Option<Value>) -> Value {
+    let req = ureq::request(method, url);
+    let res = match body {
+        Some(b) => req.send_json(b),
+        None => req.call(),
+    };
+    match res {
+        Ok(r) => r.into_json().expect("JSON from chromedriver"),
+        Err(ureq::Error::Status(code, r)) => {
+            panic!("{method} {url} -> HTTP {code}: {}", r.into_string().unwrap_or_default())
+        }
+        Err(e) => panic!("{method} {url}: {e}"),
+    }
+}
+
+impl Driver {
+    fn start() -> Self {
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let child = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e}"));
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut driver = Driver { child, base, session: None };
+        let profile = tempfile::tempdir().expect("temp profile dir");
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": [
+            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--enable-unsafe-webgpu", "--window-size=1280,2400",
+            format!("--user-data-dir={}", profile.path().display())
+        ]}}}});
+        let v = call("POST", &format!("{}/session", driver.base), Some(caps));
+        driver.session = v["value"]["sessionId"].as_str().map(str::to_string);
+        assert!(driver.session.is_some(), "no session: {v}");
+        std::mem::forget(profile); // Chromium owns the directory until the session ends.
+        driver
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}/{path}", self.base, self.session.as_deref().unwrap_or_default())
+    }
+
+    fn script(&self, script: &str) -> Value {
+        call("POST", &self.url("execute/sync"), Some(json!({"script": script, "args": []})))["value"].clone()
+    }
+
+    fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let v = self.script(script);
+            if !v.is_null() {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs `trunk build` output and prepared data; run by `cargo xtask test`"]
+fn data_page_shows_every_dataset_and_an_adapter() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dist = std::env::var("BRAINPROBE_E2E_DIST").map(PathBuf::from).unwrap_or_else(|_| root.join("dist"));
+    assert!(dist.join("index.html").is_file(), "{} has no index.html: run `trunk build` first", dist.display());
+    let server = StaticServer::start(&dist, 0).expect("static server");
+    let driver = Driver::start();
+    call("POST", &driver.url("url"), Some(json!({"url": format!("{}/#data", server.url)})));
+
+    let state = driver.wait_for(
+        "the Data page to load its bundles",
+        "const s = document.querySelector('#data-status'); return s && s.dataset.state !== 'loading' ? s.dataset.state + ': ' + s.textContent : null;",
+        Duration::from_secs(90),
+    );
+    assert!(state.as_str().unwrap_or_default().starts_with("ready"), "Data page: {state}");
+    let gpu = driver.wait_for(
+        "the WebGPU probe",
+        "const g = document.querySelector('#webgpu-status'); return g && g.dataset.state !== 'probing' ? [g.dataset.state, g.textContent] : null;",
+        Duration::from_secs(30),
+    );
+    println!("WebGPU line: {}", gpu[1]);
+    assert_eq!(gpu[0], "adapter", "WebGPU line says: {}", gpu[1]);
+
+    let cards = driver.script(
+        "return Array.from(document.querySelectorAll('.card')).map(c => ({id: c.dataset.id, \
+         counts: Object.fromEntries(Array.from(c.querySelectorAll('.count')).map(x => [x.dataset.label, x.querySelector('.value').textContent]))}));",
+    );
+    let count = |id: &str, label: &str| -> String {
+        cards.as_array().into_iter().flatten()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no card for {id}: {cards}"))["counts"][label]
+            .as_str().unwrap_or_else(|| panic!("card {id} lacks `{label}`: {cards}")).to_string()
+    };
+    assert_eq!(count("pereira2018_langnet", "sentences"), "627");
+    assert_eq!(count("futrell2018_naturalstories", "words"), "10256");
+    assert_eq!(count("futrell2018_naturalstories", "stories"), "10");
+    assert_eq!(count("fedorenko2010_localizer", "sentences"), "240");
+    assert_eq!(count("fedorenko2010_localizer", "nonword lists"), "240");
+    assert_eq!(count("kriegeskorte2008_92images", "images"), "92");
+    assert_eq!(count("kriegeskorte2008_92images", "human IT RDMs (subjects × sessions)"), "4×2");
+    assert_eq!(count("tang2018_occlusion", "trials"), "13000");
+    assert_eq!(count("cifar10", "train images"), "50000");
+    assert_eq!(count("cifar10", "test images"), "10000");
+    assert_eq!(count("corpora", "corpora"), "7");
+    assert!(count("wikitext2", "test words").parse::<u64>().unwrap_or(0) > 200_000);
+    assert_eq!(cards.as_array().map(Vec::len), Some(9), "one card per dataset");
+
+    // Previews: 92 images in the grid, the human occlusion curve with two series.
+    let previews = driver.script(
+        "return [document.querySelectorAll('#grid-92 img').length, document.querySelectorAll('#human-occlusion-plot .series').length];",
+    );
+    assert_eq!(previews, json!([92, 2]));
+
+    // Let lazy images finish, then keep a screenshot for people to look at.
+    std::thread::sleep(Duration::from_millis(1500));
+    let shot = call("GET", &driver.url("screenshot"), None)["value"].as_str().unwrap_or_default().to_string();
+    let png = base64::engine::general_purpose::STANDARD.decode(&shot).expect("base64 screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
+    let out = root.join("target/e2e");
+    std::fs::create_dir_all(&out).expect("target/e2e");
+    std::fs::write(out.join("data-page.png"), png).expect("write screenshot");
+    println!("screenshot: {}", out.join("data-page.png").display());
+}
