@@ -22,6 +22,7 @@ mod cpu;
 mod device;
 mod error;
 pub mod gpu;
+mod half;
 mod ops;
 mod tensor;
 
@@ -29,6 +30,6 @@ pub use device::{Device, DeviceInfo};
 pub use error::{EngineError, Result};
 pub use gpu::{Gpu, GpuOptions};
 pub use ops::{
-    fold_batch_norm, BinaryOp, Conv2dParams, LstmWeights, Pool2dParams, PoolKind, UnaryOp,
+    fold_batch_norm, BinaryOp, Conv2dParams, ConvAlgo, LstmWeights, Pool2dParams, PoolKind, UnaryOp,
 };
 pub use tensor::{Storage, Tensor};

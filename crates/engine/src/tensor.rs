@@ -4,7 +4,7 @@ use ndarray::{ArrayD, IxDyn};
 
 use crate::device::Device;
 use crate::error::{EngineError, Result};
-use crate::gpu::{self, Gpu, GpuBuffer};
+use crate::gpu::{self, Dtype, Gpu, GpuBuffer};
 
 /// Where a tensor's values are.
 #[derive(Clone, Debug)]
@@ -29,7 +29,34 @@ pub(crate) enum Placed<'a> {
 }
 
 /// Checks that every operand of `op` lives on one device; nothing is copied implicitly.
+/// f16 weights are refused (only matmul's right operand takes them, see [`place_f16_rhs`]).
 pub(crate) fn place<'a>(op: &'static str, ts: &[&'a Tensor]) -> Result<Placed<'a>> {
+    place_with(op, ts, None)
+}
+
+/// [`place`] for an op that accepts f16 weights as operand `slot`.
+pub(crate) fn place_f16_rhs<'a>(
+    op: &'static str,
+    ts: &[&'a Tensor],
+    slot: usize,
+) -> Result<Placed<'a>> {
+    place_with(op, ts, Some(slot))
+}
+
+fn place_with<'a>(
+    op: &'static str,
+    ts: &[&'a Tensor],
+    f16_slot: Option<usize>,
+) -> Result<Placed<'a>> {
+    for (i, t) in ts.iter().enumerate() {
+        if matches!(&t.storage, Storage::Gpu(b) if b.dtype == Dtype::F16) && f16_slot != Some(i) {
+            return Err(EngineError::shape(
+                op,
+                "f16-stored weights are only accepted as the right operand of matmul",
+                &[&t.shape],
+            ));
+        }
+    }
     let first = ts
         .first()
         .ok_or_else(|| EngineError::shape(op, "no operands", &[]))?;
@@ -82,6 +109,35 @@ impl Tensor {
                 shape.to_vec(),
             )),
         }
+    }
+
+    /// Weights rounded to f16 on every device (so results agree everywhere) and stored as f16
+    /// on a GPU with `shader-f16` (half the memory and bandwidth; only the right operand of
+    /// [`Tensor::matmul_t`] accepts them there), as f32 elsewhere.
+    pub fn from_vec_f16(data: Vec<f32>, shape: &[usize], device: &Device) -> Result<Tensor> {
+        let rounded: Vec<f32> = data.into_iter().map(crate::half::round_to_f16).collect();
+        match device {
+            Device::Gpu(gpu) if gpu.supports_f16() => {
+                let expected: usize = shape.iter().product();
+                if rounded.len() != expected {
+                    return Err(EngineError::DataLength {
+                        shape: shape.to_vec(),
+                        expected,
+                        got: rounded.len(),
+                    });
+                }
+                Ok(Tensor::gpu(
+                    GpuBuffer::upload_f16(gpu, &rounded, "upload f16")?,
+                    shape.to_vec(),
+                ))
+            }
+            _ => Tensor::from_vec(rounded, shape, device),
+        }
+    }
+
+    /// True when the tensor is stored as f16 on the GPU.
+    pub fn is_f16(&self) -> bool {
+        matches!(&self.storage, Storage::Gpu(b) if b.dtype == Dtype::F16)
     }
 
     /// The values of `array` placed on `device`.

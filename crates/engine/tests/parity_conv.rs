@@ -1,8 +1,9 @@
-//! Parity of conv2d (GPU: im2col + tiled matmul; CPU: the direct loop nest) and pooling.
+//! Parity of conv2d (GPU: im2col + tiled matmul, and the direct kernel; CPU: the direct loop
+//! nest) and pooling.
 //! Tolerances: conv2d |diff| <= 1e-6 + 1e-5 (|x| * |w|) (the conv of absolute values, as for
 //! matmul); max pool exact; average pool and global average pool <= 1e-6 + 1e-6|cpu|.
 
-use brainprobe_engine::{Conv2dParams, Device, Tensor};
+use brainprobe_engine::{Conv2dParams, ConvAlgo, Device, Tensor};
 
 use crate::common::{both, check, gpu, parity, Rng, TestResult, Tol, EXACT};
 
@@ -20,13 +21,10 @@ async fn conv_case(
     let (xc, xg) = both(&x, &x_shape, gpu)?;
     let (wc, wg) = both(&w, &w_shape, gpu)?;
     let (bc, bg) = both(&b, &[w_shape[0]], gpu)?;
-    let label = format!("conv2d {x_shape:?} * {w_shape:?} {p:?}");
     let want = xc
         .conv2d(&wc, Some(&bc), p)
-        .map_err(|e| format!("{label} cpu: {e}"))?;
-    let got = xg
-        .conv2d(&wg, Some(&bg), p)
-        .map_err(|e| format!("{label} gpu: {e}"))?;
+        .map_err(|e| format!("conv2d cpu: {e}"))?;
+    let want = want.to_vec().await.map_err(|e| e.to_string())?;
     let abs = |v: &[f32], s: &[usize]| {
         Tensor::from_vec(v.iter().map(|x| x.abs()).collect(), s, &Device::Cpu)
     };
@@ -34,18 +32,28 @@ async fn conv_case(
         .and_then(|xa| xa.conv2d(&abs(&w, &w_shape)?, Some(&abs(&b, &[w_shape[0]])?), p))
         .map_err(|e| e.to_string())?;
     let scale = scale.to_vec().await.map_err(|e| e.to_string())?;
-    let got = got.to_vec().await.map_err(|e| format!("{label}: {e}"))?;
-    let want = want.to_vec().await.map_err(|e| e.to_string())?;
-    check(
-        &label,
-        &got,
-        &want,
-        Some(&scale),
-        Tol {
-            abs: 1e-6,
-            rel: 1e-5,
-        },
-    )
+    let tol = Tol {
+        abs: 1e-6,
+        rel: 1e-5,
+    };
+    for algo in [ConvAlgo::Im2col, ConvAlgo::Direct, ConvAlgo::Auto] {
+        let label = format!("conv2d {algo:?} {x_shape:?} * {w_shape:?} {p:?}");
+        // the direct kernel also runs without a bias; the bias is then added afterwards
+        let bias = (algo != ConvAlgo::Direct).then_some(&bg);
+        let got = xg
+            .conv2d_with(&wg, bias, p, algo)
+            .map_err(|e| format!("{label}: {e}"))?;
+        let got = match bias {
+            Some(_) => got,
+            None => bg
+                .reshape(&[w_shape[0], 1, 1])
+                .and_then(|b| got.add(&b))
+                .map_err(|e| format!("{label}: {e}"))?,
+        };
+        let got = got.to_vec().await.map_err(|e| format!("{label}: {e}"))?;
+        check(&label, &got, &want, Some(&scale), tol)?;
+    }
+    Ok(())
 }
 
 async fn conv2d_awkward_shapes() -> TestResult {

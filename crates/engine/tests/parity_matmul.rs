@@ -88,7 +88,71 @@ async fn matmul_long_inner_dimension() -> TestResult {
     matmul_case(&gpu, &[16, 1024], &[1024, 24], false, false, 30).await
 }
 
+/// Weights rounded to f16 on both devices (stored as f16 where the adapter has shader-f16):
+/// the GPU result must match the CPU one within the f32 matmul tolerance, the stored weights
+/// must read back exactly, and other ops must refuse f16 storage with a typed error.
+async fn matmul_f16_weights() -> TestResult {
+    let gpu = gpu().await?;
+    let s = |e: brainprobe_engine::EngineError| e.to_string();
+    for (i, &(m, k, n)) in [(1, 1, 1), (7, 33, 5), (33, 127, 65)].iter().enumerate() {
+        let mut rng = Rng::new(60 + i as u64);
+        let x = rng.vec(m * k, -1.0, 1.0);
+        let w = rng.vec(n * k, -1.0, 1.0);
+        let (xc, xg) = both(&x, &[m, k], &gpu)?;
+        let wc = Tensor::from_vec_f16(w.clone(), &[n, k], &Device::Cpu).map_err(s)?;
+        let wg = Tensor::from_vec_f16(w, &[n, k], &gpu).map_err(s)?;
+        let f16_here = gpu.describe().shader_f16;
+        if wg.is_f16() != f16_here {
+            return Err(format!(
+                "f16 storage {} but shader-f16 {f16_here}",
+                wg.is_f16()
+            ));
+        }
+        let w_rounded = wc.to_vec().await.map_err(s)?;
+        check(
+            "f16 weights round trip",
+            &wg.to_vec().await.map_err(s)?,
+            &w_rounded,
+            None,
+            Tol { abs: 0.0, rel: 0.0 },
+        )?;
+        let want = xc
+            .matmul_t(&wc, false, true)
+            .map_err(s)?
+            .to_vec()
+            .await
+            .map_err(s)?;
+        let got = xg
+            .matmul_t(&wg, false, true)
+            .map_err(s)?
+            .to_vec()
+            .await
+            .map_err(s)?;
+        let abs = |v: &[f32], sh: &[usize]| {
+            Tensor::from_vec(v.iter().map(|x| x.abs()).collect(), sh, &Device::Cpu)
+        };
+        let scale = abs(&x, &[m, k])
+            .and_then(|a| a.matmul_t(&abs(&w_rounded, &[n, k])?, false, true))
+            .map_err(s)?
+            .to_vec()
+            .await
+            .map_err(s)?;
+        check(
+            &format!("matmul f16 weights {m}x{k}x{n}"),
+            &got,
+            &want,
+            Some(&scale),
+            TOL,
+        )?;
+        if wg.is_f16() && wg.relu().is_ok() {
+            return Err("relu accepted f16-stored weights".into());
+        }
+    }
+    Ok(())
+}
+
 parity_test!(
+    matmul_f16_weights,
     matmul_awkward_shapes,
     matmul_transposed_operands,
     matmul_batched_and_broadcast,

@@ -18,6 +18,7 @@ const USAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
 #[derive(Default)]
 struct PoolInner {
     free: HashMap<u64, Vec<wgpu::Buffer>>,
+    staging: HashMap<u64, Vec<wgpu::Buffer>>,
     retained: u64,
     allocated: u64,
     reused: u64,
@@ -47,11 +48,22 @@ impl Drop for Pooled {
     }
 }
 
-/// f32 values on the GPU: a pooled buffer (shared by reshaped views) and the element count.
+/// How values are stored in a GPU buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dtype {
+    /// 4-byte words (f32 values, or u32 ids).
+    F32,
+    /// f16 values packed two per word (weights, where the adapter has `shader-f16`).
+    F16,
+}
+
+/// Values on the GPU: a pooled buffer (shared by reshaped views), the element count and
+/// how they are stored (f32, or f16 weights).
 #[derive(Clone)]
 pub struct GpuBuffer {
     pooled: Arc<Pooled>,
     len: usize,
+    pub(crate) dtype: Dtype,
     pub(crate) gpu: Gpu,
 }
 
@@ -75,6 +87,36 @@ fn bucket(bytes: u64) -> u64 {
 }
 
 impl BufferPool {
+    /// A `MAP_READ | COPY_DST` buffer of at least `bytes` (recycled when possible) and its
+    /// bucket size; hand it back with [`BufferPool::put_staging`] once unmapped.
+    pub fn take_staging(&self, device: &wgpu::Device, bytes: u64) -> (wgpu::Buffer, u64) {
+        let size = bucket(bytes);
+        let found = self
+            .inner
+            .lock()
+            .ok()
+            .and_then(|mut i| i.staging.get_mut(&size).and_then(|v| v.pop()));
+        let buffer = found.unwrap_or_else(|| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("readback staging"),
+                size,
+                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        });
+        (buffer, size)
+    }
+
+    /// Returns an unmapped staging buffer for reuse (a few per size are kept).
+    pub fn put_staging(&self, buffer: wgpu::Buffer, size: u64) {
+        if let Ok(mut inner) = self.inner.lock() {
+            let list = inner.staging.entry(size).or_default();
+            if list.len() < 4 {
+                list.push(buffer);
+            }
+        }
+    }
+
     /// (buffers created, buffers reused) since the context opened.
     pub fn stats(&self) -> (u64, u64) {
         self.inner
@@ -110,6 +152,27 @@ impl GpuBuffer {
             }),
         };
         Ok(Self::wrap(gpu, buffer, bytes, len))
+    }
+
+    /// A buffer holding `values` as packed f16 (the caller checked `shader-f16`).
+    pub(crate) fn upload_f16(gpu: &Gpu, values: &[f32], op: &'static str) -> Result<GpuBuffer> {
+        let mut buf = Self::upload(gpu, &crate::half::pack_f16(values), op)?;
+        buf.len = values.len();
+        buf.dtype = Dtype::F16;
+        Ok(buf)
+    }
+
+    /// Bytes one element takes.
+    pub(crate) fn elem_bytes(&self) -> usize {
+        match self.dtype {
+            Dtype::F32 => 4,
+            Dtype::F16 => 2,
+        }
+    }
+
+    /// Bytes that `len` elements take, rounded up to whole 4-byte words.
+    pub(crate) fn bytes_for(&self, len: usize) -> u64 {
+        ((len * self.elem_bytes()).div_ceil(4) * 4) as u64
     }
 
     /// A buffer holding `data` (f32 or u32 words), written at creation.
@@ -152,11 +215,12 @@ impl GpuBuffer {
                 pool: gpu.ctx.pool.clone(),
             }),
             len,
+            dtype: Dtype::F32,
             gpu: gpu.clone(),
         }
     }
 
-    /// Number of f32 values.
+    /// Number of values.
     pub fn len(&self) -> usize {
         self.len
     }
@@ -166,7 +230,7 @@ impl GpuBuffer {
         self.len == 0
     }
 
-    /// The wgpu buffer (at least `4 * len` bytes).
+    /// The wgpu buffer (at least `bytes_for(len)` bytes).
     pub(crate) fn raw(&self) -> &wgpu::Buffer {
         // `buffer` is only taken in `Drop`, so it is always present here.
         self.pooled
@@ -180,6 +244,7 @@ impl GpuBuffer {
         GpuBuffer {
             pooled: self.pooled.clone(),
             len,
+            dtype: self.dtype,
             gpu: self.gpu.clone(),
         }
     }

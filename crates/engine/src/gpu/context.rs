@@ -229,32 +229,35 @@ impl GpuContext {
         Ok(())
     }
 
-    /// Takes the pending encoder, or a fresh one, for a readback to append its copies to.
-    pub fn take_encoder(&self) -> Result<wgpu::CommandEncoder> {
-        let pending = self
+    /// Appends `extra` (a readback's copies) to the pending encoder, or a fresh one, and
+    /// submits it. The lock is held until the submit, so work recorded earlier by another
+    /// thread is never submitted after a readback that depends on it.
+    pub fn submit(&self, extra: impl FnOnce(&mut wgpu::CommandEncoder)) -> Result<()> {
+        let mut slot = self
             .encoder
             .lock()
-            .map_err(|_| EngineError::Gpu("encoder lock poisoned".into()))?
-            .take();
-        Ok(match pending {
+            .map_err(|_| EngineError::Gpu("encoder lock poisoned".into()))?;
+        let mut encoder = match slot.take() {
             Some((encoder, _)) => encoder,
             None => self
                 .device
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                     label: Some("brainprobe readback"),
                 }),
-        })
+        };
+        extra(&mut encoder);
+        self.queue.submit([encoder.finish()]);
+        Ok(())
     }
 
     /// Submits the pending encoder, if any.
     pub fn flush(&self) -> Result<()> {
         self.check()?;
-        let pending = self
+        let mut slot = self
             .encoder
             .lock()
-            .map_err(|_| EngineError::Gpu("encoder lock poisoned".into()))?
-            .take();
-        if let Some((encoder, _)) = pending {
+            .map_err(|_| EngineError::Gpu("encoder lock poisoned".into()))?;
+        if let Some((encoder, _)) = slot.take() {
             self.queue.submit([encoder.finish()]);
         }
         Ok(())

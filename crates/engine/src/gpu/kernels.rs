@@ -23,6 +23,8 @@ pub enum Kernel {
     Embedding,
     /// `im2col.wgsl`: unfolds conv2d patches into a matrix.
     Im2col,
+    /// `conv2d_direct.wgsl`: direct convolution, one output per thread.
+    Conv2dDirect,
     /// `pool2d.wgsl`: max / average pooling.
     Pool2d,
     /// `batch_norm.wgsl`: per-channel scale and shift (inference batch norm).
@@ -51,7 +53,7 @@ pub enum Specialization {
 
 impl Kernel {
     /// Every kernel, for validation and documentation.
-    pub const ALL: [Kernel; 13] = [
+    pub const ALL: [Kernel; 14] = [
         Kernel::Matmul,
         Kernel::Unary,
         Kernel::Binary,
@@ -59,6 +61,7 @@ impl Kernel {
         Kernel::LayerNorm,
         Kernel::Embedding,
         Kernel::Im2col,
+        Kernel::Conv2dDirect,
         Kernel::Pool2d,
         Kernel::BatchNorm,
         Kernel::MeanAxis,
@@ -77,6 +80,7 @@ impl Kernel {
             Kernel::LayerNorm => include_str!("kernels/layer_norm.wgsl"),
             Kernel::Embedding => include_str!("kernels/embedding.wgsl"),
             Kernel::Im2col => include_str!("kernels/im2col.wgsl"),
+            Kernel::Conv2dDirect => include_str!("kernels/conv2d_direct.wgsl"),
             Kernel::Pool2d => include_str!("kernels/pool2d.wgsl"),
             Kernel::BatchNorm => include_str!("kernels/batch_norm.wgsl"),
             Kernel::MeanAxis => include_str!("kernels/mean_axis.wgsl"),

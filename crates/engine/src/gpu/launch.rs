@@ -8,7 +8,7 @@ use super::context::Gpu;
 use super::kernels::{Kernel, Specialization};
 use crate::error::{EngineError, Result};
 
-/// A range of a buffer bound to a kernel, in f32 elements.
+/// A range of a buffer bound to a kernel, in elements of the buffer's dtype.
 pub(crate) struct Bind<'a> {
     pub buf: &'a GpuBuffer,
     pub offset: usize,
@@ -55,9 +55,8 @@ pub(crate) fn offset_align_elems(gpu: &Gpu) -> usize {
     (gpu.ctx.limits.min_storage_buffer_offset_alignment as usize / 4).max(1)
 }
 
-/// Fails with [`EngineError::BindingTooLarge`] when `len` f32 values do not fit one binding.
-pub(crate) fn check_binding(gpu: &Gpu, op: &'static str, len: usize) -> Result<()> {
-    let bytes = len as u64 * 4;
+/// Fails with [`EngineError::BindingTooLarge`] when `bytes` do not fit one binding.
+pub(crate) fn check_binding(gpu: &Gpu, op: &'static str, bytes: u64) -> Result<()> {
     if bytes > gpu.ctx.max_binding {
         return Err(EngineError::BindingTooLarge {
             op,
@@ -100,7 +99,7 @@ pub(crate) fn launch(
     ctx.check()?;
     let align = offset_align_elems(gpu);
     for b in binds {
-        check_binding(gpu, op, b.len)?;
+        check_binding(gpu, op, b.buf.bytes_for(b.len))?;
         if b.offset % align != 0 || b.offset + b.len > b.buf.len() {
             return Err(EngineError::Gpu(format!(
                 "{op}: misaligned or out-of-range binding (offset {}, len {})",
@@ -128,8 +127,8 @@ pub(crate) fn launch(
             binding: i as u32 + 1,
             resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
                 buffer: b.buf.raw(),
-                offset: b.offset as u64 * 4,
-                size: wgpu::BufferSize::new(b.len.max(1) as u64 * 4),
+                offset: (b.offset * b.buf.elem_bytes()) as u64,
+                size: wgpu::BufferSize::new(b.buf.bytes_for(b.len.max(1))),
             }),
         });
     }

@@ -9,6 +9,7 @@ pub(crate) mod ops;
 mod pipeline;
 mod readback;
 
+pub(crate) use buffer::Dtype;
 pub use buffer::GpuBuffer;
 pub use context::{Gpu, GpuOptions};
 pub use kernels::{Kernel, Specialization};

@@ -25,6 +25,18 @@ impl Conv2dParams {
     }
 }
 
+/// How the GPU computes a conv2d (the CPU always runs its direct reference loop).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConvAlgo {
+    /// Picked per call from the shape (see `gpu/ops/conv2d.rs` and the README's measurements).
+    #[default]
+    Auto,
+    /// `im2col.wgsl` then the tiled matmul.
+    Im2col,
+    /// `conv2d_direct.wgsl`, one output per thread.
+    Direct,
+}
+
 /// Which pooling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PoolKind {
@@ -60,12 +72,23 @@ impl Pool2dParams {
 
 impl Tensor {
     /// 2-D convolution of `self [N, C, H, W]` with `weight [O, C, KH, KW]` and an optional
-    /// `bias [O]`; returns `[N, O, OH, OW]`. On the GPU: im2col, then the tiled matmul.
+    /// `bias [O]`; returns `[N, O, OH, OW]`. The GPU algorithm is chosen by shape.
     pub fn conv2d(
         &self,
         weight: &Tensor,
         bias: Option<&Tensor>,
         p: Conv2dParams,
+    ) -> Result<Tensor> {
+        self.conv2d_with(weight, bias, p, ConvAlgo::Auto)
+    }
+
+    /// [`Tensor::conv2d`] with the GPU algorithm forced (for benchmarks and tests).
+    pub fn conv2d_with(
+        &self,
+        weight: &Tensor,
+        bias: Option<&Tensor>,
+        p: Conv2dParams,
+        algo: ConvAlgo,
     ) -> Result<Tensor> {
         let (x, w) = (&self.shape, &weight.shape);
         let bad = |what: &str| EngineError::shape("conv2d", what, &[x, w]);
@@ -94,7 +117,7 @@ impl Tensor {
         match place("conv2d", &ops)? {
             Placed::Cpu(v) => Ok(Tensor::cpu(cpu::conv2d(v[0], v[1], v.get(2).copied(), &p)?)),
             Placed::Gpu(gpu, v) => {
-                let out = call_conv2d(&gpu, v[0], x, v[1], w, v.get(2).copied(), &p)?;
+                let out = call_conv2d(&gpu, v[0], x, v[1], w, v.get(2).copied(), &p, algo)?;
                 Ok(Tensor::gpu(out, out_shape))
             }
         }

@@ -3,7 +3,7 @@
 use crate::cpu;
 use crate::error::{EngineError, Result};
 use crate::gpu::ops::call_matmul;
-use crate::tensor::{place, Placed, Tensor};
+use crate::tensor::{place_f16_rhs, Placed, Tensor};
 
 /// The dimensions of one (batched) matmul, worked out from the operand shapes.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +88,7 @@ impl Tensor {
     /// A linear layer with PyTorch-layout weight `[out, in]` is `x.matmul_t(&w, false, true)`.
     pub fn matmul_t(&self, rhs: &Tensor, ta: bool, tb: bool) -> Result<Tensor> {
         let dims = MatmulDims::new("matmul", &self.shape, &rhs.shape, ta, tb)?;
-        match place("matmul", &[self, rhs])? {
+        match place_f16_rhs("matmul", &[self, rhs], 1)? {
             Placed::Cpu(v) => Ok(Tensor::cpu(cpu::matmul(v[0], v[1], &dims)?)),
             Placed::Gpu(gpu, v) => {
                 let out = call_matmul(&gpu, v[0], v[1], &dims)?;

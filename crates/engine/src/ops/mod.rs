@@ -10,7 +10,7 @@ mod matmul;
 mod norm;
 mod shape;
 
-pub use conv::{Conv2dParams, Pool2dParams, PoolKind};
+pub use conv::{Conv2dParams, ConvAlgo, Pool2dParams, PoolKind};
 pub use elementwise::{BinaryOp, UnaryOp};
 pub use lstm::LstmWeights;
 pub(crate) use matmul::MatmulDims;

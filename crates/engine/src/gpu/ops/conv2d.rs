@@ -1,15 +1,38 @@
-//! conv2d as im2col + the tiled matmul: `col[n] = unfold(x[n])`, `y[n] = W · col[n]`, then a
-//! broadcast bias add. Measured against a direct kernel? Not yet: see the README.
+//! conv2d, two ways: im2col + the tiled matmul (`col[n] = unfold(x[n])`, `y[n] = W · col[n]`,
+//! then a broadcast bias add), or the direct kernel (one output per thread). `Auto` takes the
+//! direct kernel when the unfolded matrix would not fit one binding, and otherwise follows the
+//! measurements recorded in the README (see `prefer_direct`).
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
 use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
+use super::super::launch::{launch, line_grid, max_binding_elems, Bind, Params};
 use super::{call_binary, matmul_into, LINE_WG};
 use crate::error::Result;
-use crate::ops::{BinaryOp, Conv2dParams, MatmulDims};
+use crate::ops::{BinaryOp, Conv2dParams, ConvAlgo, MatmulDims};
+
+/// Input and weight shapes of one conv2d.
+struct Shapes {
+    n: usize,
+    c: usize,
+    h: usize,
+    w: usize,
+    o: usize,
+    kh: usize,
+    kw: usize,
+    oh: usize,
+    ow: usize,
+}
+
+/// The measured choice for shapes where both algorithms work: im2col + matmul reuses each
+/// loaded input across 64 output channels of a tile, so it wins once there are enough output
+/// channels and reduction length to fill the tiles; tiny convolutions skip the extra pass.
+fn prefer_direct(s: &Shapes) -> bool {
+    s.o < 16 || s.c * s.kh * s.kw < 16
+}
 
 /// Convolution of `x [N, C, H, W]` with `w [O, C, KH, KW]` (+ `bias [O]`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn call_conv2d(
     gpu: &Gpu,
     x: &GpuBuffer,
@@ -18,18 +41,99 @@ pub(crate) fn call_conv2d(
     ws: &[usize],
     bias: Option<&GpuBuffer>,
     p: &Conv2dParams,
+    algo: ConvAlgo,
 ) -> Result<GpuBuffer> {
-    let (n, c, h, wd) = (xs[0], xs[1], xs[2], xs[3]);
-    let (o, kh, kw) = (ws[0], ws[2], ws[3]);
-    let (oh, ow) = p.output_hw(h, wd, kh, kw);
-    let ckk = c * kh * kw;
-    let total = n * ckk * oh * ow;
+    let (oh, ow) = p.output_hw(xs[2], xs[3], ws[2], ws[3]);
+    let s = Shapes {
+        n: xs[0],
+        c: xs[1],
+        h: xs[2],
+        w: xs[3],
+        o: ws[0],
+        kh: ws[2],
+        kw: ws[3],
+        oh,
+        ow,
+    };
+    let col_len = s.n * s.c * s.kh * s.kw * oh * ow;
+    let direct = match algo {
+        ConvAlgo::Direct => true,
+        ConvAlgo::Im2col => false,
+        ConvAlgo::Auto => col_len > max_binding_elems(gpu) || prefer_direct(&s),
+    };
+    if direct {
+        conv_direct(gpu, x, w, bias, &s, p)
+    } else {
+        conv_im2col(gpu, x, w, bias, &s, p)
+    }
+}
+
+fn conv_direct(
+    gpu: &Gpu,
+    x: &GpuBuffer,
+    w: &GpuBuffer,
+    bias: Option<&GpuBuffer>,
+    s: &Shapes,
+    p: &Conv2dParams,
+) -> Result<GpuBuffer> {
+    let total = s.n * s.o * s.oh * s.ow;
+    let out = GpuBuffer::alloc(gpu, total, "conv2d")?;
+    if total == 0 {
+        return Ok(out);
+    }
+    let params = Params::default().u(&[
+        s.n,
+        s.c,
+        s.h,
+        s.w,
+        s.o,
+        s.kh,
+        s.kw,
+        s.oh,
+        s.ow,
+        p.stride,
+        p.padding,
+        usize::from(bias.is_some()),
+    ]);
+    // Without a bias the weights are bound again in its slot (read-only, never read).
+    let binds = [
+        Bind::whole(x),
+        Bind::whole(w),
+        Bind::whole(bias.unwrap_or(w)),
+        Bind::whole(&out),
+    ];
+    let grid = line_grid(gpu, total.div_ceil(LINE_WG))?;
+    launch(
+        gpu,
+        "conv2d",
+        Kernel::Conv2dDirect,
+        Specialization::Plain,
+        params,
+        &binds,
+        grid,
+    )?;
+    Ok(out)
+}
+
+fn conv_im2col(
+    gpu: &Gpu,
+    x: &GpuBuffer,
+    w: &GpuBuffer,
+    bias: Option<&GpuBuffer>,
+    s: &Shapes,
+    p: &Conv2dParams,
+) -> Result<GpuBuffer> {
+    let ckk = s.c * s.kh * s.kw;
+    let ohw = s.oh * s.ow;
+    let total = s.n * ckk * ohw;
     let col = GpuBuffer::alloc(gpu, total, "im2col")?;
-    let out = GpuBuffer::alloc(gpu, n * o * oh * ow, "conv2d")?;
+    let out = GpuBuffer::alloc(gpu, s.n * s.o * ohw, "conv2d")?;
     if out.is_empty() {
         return Ok(out);
     }
-    let params = Params::default().u(&[n, c, h, wd, kh, kw, oh, ow, p.stride, p.padding, total, 0]);
+    let params = Params::default().u(&[
+        s.n, s.c, s.h, s.w, s.kh, s.kw, s.oh, s.ow, p.stride, p.padding, total, 0,
+    ]);
     let grid = line_grid(gpu, total.div_ceil(LINE_WG))?;
     launch(
         gpu,
@@ -42,25 +146,25 @@ pub(crate) fn call_conv2d(
     )?;
     // [O, CKK] shared by every image · [N, CKK, OH*OW] -> [N, O, OH*OW]
     let dims = MatmulDims {
-        batch: n,
-        m: o,
-        n: oh * ow,
+        batch: s.n,
+        m: s.o,
+        n: ohw,
         k: ckk,
         ta: false,
         tb: false,
         a_batched: false,
         b_batched: true,
-        out_shape: vec![n, o, oh * ow],
+        out_shape: vec![s.n, s.o, ohw],
     };
     matmul_into(gpu, w, &col, &out, &dims)?;
     match bias {
         Some(b) => call_binary(
             gpu,
             &out,
-            &[n, o, oh * ow],
+            &[s.n, s.o, ohw],
             b,
-            &[o, 1],
-            &[n, o, oh * ow],
+            &[s.o, 1],
+            &[s.n, s.o, ohw],
             BinaryOp::Add,
         ),
         None => Ok(out),

@@ -2,7 +2,7 @@
 //! blocks of rows of C (M), columns (N) and slices of K (accumulated), each bound at an
 //! aligned offset so that every binding stays under the limit.
 
-use super::super::buffer::GpuBuffer;
+use super::super::buffer::{Dtype, GpuBuffer};
 use super::super::context::Gpu;
 use super::super::kernels::{Kernel, Specialization};
 use super::super::launch::{launch, max_binding_elems, offset_align_elems, Bind, Params};
@@ -59,7 +59,14 @@ pub(crate) fn matmul_into(
     let (la, lb) = layouts(d);
     let limit = max_binding_elems(gpu);
     let max_z = gpu.ctx.limits.max_compute_workgroups_per_dimension as usize;
-    if a.len() <= limit && b.len() <= limit && out.len() <= limit && d.batch <= max_z {
+    let f16 = b.dtype == Dtype::F16;
+    // f16 weights are bound whole (launch reports BindingTooLarge past the limit).
+    if f16 || (a.len() <= limit && b.len() <= limit && out.len() <= limit && d.batch <= max_z) {
+        let spec = if f16 {
+            Specialization::F16B
+        } else {
+            Specialization::Plain
+        };
         let params = Params::default()
             .u(&[d.m, d.n, d.k, 0])
             .u(&[0, la.rs, la.cs, la.bs])
@@ -71,15 +78,7 @@ pub(crate) fn matmul_into(
             d.batch as u32,
         ];
         let binds = [Bind::whole(a), Bind::whole(b), Bind::whole(out)];
-        return launch(
-            gpu,
-            "matmul",
-            Kernel::Matmul,
-            Specialization::Plain,
-            params,
-            &binds,
-            grid,
-        );
+        return launch(gpu, "matmul", Kernel::Matmul, spec, params, &binds, grid);
     }
     let plan = plan_chunks(d, limit, offset_align_elems(gpu))?;
     for batch in 0..d.batch {

@@ -1,0 +1,54 @@
+// conv2d_direct.wgsl — direct 2-D convolution, one output element per thread:
+// y[n, o, oy, ox] = bias[o] + sum_{c, ki, kj} w[o, c, ki, kj] * x[n, c, oy*S + ki - P, ox*S + kj - P]
+// (zero outside the image). The alternative to im2col + matmul; conv2d picks between them.
+// Bindings: 0 uniform Params; 1 x: array<f32> (read, [N, C, H, W]);
+//           2 w: array<f32> (read, [O, C, KH, KW]); 3 bias: array<f32> (read, [O]; ignored
+//           when has_bias = 0); 4 y: array<f32> (write, [N, O, OH, OW]).
+// Workgroup: 256 threads on a line, one output element per thread.
+
+struct Params {
+    n: u32, c: u32, h: u32, w: u32,
+    o: u32, kh: u32, kw: u32, oh: u32,
+    ow: u32, stride: u32, pad: u32, has_bias: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>) {
+    let i = line_index(gid, nwg, 256u);
+    if (i >= p.n * p.o * p.oh * p.ow) {
+        return;
+    }
+    let ox = i % p.ow;
+    let oy = (i / p.ow) % p.oh;
+    let o = (i / (p.ow * p.oh)) % p.o;
+    let n = i / (p.ow * p.oh * p.o);
+    var acc = 0.0;
+    if (p.has_bias != 0u) {
+        acc = bias[o];
+    }
+    for (var c = 0u; c < p.c; c++) {
+        let x_base = (n * p.c + c) * p.h;
+        let w_base = (o * p.c + c) * p.kh;
+        for (var ki = 0u; ki < p.kh; ki++) {
+            let iy = i32(oy * p.stride + ki) - i32(p.pad);
+            if (iy < 0 || iy >= i32(p.h)) {
+                continue;
+            }
+            for (var kj = 0u; kj < p.kw; kj++) {
+                let ix = i32(ox * p.stride + kj) - i32(p.pad);
+                if (ix < 0 || ix >= i32(p.w)) {
+                    continue;
+                }
+                acc = fma(w[(w_base + ki) * p.kw + kj], x[(x_base + u32(iy)) * p.w + u32(ix)], acc);
+            }
+        }
+    }
+    y[i] = acc;
+}
