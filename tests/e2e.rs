@@ -47,7 +47,10 @@ fn call(method: &str, url: &str, body: Option<Value>) -> Value {
     match res {
         Ok(r) => r.into_json().expect("JSON from chromedriver"),
         Err(ureq::Error::Status(code, r)) => {
-            panic!("{method} {url} -> HTTP {code}: {}", r.into_string().unwrap_or_default())
+            panic!(
+                "{method} {url} -> HTTP {code}: {}",
+                r.into_string().unwrap_or_default()
+            )
         }
         Err(e) => panic!("{method} {url}: {e}"),
     }
@@ -56,7 +59,8 @@ fn call(method: &str, url: &str, body: Option<Value>) -> Value {
 impl Driver {
     fn start() -> Self {
         let port = free_port();
-        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let child = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -69,7 +73,11 @@ impl Driver {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
-        let mut driver = Driver { child, base, session: None };
+        let mut driver = Driver {
+            child,
+            base,
+            session: None,
+        };
         let profile = tempfile::tempdir().expect("temp profile dir");
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": [
             "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
@@ -85,11 +93,20 @@ impl Driver {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}/session/{}/{path}", self.base, self.session.as_deref().unwrap_or_default())
+        format!(
+            "{}/session/{}/{path}",
+            self.base,
+            self.session.as_deref().unwrap_or_default()
+        )
     }
 
     fn script(&self, script: &str) -> Value {
-        call("POST", &self.url("execute/sync"), Some(json!({"script": script, "args": []})))["value"].clone()
+        call(
+            "POST",
+            &self.url("execute/sync"),
+            Some(json!({"script": script, "args": []})),
+        )["value"]
+            .clone()
     }
 
     fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
@@ -109,18 +126,31 @@ impl Driver {
 #[ignore = "needs `trunk build` output and prepared data; run by `cargo xtask test`"]
 fn data_page_shows_every_dataset_and_an_adapter() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dist = std::env::var("BRAINPROBE_E2E_DIST").map(PathBuf::from).unwrap_or_else(|_| root.join("dist"));
-    assert!(dist.join("index.html").is_file(), "{} has no index.html: run `trunk build` first", dist.display());
+    let dist = std::env::var("BRAINPROBE_E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `trunk build` first",
+        dist.display()
+    );
     let server = StaticServer::start(&dist, 0).expect("static server");
     let driver = Driver::start();
-    call("POST", &driver.url("url"), Some(json!({"url": format!("{}/#data", server.url)})));
+    call(
+        "POST",
+        &driver.url("url"),
+        Some(json!({"url": format!("{}/#data", server.url)})),
+    );
 
     let state = driver.wait_for(
         "the Data page to load its bundles",
         "const s = document.querySelector('#data-status'); return s && s.dataset.state !== 'loading' ? s.dataset.state + ': ' + s.textContent : null;",
         Duration::from_secs(90),
     );
-    assert!(state.as_str().unwrap_or_default().starts_with("ready"), "Data page: {state}");
+    assert!(
+        state.as_str().unwrap_or_default().starts_with("ready"),
+        "Data page: {state}"
+    );
     let gpu = driver.wait_for(
         "the WebGPU probe",
         "const g = document.querySelector('#webgpu-status'); return g && g.dataset.state !== 'probing' ? [g.dataset.state, g.textContent] : null;",
@@ -134,10 +164,15 @@ fn data_page_shows_every_dataset_and_an_adapter() {
          counts: Object.fromEntries(Array.from(c.querySelectorAll('.count')).map(x => [x.dataset.label, x.querySelector('.value').textContent]))}));",
     );
     let count = |id: &str, label: &str| -> String {
-        cards.as_array().into_iter().flatten()
+        cards
+            .as_array()
+            .into_iter()
+            .flatten()
             .find(|c| c["id"] == id)
             .unwrap_or_else(|| panic!("no card for {id}: {cards}"))["counts"][label]
-            .as_str().unwrap_or_else(|| panic!("card {id} lacks `{label}`: {cards}")).to_string()
+            .as_str()
+            .unwrap_or_else(|| panic!("card {id} lacks `{label}`: {cards}"))
+            .to_string()
     };
     assert_eq!(count("pereira2018_langnet", "sentences"), "627");
     assert_eq!(count("futrell2018_naturalstories", "words"), "10256");
@@ -145,13 +180,23 @@ fn data_page_shows_every_dataset_and_an_adapter() {
     assert_eq!(count("fedorenko2010_localizer", "sentences"), "240");
     assert_eq!(count("fedorenko2010_localizer", "nonword lists"), "240");
     assert_eq!(count("kriegeskorte2008_92images", "images"), "92");
-    assert_eq!(count("kriegeskorte2008_92images", "human IT RDMs (subjects × sessions)"), "4×2");
+    assert_eq!(
+        count(
+            "kriegeskorte2008_92images",
+            "human IT RDMs (subjects × sessions)"
+        ),
+        "4×2"
+    );
     assert_eq!(count("tang2018_occlusion", "trials"), "13000");
     assert_eq!(count("cifar10", "train images"), "50000");
     assert_eq!(count("cifar10", "test images"), "10000");
     assert_eq!(count("corpora", "corpora"), "7");
     assert!(count("wikitext2", "test words").parse::<u64>().unwrap_or(0) > 200_000);
-    assert_eq!(cards.as_array().map(Vec::len), Some(9), "one card per dataset");
+    assert_eq!(
+        cards.as_array().map(Vec::len),
+        Some(9),
+        "one card per dataset"
+    );
 
     // Previews: 92 images in the grid, the human occlusion curve with two series.
     let previews = driver.script(
@@ -161,8 +206,13 @@ fn data_page_shows_every_dataset_and_an_adapter() {
 
     // Let lazy images finish, then keep a screenshot for people to look at.
     std::thread::sleep(Duration::from_millis(1500));
-    let shot = call("GET", &driver.url("screenshot"), None)["value"].as_str().unwrap_or_default().to_string();
-    let png = base64::engine::general_purpose::STANDARD.decode(&shot).expect("base64 screenshot");
+    let shot = call("GET", &driver.url("screenshot"), None)["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(&shot)
+        .expect("base64 screenshot");
     assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
     let out = root.join("target/e2e");
     std::fs::create_dir_all(&out).expect("target/e2e");

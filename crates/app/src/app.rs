@@ -21,7 +21,13 @@ pub enum Page {
 }
 
 impl Page {
-    const ALL: [Page; 5] = [Page::Language, Page::Vision, Page::Occlusion, Page::Leaderboard, Page::Data];
+    const ALL: [Page; 5] = [
+        Page::Language,
+        Page::Vision,
+        Page::Occlusion,
+        Page::Leaderboard,
+        Page::Data,
+    ];
 
     fn slug(self) -> &'static str {
         match self {
@@ -45,7 +51,10 @@ impl Page {
 
     fn from_hash(hash: &str) -> Page {
         let slug = hash.trim_start_matches('#');
-        Page::ALL.into_iter().find(|p| p.slug() == slug).unwrap_or(Page::Data)
+        Page::ALL
+            .into_iter()
+            .find(|p| p.slug() == slug)
+            .unwrap_or(Page::Data)
     }
 }
 

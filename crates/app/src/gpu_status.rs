@@ -29,7 +29,11 @@ impl GpuStatus {
                 backend,
                 device_type,
             } => {
-                let name = if name.is_empty() { "(unnamed adapter)" } else { name };
+                let name = if name.is_empty() {
+                    "(unnamed adapter)"
+                } else {
+                    name
+                };
                 format!("WebGPU adapter found: {name} · {device_type} · {backend}")
             }
             GpuStatus::CpuFallback { reason } => {
@@ -41,7 +45,8 @@ impl GpuStatus {
 
 /// Requests an adapter with default options.
 pub async fn probe() -> GpuStatus {
-    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+    let instance =
+        wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
     match instance
         .request_adapter(&wgpu::RequestAdapterOptions::default())
         .await

@@ -20,6 +20,8 @@ async fn webgpu_adapter_is_found() {
 
 #[wasm_bindgen_test]
 fn cpu_fallback_is_described_as_such() {
-    let s = GpuStatus::CpuFallback { reason: "webgpu found no adapters".into() };
+    let s = GpuStatus::CpuFallback {
+        reason: "webgpu found no adapters".into(),
+    };
     assert!(s.describe().contains("CPU fallback"));
 }

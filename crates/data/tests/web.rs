@@ -21,8 +21,14 @@ async fn bundles_load_in_the_browser_with_the_published_counts() {
     let summaries = summarize(&Manifest::project().unwrap(), &bundle).unwrap();
     let line = |id: &str| summaries.iter().find(|s| s.id == id).unwrap().counts_line();
     assert_eq!(line("pereira2018_langnet"), "627 sentences");
-    assert_eq!(line("futrell2018_naturalstories"), "10256 words, 10 stories");
-    assert_eq!(line("fedorenko2010_localizer"), "240 sentences, 240 nonword lists");
+    assert_eq!(
+        line("futrell2018_naturalstories"),
+        "10256 words, 10 stories"
+    );
+    assert_eq!(
+        line("fedorenko2010_localizer"),
+        "240 sentences, 240 nonword lists"
+    );
     assert_eq!(line("tang2018_occlusion"), "13000 trials, 21 subjects");
     assert_eq!(bundle.kriegeskorte.human_it.shape(), &[4, 2, 92, 92]);
     assert_eq!(bundle.cifar_subset.len(), 1000);

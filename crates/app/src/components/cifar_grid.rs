@@ -27,7 +27,13 @@ pub fn grid_rgba(bundle: &Bundle, per_class: usize) -> (usize, usize, Vec<u8>) {
     let (w, h) = (per_class * SIDE, CLASSES.len() * SIDE);
     let mut out = vec![255u8; w * h * 4];
     for (class, _) in CLASSES.iter().enumerate() {
-        let picks = set.labels.iter().enumerate().filter(|(_, &l)| l as usize == class).map(|(i, _)| i).take(per_class);
+        let picks = set
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(_, &l)| l as usize == class)
+            .map(|(i, _)| i)
+            .take(per_class);
         for (col, i) in picks.enumerate() {
             for y in 0..SIDE {
                 for x in 0..SIDE {
@@ -64,7 +70,9 @@ pub fn cifar_grid(props: &CifarGridProps) -> Html {
 #[cfg(target_arch = "wasm32")]
 fn draw(canvas: &NodeRef, props: &CifarGridProps) {
     use wasm_bindgen::{Clamped, JsCast};
-    let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() else { return };
+    let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() else {
+        return;
+    };
     let (w, h, rgba) = grid_rgba(&props.bundle, props.per_class);
     canvas.set_width(w as u32);
     canvas.set_height(h as u32);
@@ -73,7 +81,10 @@ fn draw(canvas: &NodeRef, props: &CifarGridProps) {
         .ok()
         .flatten()
         .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
-    if let (Some(ctx), Ok(data)) = (ctx, web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w as u32, h as u32)) {
+    if let (Some(ctx), Ok(data)) = (
+        ctx,
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w as u32, h as u32),
+    ) {
         let _ = ctx.put_image_data(&data, 0.0, 0.0);
     }
 }

@@ -41,7 +41,9 @@ pub fn data_page() -> Html {
         });
     }
     let body = match &*state {
-        LoadState::Loading => html! { <p id="data-status" data-state="loading">{"Loading the dataset bundles…"}</p> },
+        LoadState::Loading => {
+            html! { <p id="data-status" data-state="loading">{"Loading the dataset bundles…"}</p> }
+        }
         LoadState::Failed(e) => html! {
             <div id="data-status" data-state="error" class="error">
                 <p>{"The dataset bundles could not be loaded: "}<code>{e}</code></p>

@@ -78,7 +78,13 @@ fn futrell(b: &Bundle) -> Html {
 }
 
 fn fedorenko(b: &Bundle) -> Html {
-    let first = |c: Condition| b.localizer.iter().find(|s| s.condition == c).map(|s| s.stimulus.to_lowercase()).unwrap_or_default();
+    let first = |c: Condition| {
+        b.localizer
+            .iter()
+            .find(|s| s.condition == c)
+            .map(|s| s.stimulus.to_lowercase())
+            .unwrap_or_default()
+    };
     html! {
         <ul class="stimuli">
             <li><b>{"sentence: "}</b>{first(Condition::Sentence)}</li>
@@ -111,8 +117,16 @@ fn occlusion(b: &Bundle) -> Html {
             .collect()
     };
     let series = vec![
-        Series { name: "people, unmasked".into(), color: "#1f6feb".into(), points: curve(0) },
-        Series { name: "people, backward-masked".into(), color: "#d1242f".into(), points: curve(1) },
+        Series {
+            name: "people, unmasked".into(),
+            color: "#1f6feb".into(),
+            points: curve(0),
+        },
+        Series {
+            name: "people, backward-masked".into(),
+            color: "#d1242f".into(),
+            points: curve(1),
+        },
     ];
     let (c0, n0) = tang::accuracy_below(&b.occlusion_trials, false, 15.0);
     let (c1, n1) = tang::accuracy_below(&b.occlusion_trials, true, 15.0);

@@ -48,8 +48,14 @@ const BOTTOM: f64 = 40.0;
 /// The plot.
 #[function_component(LinePlot)]
 pub fn line_plot(p: &LinePlotProps) -> Html {
-    let x = Linear { domain: p.x_range, range: (LEFT, W - RIGHT) };
-    let y = Linear { domain: p.y_range, range: (H - BOTTOM, TOP) };
+    let x = Linear {
+        domain: p.x_range,
+        range: (LEFT, W - RIGHT),
+    };
+    let y = Linear {
+        domain: p.y_range,
+        range: (H - BOTTOM, TOP),
+    };
     let x_ticks = ticks(p.x_range.0, p.x_range.1, 5);
     let y_ticks = ticks(p.y_range.0, p.y_range.1, 5);
     html! {

@@ -30,12 +30,13 @@ pub fn percentile_ranks(m: &Matrix) -> Matrix {
     }
     off.sort_by(f64::total_cmp);
     let denom = (off.len().max(2) - 1) as f64;
-    m.indexed_iter().fold(Matrix::zeros(m.raw_dim()), |mut out, ((i, j), &v)| {
-        if i != j {
-            out[[i, j]] = off.partition_point(|&x| x < v) as f64 / denom;
-        }
-        out
-    })
+    m.indexed_iter()
+        .fold(Matrix::zeros(m.raw_dim()), |mut out, ((i, j), &v)| {
+            if i != j {
+                out[[i, j]] = off.partition_point(|&x| x < v) as f64 / denom;
+            }
+            out
+        })
 }
 
 /// Colour of a percentile: blue (similar) through yellow to red (dissimilar).

@@ -42,14 +42,20 @@ mod tests {
 
     #[test]
     fn ticks_are_round() {
-        assert_eq!(ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
+        assert_eq!(
+            ticks(0.0, 1.0, 5),
+            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+        );
         assert_eq!(ticks(0.0, 50.0, 5), vec![0.0, 10.0, 20.0, 30.0, 40.0, 50.0]);
         assert_eq!(ticks(1.0, 1.0, 5), vec![1.0]);
     }
 
     #[test]
     fn linear_maps_endpoints() {
-        let s = Linear { domain: (0.0, 10.0), range: (100.0, 0.0) };
+        let s = Linear {
+            domain: (0.0, 10.0),
+            range: (100.0, 0.0),
+        };
         assert_eq!(s.map(0.0), 100.0);
         assert_eq!(s.map(10.0), 0.0);
         assert_eq!(s.map(5.0), 50.0);
