@@ -21,6 +21,15 @@ enum Command {
     Datasets(commands::datasets::DatasetsArgs),
     /// Verify the third-party data and (re)build the bundles under www/assets/data.
     PrepareData(commands::prepare::PrepareArgs),
+    /// Benchmarks (`bench engine`: CPU vs GPU op timings).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Time matmul, conv2d, attention and layer norm on the CPU and the GPU side by side.
+    Engine(commands::bench_engine::BenchEngineArgs),
 }
 
 fn main() {
@@ -28,6 +37,7 @@ fn main() {
     let result = match cli.command {
         Command::Datasets(args) => commands::datasets::run(args),
         Command::PrepareData(args) => commands::prepare::run(args),
+        Command::Bench(BenchCommand::Engine(args)) => commands::bench_engine::run(args),
     };
     if let Err(e) = result {
         eprintln!("brainprobe: error: {e}");
