@@ -21,6 +21,9 @@ enum Command {
     Datasets(commands::datasets::DatasetsArgs),
     /// Verify the third-party data and (re)build the bundles under www/assets/data.
     PrepareData(commands::prepare::PrepareArgs),
+    /// Run one scoring method on `.npy` inputs and print JSON (`metric --help` lists them).
+    #[command(subcommand)]
+    Metric(commands::metric::MetricCommand),
     /// Benchmarks (`bench engine`: CPU vs GPU op timings).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -30,6 +33,8 @@ enum Command {
 enum BenchCommand {
     /// Time matmul, conv2d, attention and layer norm on the CPU and the GPU side by side.
     Engine(commands::bench_engine::BenchEngineArgs),
+    /// Time RidgeCV and RSA/Nili natively and against scikit-learn/SciPy (if installed).
+    Metrics(commands::bench_metrics::BenchMetricsArgs),
 }
 
 fn main() {
@@ -38,6 +43,8 @@ fn main() {
         Command::Datasets(args) => commands::datasets::run(args),
         Command::PrepareData(args) => commands::prepare::run(args),
         Command::Bench(BenchCommand::Engine(args)) => commands::bench_engine::run(args),
+        Command::Bench(BenchCommand::Metrics(args)) => commands::bench_metrics::run(args),
+        Command::Metric(cmd) => commands::metric::run(cmd),
     };
     if let Err(e) = result {
         eprintln!("brainprobe: error: {e}");
