@@ -28,6 +28,41 @@ const BK: u32 = 16u;
 var<workgroup> a_tile: array<vec4<f32>, 256>; // [BK][BM / 4]
 var<workgroup> b_tile: array<vec4<f32>, 256>; // [BK][BN / 4]
 
+fn load_a(base: u32, m: u32, k: u32) -> f32 {
+    if (m < p.m && k < p.k) {
+        return a[base + m * p.a_rs + k * p.a_cs];
+    }
+    return 0.0;
+}
+
+fn load_b(base: u32, k: u32, n: u32) -> f32 {
+    if (k < p.k && n < p.n) {
+        return f32(b[base + k * p.b_rs + n * p.b_cs]);
+    }
+    return 0.0;
+}
+
+// Writes one row of the thread's 4 x 4 block (no dynamic indexing, so the accumulators
+// stay in registers on every backend, lavapipe included).
+fn store_row(base: u32, m: u32, n0: u32, v: vec4<f32>) {
+    if (m >= p.m) {
+        return;
+    }
+    let row = base + m * p.c_rs + n0;
+    var add = vec4<f32>(0.0);
+    if (p.accumulate != 0u) {
+        if (n0 < p.n) { add.x = c[row]; }
+        if (n0 + 1u < p.n) { add.y = c[row + 1u]; }
+        if (n0 + 2u < p.n) { add.z = c[row + 2u]; }
+        if (n0 + 3u < p.n) { add.w = c[row + 3u]; }
+    }
+    let r = v + add;
+    if (n0 < p.n) { c[row] = r.x; }
+    if (n0 + 1u < p.n) { c[row + 1u] = r.y; }
+    if (n0 + 2u < p.n) { c[row + 2u] = r.z; }
+    if (n0 + 3u < p.n) { c[row + 3u] = r.w; }
+}
+
 @compute @workgroup_size(16, 16, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>,
         @builtin(local_invocation_id) lid: vec3<u32>,
@@ -36,58 +71,37 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
     let col0 = wid.x * BN;
     let a_base = p.a_off + wid.z * p.a_bs;
     let b_base = p.b_off + wid.z * p.b_bs;
-    var acc: array<vec4<f32>, 4>;
-    for (var i = 0u; i < 4u; i++) {
-        acc[i] = vec4<f32>(0.0);
-    }
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    // Each of the 256 threads loads one vec4 of each tile: row kk of K, 4 consecutive m / n.
+    let kk = li / 16u;
+    let q = (li % 16u) * 4u;
     for (var k0 = 0u; k0 < p.k; k0 += BK) {
-        // Each of the 256 threads loads one vec4 of each tile: 16 rows of K x 64 columns.
-        let kk = li / 16u;
-        let q = (li % 16u) * 4u;
         let gk = k0 + kk;
-        var av = vec4<f32>(0.0);
-        var bv = vec4<f32>(0.0);
-        if (gk < p.k) {
-            for (var e = 0u; e < 4u; e++) {
-                let gm = row0 + q + e;
-                if (gm < p.m) {
-                    av[e] = a[a_base + gm * p.a_rs + gk * p.a_cs];
-                }
-                let gn = col0 + q + e;
-                if (gn < p.n) {
-                    bv[e] = f32(b[b_base + gk * p.b_rs + gn * p.b_cs]);
-                }
-            }
-        }
-        a_tile[li] = av;
-        b_tile[li] = bv;
+        let gm = row0 + q;
+        let gn = col0 + q;
+        a_tile[li] = vec4<f32>(load_a(a_base, gm, gk), load_a(a_base, gm + 1u, gk),
+                               load_a(a_base, gm + 2u, gk), load_a(a_base, gm + 3u, gk));
+        b_tile[li] = vec4<f32>(load_b(b_base, gk, gn), load_b(b_base, gk, gn + 1u),
+                               load_b(b_base, gk, gn + 2u), load_b(b_base, gk, gn + 3u));
         workgroupBarrier();
         for (var k = 0u; k < BK; k++) {
             let a4 = a_tile[k * 16u + lid.y];
             let b4 = b_tile[k * 16u + lid.x];
-            acc[0] = fma(vec4<f32>(a4.x), b4, acc[0]);
-            acc[1] = fma(vec4<f32>(a4.y), b4, acc[1]);
-            acc[2] = fma(vec4<f32>(a4.z), b4, acc[2]);
-            acc[3] = fma(vec4<f32>(a4.w), b4, acc[3]);
+            acc0 = fma(vec4<f32>(a4.x), b4, acc0);
+            acc1 = fma(vec4<f32>(a4.y), b4, acc1);
+            acc2 = fma(vec4<f32>(a4.z), b4, acc2);
+            acc3 = fma(vec4<f32>(a4.w), b4, acc3);
         }
         workgroupBarrier();
     }
     let c_base = p.c_off + wid.z * p.c_bs;
-    for (var i = 0u; i < 4u; i++) {
-        let gm = row0 + lid.y * 4u + i;
-        if (gm >= p.m) {
-            continue;
-        }
-        for (var j = 0u; j < 4u; j++) {
-            let gn = col0 + lid.x * 4u + j;
-            if (gn < p.n) {
-                let idx = c_base + gm * p.c_rs + gn;
-                var v = acc[i][j];
-                if (p.accumulate != 0u) {
-                    v += c[idx];
-                }
-                c[idx] = v;
-            }
-        }
-    }
+    let m0 = row0 + lid.y * 4u;
+    let n0 = col0 + lid.x * 4u;
+    store_row(c_base, m0, n0, acc0);
+    store_row(c_base, m0 + 1u, n0, acc1);
+    store_row(c_base, m0 + 2u, n0, acc2);
+    store_row(c_base, m0 + 3u, n0, acc3);
 }
