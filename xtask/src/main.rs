@@ -1,6 +1,7 @@
 //! `cargo xtask setup|prepare-data|serve|test` — the project's two README commands and
 //! the steps they are made of.
 
+mod check_deps;
 mod command;
 mod setup;
 mod test_all;
@@ -30,6 +31,8 @@ enum Task {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
+    /// Check that crate dependencies follow DESIGN.md's direction.
+    CheckDeps,
     /// Everything: fmt check, clippy (native + wasm32), native tests, browser tests, e2e.
     Test {
         /// Skip the headless-Chromium parts (wasm tests and e2e).
@@ -52,6 +55,7 @@ fn main() {
         Task::Setup => setup::setup(),
         Task::PrepareData => prepare_data(),
         Task::Serve { port } => serve(port),
+        Task::CheckDeps => check_deps::check_deps(),
         Task::Test { no_browser } => test_all::test(!no_browser),
     };
     if let Err(e) = result {

@@ -44,6 +44,7 @@ pub fn test(browser: bool) -> Result<(), String> {
     let xdg = runtime_dir()?;
 
     run(cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
+    crate::check_deps::check_deps()?;
     run(cmd(
         "cargo",
         &[

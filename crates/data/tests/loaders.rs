@@ -1,4 +1,5 @@
 //! Loaders reject malformed content with errors that name the bundle file.
+#![cfg(not(target_arch = "wasm32"))]
 
 use brainprobe_data::datasets::{fedorenko, futrell::NaturalStories, pereira, tang};
 use brainprobe_data::DataError;

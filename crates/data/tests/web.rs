@@ -9,10 +9,13 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn assets() -> Assets {
-    let url = option_env!("BRAINPROBE_TEST_ASSETS_URL").expect(
-        "BRAINPROBE_TEST_ASSETS_URL is not set: run the browser tests through `cargo xtask test`",
-    );
-    Assets::new(url)
+    // Read at compile time: the browser has no environment. Fail loudly when missing.
+    match option_env!("BRAINPROBE_TEST_ASSETS_URL") {
+        Some(url) => Assets::new(url),
+        None => panic!(
+            "BRAINPROBE_TEST_ASSETS_URL is not set: run the browser tests through `cargo xtask test`"
+        ),
+    }
 }
 
 #[wasm_bindgen_test]

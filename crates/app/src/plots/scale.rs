@@ -21,7 +21,7 @@ impl Linear {
 
 /// About `n` round tick values covering `[lo, hi]` (steps of 1, 2 or 5 × 10^k).
 pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    if !(hi > lo) || n == 0 {
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) || n == 0 {
         return vec![lo];
     }
     let raw = (hi - lo) / n as f64;
