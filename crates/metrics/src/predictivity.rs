@@ -127,7 +127,7 @@ impl SharedGram {
     fn new(x: MatRef<'_, f64>) -> Self {
         let xg = subtract_col_means(x, &col_means(x));
         SharedGram {
-            g: mm(xg.as_ref(), xg.transpose()),
+            g: gram(xg.as_ref()),
         }
     }
 
@@ -152,6 +152,35 @@ impl SharedGram {
         });
         Design::Kernel { k0, kt }
     }
+}
+
+/// `x · xᵀ`; natively the row blocks are computed on two threads.
+fn gram(x: MatRef<'_, f64>) -> Mat<f64> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let n = x.nrows();
+        let threads = std::thread::available_parallelism()
+            .map(|t| t.get())
+            .unwrap_or(1);
+        if threads > 1 && n >= 256 {
+            let h = n / 2;
+            let (top, bottom) = std::thread::scope(|s| {
+                let t = s.spawn(|| mm(x.subrows(0, h), x.transpose()));
+                let b = mm(x.subrows(h, n - h), x.transpose());
+                (t.join().ok(), b)
+            });
+            if let Some(top) = top {
+                return Mat::from_fn(n, n, |i, j| {
+                    if i < h {
+                        top[(i, j)]
+                    } else {
+                        bottom[(i - h, j)]
+                    }
+                });
+            }
+        }
+    }
+    mm(x, x.transpose())
 }
 
 /// Runs the cross-validated metric of METRICS §1 on `x` (n × p activations) and `y`
@@ -288,6 +317,33 @@ mod tests {
             ),
             Err(MetricsError::TooFew { .. })
         ));
+    }
+
+    #[test]
+    fn shared_gram_matches_per_split_fits() {
+        // n ≥ 256 exercises the two-thread Gram; p > n_train the kernel path
+        let x = Array2::from_shape_fn((300, 420), |(i, j)| {
+            ((i * 37 + j * 11) as f64 * 0.013).sin() + 5.0
+        });
+        let y = Array2::from_shape_fn((300, 2), |(i, j)| {
+            x[[i, j]] * 2.0 + ((i * 3 + j) as f64).cos()
+        });
+        let s = kfold(300, 3, 4).unwrap();
+        let reg = Regression::ridge_cv_default();
+        let p = cross_validate(x.view(), y.view(), &s, &reg, PearsonVariant::Epsilon).unwrap();
+        for (k, sp) in s.iter().enumerate() {
+            let f = crate::regression::fit_predict(
+                x.select(Axis(0), &sp.train).view(),
+                y.select(Axis(0), &sp.train).view(),
+                x.select(Axis(0), &sp.test).view(),
+                &reg,
+            )
+            .unwrap();
+            assert_eq!(f.alpha, Some(p.alphas[k]));
+            for (a, b) in f.predictions.iter().zip(p.predictions[k].iter()) {
+                assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+            }
+        }
     }
 
     #[test]
