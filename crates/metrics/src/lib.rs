@@ -7,6 +7,8 @@
 //! numbers in the docs below refer to it. Every fallible function returns a
 //! [`MetricsError`] instead of panicking on bad input.
 
+#![warn(missing_docs)]
+
 pub mod correlation;
 pub mod error;
 mod linalg;
