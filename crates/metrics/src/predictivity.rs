@@ -30,6 +30,13 @@ pub struct Predictivity {
     pub aggregate: Aggregate,
 }
 
+impl Predictivity {
+    /// The raw score divided by `ceiling`, clipped to [0, 1], unclipped value kept (§0.7).
+    pub fn normalized(&self, ceiling: f64) -> Result<crate::ceiling::Normalized> {
+        crate::ceiling::ceiling_normalize(self.aggregate.raw, ceiling)
+    }
+}
+
 /// brainscore_language aggregation of a split × neuroid r matrix (METRICS §1.5–1.6).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Aggregate {
@@ -300,6 +307,8 @@ mod tests {
         .unwrap();
         assert!(p.r.iter().all(|v| v.abs() < 1e-12));
         assert_eq!(p.aggregate.raw, 0.0);
+        assert_eq!(p.normalized(0.5).unwrap().value, 0.0);
+        assert!(p.normalized(f64::NAN).is_err());
     }
 
     #[test]

@@ -85,6 +85,9 @@ pub struct CvArgs {
     /// Use scipy's exact Pearson r instead of the default epsilon variant.
     #[arg(long)]
     exact: bool,
+    /// Also report the score divided by this ceiling (clipped to [0, 1], and unclipped).
+    #[arg(long)]
+    ceiling: Option<f64>,
     #[command(flatten)]
     out: JsonFlag,
 }
@@ -568,6 +571,12 @@ fn run_cv(a: &CvArgs, reg: &Regression) -> Result<(), String> {
     });
     if !matches!(reg, Regression::Ols) {
         v["alpha"] = jvec(p.alphas.iter().copied());
+    }
+    if let Some(c) = a.ceiling {
+        let n = p.normalized(c).map_err(|e| e.to_string())?;
+        v["ceiling"] = jnum(n.ceiling);
+        v["normalized"] = jnum(n.value);
+        v["normalized_unclipped"] = jnum(n.normalized_unclipped);
     }
     if !p.loo_mse.is_empty() {
         v["loo_mse"] = Value::Array(p.loo_mse.iter().map(|r| jvec(r.iter().copied())).collect());
