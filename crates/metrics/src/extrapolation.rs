@@ -45,11 +45,22 @@ fn profile_slope(x: &[f64], y: &[f64], tau: f64) -> f64 {
         .sum()
 }
 
-/// Least-squares fit of `v0 · (1 − exp(−x/τ0))` with v0 ∈ [0, 1] and τ0 > 0 (the bounded
-/// problem scipy `curve_fit` solves from (0.5, 1.0)); non-finite y are dropped first.
-/// Returns `(v0, τ0)`. Errors when fewer than 2 finite points remain or the optimum lies
-/// at τ0 → 0 or ∞ (no saturating curve).
+/// scipy `curve_fit` of `v0 · (1 − exp(−x/τ0))` with bounds v0 ∈ [0, 1], τ0 free, start
+/// (0.5, 1.0): the same trust-region-reflective iterations and stopping rule
+/// (ftol = xtol = gtol = 1e-8), so the parameters equal scipy's, not only the optimum.
+/// Non-finite y are dropped first. Errors when fewer than 2 finite points remain or the
+/// iteration does not converge within 200 evaluations (where scipy raises).
 pub fn fit_saturating(x: &[f64], y: &[f64]) -> Result<(f64, f64)> {
+    let (xs, ys) = finite_points(x, y)?;
+    crate::trf::curve_fit_saturating(&xs, &ys)
+        .map(|p| (p[0], p[1]))
+        .ok_or_else(|| MetricsError::NoSolution {
+            what: "fit_saturating",
+            reason: "trust-region iterations did not converge".into(),
+        })
+}
+
+fn finite_points(x: &[f64], y: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
     if x.len() != y.len() {
         return Err(MetricsError::shape(
             "fit_saturating",
@@ -71,6 +82,15 @@ pub fn fit_saturating(x: &[f64], y: &[f64]) -> Result<(f64, f64)> {
             need: 2,
         });
     }
+    Ok((xs, ys))
+}
+
+/// The exact least-squares optimum of the same bounded problem (v0 ∈ [0, 1], τ0 > 0):
+/// closed-form v0 for each τ0, then a bisection on the slope of the profile SSE. Its SSE
+/// is never above scipy's; the parameters can differ from scipy's by ~1e-6 because scipy
+/// stops early. Errors like [`fit_saturating`], or when the optimum has τ0 at 0 or ∞.
+pub fn fit_saturating_optimum(x: &[f64], y: &[f64]) -> Result<(f64, f64)> {
+    let (xs, ys) = finite_points(x, y)?;
     // grid over ln τ, then bisection on the slope of the profile SSE
     let (lo, hi, steps) = ((1e-4f64).ln(), (1e8f64).ln(), 600);
     let grid: Vec<f64> = (0..=steps)
@@ -373,9 +393,14 @@ mod tests {
     fn fit_recovers_noise_free_curve() {
         let x: Vec<f64> = (2..11).map(f64::from).collect();
         let y: Vec<f64> = x.iter().map(|&v| saturating(v, 0.6, 3.0)).collect();
-        let (v0, t0) = fit_saturating(&x, &y).unwrap();
+        let (v0, t0) = fit_saturating_optimum(&x, &y).unwrap();
         assert!(
             (v0 - 0.6).abs() < 1e-10 && (t0 - 3.0).abs() < 1e-8,
+            "{v0} {t0}"
+        );
+        let (v0, t0) = fit_saturating(&x, &y).unwrap();
+        assert!(
+            (v0 - 0.6).abs() < 1e-5 && (t0 - 3.0).abs() < 1e-4,
             "{v0} {t0}"
         );
     }

@@ -18,6 +18,7 @@ mod ridge_cv;
 pub mod rng;
 pub mod splits;
 pub mod stats;
+mod trf;
 
 pub use correlation::{
     kendall_tau_a, kendall_tau_b, pearson, pearson_columns, rankdata, spearman, PearsonVariant,
