@@ -449,6 +449,35 @@ mod tests {
     }
 
     #[test]
+    fn unbalanced_stratified_shuffle_split_matches_scikit_learn() {
+        // StratifiedShuffleSplit(5, train_size=0.9, random_state=3) on
+        // default_rng(9).integers(0, 4, 37): approx_mode has to break ties with draws.
+        let labels = [
+            1, 3, 3, 1, 0, 2, 2, 3, 2, 2, 3, 3, 3, 3, 2, 3, 0, 0, 3, 1, 2, 1, 3, 0, 2, 0, 0, 3, 1,
+            3, 1, 3, 3, 1, 3, 2, 3,
+        ];
+        let s = stratified_shuffle_split(&labels, 5, 0.9, 3).unwrap();
+        let tests: Vec<Vec<usize>> = s.iter().map(|x| x.test.clone()).collect();
+        assert_eq!(
+            tests,
+            vec![
+                vec![18, 8, 0, 34],
+                vec![21, 6, 31, 18],
+                vec![14, 18, 36, 28],
+                vec![6, 33, 22, 29],
+                vec![19, 24, 13, 36]
+            ]
+        );
+        assert_eq!(
+            s[0].train,
+            vec![
+                33, 29, 12, 16, 27, 10, 2, 15, 11, 35, 7, 9, 3, 36, 4, 25, 19, 20, 23, 6, 5, 1, 17,
+                14, 24, 26, 30, 32, 28, 22, 31, 21, 13
+            ]
+        );
+    }
+
+    #[test]
     fn fold_ids_roundtrip() {
         let ids = vec![1, 0, 2, 1, 0, 2];
         let s = from_fold_ids(&ids).unwrap();
