@@ -18,6 +18,8 @@
 //! # let _ = values; Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 mod cpu;
 mod device;
 mod error;
