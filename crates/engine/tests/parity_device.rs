@@ -150,7 +150,23 @@ async fn device_loss_is_an_error_and_cpu_takes_over() -> TestResult {
     )
 }
 
+async fn oversized_output_is_a_typed_out_of_memory_error() -> TestResult {
+    let gpu = gpu().await?;
+    // [2^18, 1] x [1, 2^18] would need a 256 GiB output buffer: refused before any GPU work.
+    let n = 1 << 18;
+    let (_, a) = both(&vec![1.0; n], &[n, 1], &gpu)?;
+    let (_, b) = both(&vec![1.0; n], &[1, n], &gpu)?;
+    match a.matmul(&b) {
+        Err(e @ EngineError::OutOfMemory { .. }) if e.is_gpu_failure() => Ok(()),
+        other => Err(format!(
+            "expected OutOfMemory, got {:?}",
+            other.map(|t| t.shape().to_vec())
+        )),
+    }
+}
+
 parity_test!(
+    oversized_output_is_a_typed_out_of_memory_error,
     forced_cpu_matches_reference_and_says_so,
     gpu_describes_itself,
     mixing_devices_is_an_error,

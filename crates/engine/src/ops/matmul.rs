@@ -62,8 +62,21 @@ impl MatmulDims {
         };
         let mut out_shape = batch_dims.to_vec();
         out_shape.extend([m, n]);
+        // The output size must fit in usize (32 bits on wasm) before anything is allocated.
+        let batch: usize = batch_dims.iter().product();
+        if batch
+            .checked_mul(m)
+            .and_then(|v| v.checked_mul(n))
+            .and_then(|v| v.checked_mul(4))
+            .is_none()
+        {
+            return Err(EngineError::OutOfMemory {
+                op,
+                detail: format!("output {out_shape:?} does not fit in memory"),
+            });
+        }
         Ok(MatmulDims {
-            batch: batch_dims.iter().product(),
+            batch,
             m,
             n,
             k: ka,
