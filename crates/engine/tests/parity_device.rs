@@ -150,7 +150,7 @@ async fn device_loss_is_an_error_and_cpu_takes_over() -> TestResult {
     )
 }
 
-async fn oversized_output_is_a_typed_out_of_memory_error() -> TestResult {
+async fn oversized_matmul_is_out_of_memory() -> TestResult {
     let gpu = gpu().await?;
     // [2^18, 1] x [1, 2^18] would need a 256 GiB output buffer: refused before any GPU work.
     let n = 1 << 18;
@@ -166,7 +166,7 @@ async fn oversized_output_is_a_typed_out_of_memory_error() -> TestResult {
 }
 
 parity_test!(
-    oversized_output_is_a_typed_out_of_memory_error,
+    oversized_matmul_is_out_of_memory,
     forced_cpu_matches_reference_and_says_so,
     gpu_describes_itself,
     mixing_devices_is_an_error,
