@@ -19,6 +19,8 @@ struct Driver {
     child: Child,
     base: String,
     session: Option<String>,
+    /// Chromium's profile; removed when the driver (and so the session) is gone.
+    _profile: tempfile::TempDir,
 }
 
 impl Drop for Driver {
@@ -73,22 +75,23 @@ impl Driver {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
+        let profile = tempfile::tempdir().expect("temp profile dir");
+        let profile_arg = format!("--user-data-dir={}", profile.path().display());
         let mut driver = Driver {
             child,
             base,
             session: None,
+            _profile: profile,
         };
-        let profile = tempfile::tempdir().expect("temp profile dir");
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": [
             "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--enable-unsafe-webgpu", "--window-size=1280,2400",
-            format!("--user-data-dir={}", profile.path().display())
+            profile_arg
         ]}}}});
         let v = call("POST", &format!("{}/session", driver.base), Some(caps));
         driver.session = v["value"]["sessionId"].as_str().map(str::to_string);
         assert!(driver.session.is_some(), "no session: {v}");
-        std::mem::forget(profile); // Chromium owns the directory until the session ends.
         driver
     }
 

@@ -66,22 +66,17 @@ fn main() {
 
 /// Runs prepare-data with a one-line progress display.
 pub fn prepare_data() -> Result<(), String> {
-    use brainprobe_data::prepare::{prepare, Source};
+    use brainprobe_data::prepare::{prepare_workspace, Source};
     let root = root();
     let source = Source::from_env(&root.join("../shared/data"));
     println!("prepare-data: source {source:?}");
     let mut last = 0;
-    let report = prepare(
-        &source,
-        &root.join("data/cache"),
-        &root.join("www/assets/data"),
-        &mut |done, total, path| {
-            if done == total || done >= last + 50 {
-                last = done;
-                println!("  verified {done}/{total} {path}");
-            }
-        },
-    )
+    let report = prepare_workspace(&root, &source, &mut |done, total, path| {
+        if done == total || done >= last + 50 {
+            last = done;
+            println!("  verified {done}/{total} {path}");
+        }
+    })
     .map_err(|e| e.to_string())?;
     println!(
         "prepare-data: {} files verified, {} copied, bundles {}",

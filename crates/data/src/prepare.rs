@@ -236,6 +236,25 @@ fn count_archive_members(path: &Path) -> Result<usize> {
     Ok(n)
 }
 
+/// Verified copies, relative to the workspace root.
+pub const CACHE_DIR: &str = "data/cache";
+/// Bundles for the app and the CLI, relative to the workspace root.
+pub const BUNDLE_DIR: &str = "www/assets/data";
+
+/// [`prepare`] with the workspace layout: cache in `data/cache`, bundles in `www/assets/data`.
+pub fn prepare_workspace(
+    root: &Path,
+    source: &Source,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<PrepareReport> {
+    prepare(
+        source,
+        &root.join(CACHE_DIR),
+        &root.join(BUNDLE_DIR),
+        progress,
+    )
+}
+
 /// Runs the whole step: verify/copy into `cache`, then build bundles into `out`.
 pub fn prepare(
     source: &Source,

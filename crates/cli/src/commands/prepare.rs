@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use brainprobe_data::prepare::{prepare, Source};
+use brainprobe_data::prepare::{prepare_workspace, Source};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -28,16 +28,11 @@ pub fn run(args: PrepareArgs) -> Result<(), String> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let report = prepare(
-        &source,
-        &args.root.join("data/cache"),
-        &args.root.join("www/assets/data"),
-        &mut |done, total, path| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-            bar.set_message(path.to_string());
-        },
-    )
+    let report = prepare_workspace(&args.root, &source, &mut |done, total, path| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(path.to_string());
+    })
     .map_err(|e| e.to_string());
     bar.finish_and_clear();
     let report = report?;
