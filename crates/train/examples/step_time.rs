@@ -5,10 +5,14 @@ use candle_nn::{VarBuilder, VarMap};
 use std::time::Instant;
 
 fn main() {
-    let mut z1 = CornetConfig::z_mini(); z1.channels = [16, 32, 64, 128];
-    let mut z2 = CornetConfig::z_mini(); z2.channels = [24, 48, 96, 192];
-    let mut s1 = CornetConfig::s_mini(); s1.scale = 1;
-    let mut s2 = s1.clone(); s2.timesteps = [2, 2, 2];
+    let mut z1 = CornetConfig::z_mini();
+    z1.channels = [16, 32, 64, 128];
+    let mut z2 = CornetConfig::z_mini();
+    z2.channels = [24, 48, 96, 192];
+    let mut s1 = CornetConfig::s_mini();
+    s1.scale = 1;
+    let mut s2 = s1.clone();
+    s2.timesteps = [2, 2, 2];
     for cfg in [z1, z2, s1, s2] {
         let vm = VarMap::new();
         let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
@@ -26,7 +30,10 @@ fn main() {
             let g = loss.backward().unwrap();
             let b = t.elapsed().as_secs_f64();
             drop((l, g));
-            println!("{} {:?} {:?} s{} fwd-eval {f:.3}s fwd-train {f2:.3}s fwd+bwd {b:.3}s", cfg.family, cfg.channels, cfg.timesteps, cfg.scale);
+            println!(
+                "{} {:?} {:?} s{} fwd-eval {f:.3}s fwd-train {f2:.3}s fwd+bwd {b:.3}s",
+                cfg.family, cfg.channels, cfg.timesteps, cfg.scale
+            );
         }
     }
 }

@@ -74,7 +74,8 @@ pub fn load_run(dir: &Path, varmap: &VarMap, opt: &mut AdamW) -> Result<Option<u
             let t = tensors
                 .get(name)
                 .ok_or_else(|| io(&path, format!("missing `{name}`")))?;
-            var.set(t).map_err(|e| io(&path, format!("`{name}`: {e}")))?;
+            var.set(t)
+                .map_err(|e| io(&path, format!("`{name}`: {e}")))?;
         }
     }
     opt.load_state(&tensors, step).map_err(|e| io(&path, e))?;
@@ -85,7 +86,10 @@ pub fn load_run(dir: &Path, varmap: &VarMap, opt: &mut AdamW) -> Result<Option<u
 pub fn export_f16(tensors: &HashMap<String, Tensor>, out: &Path) -> Result<String, Error> {
     let mut half = HashMap::new();
     for (k, v) in tensors {
-        half.insert(k.clone(), v.to_dtype(DType::F16).map_err(|e| e.to_string())?);
+        half.insert(
+            k.clone(),
+            v.to_dtype(DType::F16).map_err(|e| e.to_string())?,
+        );
     }
     let path = out.join("model.safetensors");
     save_tensors(&half, &path)?;
@@ -107,7 +111,10 @@ pub fn git_revision() -> String {
 /// The command line that produced these weights.
 pub fn command_line() -> String {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    format!("cargo run -p brainprobe-train --release -- {}", args.join(" "))
+    format!(
+        "cargo run -p brainprobe-train --release -- {}",
+        args.join(" ")
+    )
 }
 
 /// `weights/<id>` under the workspace root.
@@ -126,22 +133,50 @@ mod tests {
         let vm = VarMap::new();
         let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
         let fc = candle_nn::linear(3, 2, vb.pp("fc")).unwrap();
-        let vars: Vec<_> = vm.data().lock().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let vars: Vec<_> = vm
+            .data()
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let mut opt = AdamW::new(vars.clone(), 0.1).unwrap();
         let x = Tensor::ones((4, 3), DType::F32, &Device::Cpu).unwrap();
-        let loss = candle_core::Module::forward(&fc, &x).unwrap().sqr().unwrap().sum_all().unwrap();
+        let loss = candle_core::Module::forward(&fc, &x)
+            .unwrap()
+            .sqr()
+            .unwrap()
+            .sum_all()
+            .unwrap();
         opt.backward_step(&loss).unwrap();
         save_run(dir.path(), &vm, &opt).unwrap();
-        let before = var_tensors(&vm)["fc.weight"].flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        let before = var_tensors(&vm)["fc.weight"]
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
 
         let vm2 = VarMap::new();
         let vb2 = VarBuilder::from_varmap(&vm2, DType::F32, &Device::Cpu);
         candle_nn::linear(3, 2, vb2.pp("fc")).unwrap();
-        let vars2: Vec<_> = vm2.data().lock().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let vars2: Vec<_> = vm2
+            .data()
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let mut opt2 = AdamW::new(vars2, 0.1).unwrap();
         assert_eq!(load_run(dir.path(), &vm2, &mut opt2).unwrap(), Some(1));
-        let after = var_tensors(&vm2)["fc.weight"].flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        let after = var_tensors(&vm2)["fc.weight"]
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
         assert_eq!(before, after);
-        assert_eq!(load_run(&dir.path().join("none"), &vm2, &mut opt2).unwrap(), None);
+        assert_eq!(
+            load_run(&dir.path().join("none"), &vm2, &mut opt2).unwrap(),
+            None
+        );
     }
 }

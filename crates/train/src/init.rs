@@ -76,7 +76,12 @@ mod tests {
 
     fn get(vm: &VarMap, name: &str) -> Vec<f32> {
         let d = vm.data().lock().unwrap();
-        d[name].as_tensor().flatten_all().unwrap().to_vec1().unwrap()
+        d[name]
+            .as_tensor()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap()
     }
 
     #[test]

@@ -9,7 +9,10 @@ use brainprobe_train::vision::train_vision::{train, VisionRun};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "brainprobe-train", about = "Train brainprobe's own models (CPU, candle)")]
+#[command(
+    name = "brainprobe-train",
+    about = "Train brainprobe's own models (CPU, candle)"
+)]
 struct Cli {
     #[command(subcommand)]
     model: Model,
@@ -21,6 +24,15 @@ enum Model {
     CornetZMini(VisionArgs),
     /// Recurrent CORnet-S-mini on CIFAR-10, with checkpoints at 0, 0.5, 2, 10, 50 % of updates.
     CornetSMini(VisionArgs),
+    /// Write the candle forward pass of committed weights as a parity fixture for
+    /// `brainprobe-models` (crates/models/tests/fixtures/<id>.parity.safetensors).
+    ParityFixture {
+        /// Model identifier under weights/.
+        id: String,
+        /// Workspace root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -52,10 +64,17 @@ fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-fn vision(id: &str, config: CornetConfig, default_epochs: usize, checkpoints: Vec<(String, f64)>, a: &VisionArgs) -> Result<(), String> {
+fn vision(
+    id: &str,
+    config: CornetConfig,
+    default_epochs: usize,
+    checkpoints: Vec<(String, f64)>,
+    a: &VisionArgs,
+) -> Result<(), String> {
     let cache = a.root.join("data/cache/cifar10");
     eprintln!("{id}: reading CIFAR-10 from {}", cache.display());
-    let cifar = Cifar::load(&cache).map_err(|e| format!("{e}\n(run `cargo xtask prepare-data` first)"))?;
+    let cifar =
+        Cifar::load(&cache).map_err(|e| format!("{e}\n(run `cargo xtask prepare-data` first)"))?;
     let run = VisionRun {
         id: id.to_string(),
         config,
@@ -77,7 +96,13 @@ fn vision(id: &str, config: CornetConfig, default_epochs: usize, checkpoints: Ve
 fn main() {
     let cli = Cli::parse();
     let result = match &cli.model {
-        Model::CornetZMini(a) => vision("cornet-z-mini", CornetConfig::z_mini(), 5, vec![("-untrained".into(), 0.0)], a),
+        Model::CornetZMini(a) => vision(
+            "cornet-z-mini",
+            CornetConfig::z_mini(),
+            5,
+            vec![("-untrained".into(), 0.0)],
+            a,
+        ),
         Model::CornetSMini(a) => vision(
             "cornet-s-mini",
             CornetConfig::s_mini(),
@@ -91,6 +116,13 @@ fn main() {
             ],
             a,
         ),
+        Model::ParityFixture { id, root } => {
+            let out = root
+                .join("crates/models/tests/fixtures")
+                .join(format!("{id}.parity.safetensors"));
+            brainprobe_train::vision::parity::write_fixture(&root.join("weights").join(id), &out)
+                .map(|()| eprintln!("wrote {}", out.display()))
+        }
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -34,7 +34,15 @@ impl CustomOp3 for BnTrain {
         "batch-norm-train"
     }
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout, s3: &CpuStorage, l3: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let (x, gamma, beta) = (slice(s1, l1)?, slice(s2, l2)?, slice(s3, l3)?);
         let dims = l1.shape().dims();
         let (c, plane) = (dims[1], dims[2..].iter().product::<usize>());
@@ -50,7 +58,14 @@ impl CustomOp3 for BnTrain {
         Ok((CpuStorage::F32(y), l1.shape().clone()))
     }
 
-    fn bwd(&self, x: &Tensor, gamma: &Tensor, _beta: &Tensor, _res: &Tensor, g: &Tensor) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+    fn bwd(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        _beta: &Tensor,
+        _res: &Tensor,
+        g: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
         let dims = x.dims().to_vec();
         let (c, plane) = (dims[1], dims[2..].iter().product::<usize>());
         let xs = x.contiguous()?.flatten_all()?.to_vec1::<f32>()?;
@@ -68,7 +83,12 @@ impl CustomOp3 for BnTrain {
             }
         }
         let mut dx = vec![0f32; xs.len()];
-        for (i, ((xp, gp), dp)) in xs.chunks(plane).zip(gs.chunks(plane)).zip(dx.chunks_mut(plane)).enumerate() {
+        for (i, ((xp, gp), dp)) in xs
+            .chunks(plane)
+            .zip(gs.chunks(plane))
+            .zip(dx.chunks_mut(plane))
+            .enumerate()
+        {
             let ch = i % c;
             let (m, s) = (self.mean[ch], self.inv_std[ch]);
             let mg = (sum_g[ch] / n) as f32;
@@ -134,23 +154,41 @@ impl BatchNorm {
             }
             let n = (values.len() / c) as f64;
             let mean: Vec<f64> = sum.iter().map(|s| s / n).collect();
-            let var: Vec<f64> = sq.iter().zip(&mean).map(|(q, m)| (q / n - m * m).max(0.0)).collect();
+            let var: Vec<f64> = sq
+                .iter()
+                .zip(&mean)
+                .map(|(q, m)| (q / n - m * m).max(0.0))
+                .collect();
             let unbiased = n / (n - 1.0).max(1.0);
             let rm: Vec<f32> = self.running_mean.as_tensor().to_vec1()?;
             let rv: Vec<f32> = self.running_var.as_tensor().to_vec1()?;
-            let rm: Vec<f32> = rm.iter().zip(&mean).map(|(r, m)| ((1.0 - MOMENTUM) * *r as f64 + MOMENTUM * m) as f32).collect();
-            let rv: Vec<f32> = rv.iter().zip(&var).map(|(r, v)| ((1.0 - MOMENTUM) * *r as f64 + MOMENTUM * v * unbiased) as f32).collect();
-            self.running_mean.set(&Tensor::from_vec(rm, c, &Device::Cpu)?)?;
-            self.running_var.set(&Tensor::from_vec(rv, c, &Device::Cpu)?)?;
+            let rm: Vec<f32> = rm
+                .iter()
+                .zip(&mean)
+                .map(|(r, m)| ((1.0 - MOMENTUM) * *r as f64 + MOMENTUM * m) as f32)
+                .collect();
+            let rv: Vec<f32> = rv
+                .iter()
+                .zip(&var)
+                .map(|(r, v)| ((1.0 - MOMENTUM) * *r as f64 + MOMENTUM * v * unbiased) as f32)
+                .collect();
+            self.running_mean
+                .set(&Tensor::from_vec(rm, c, &Device::Cpu)?)?;
+            self.running_var
+                .set(&Tensor::from_vec(rv, c, &Device::Cpu)?)?;
             (
                 mean.iter().map(|m| *m as f32).collect(),
-                var.iter().map(|v| (1.0 / (v + BN_EPS).sqrt()) as f32).collect(),
+                var.iter()
+                    .map(|v| (1.0 / (v + BN_EPS).sqrt()) as f32)
+                    .collect(),
             )
         } else {
             let rv: Vec<f32> = self.running_var.as_tensor().to_vec1()?;
             (
                 self.running_mean.as_tensor().to_vec1()?,
-                rv.iter().map(|v| (1.0 / (*v as f64 + BN_EPS).sqrt()) as f32).collect(),
+                rv.iter()
+                    .map(|v| (1.0 / (*v as f64 + BN_EPS).sqrt()) as f32)
+                    .collect(),
             )
         };
         x.apply_op3(&self.weight, &self.bias, BnTrain { mean, inv_std })
@@ -174,11 +212,35 @@ mod tests {
         let probe = Tensor::randn(0f32, 1.0, (4, 3, 5, 5), &dev).unwrap();
         let y1 = ours.forward_t(x.as_tensor(), true).unwrap();
         let y2 = theirs.forward_t(x.as_tensor(), true).unwrap();
-        let diff = |a: &Tensor, b: &Tensor| (a - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+        let diff = |a: &Tensor, b: &Tensor| {
+            (a - b)
+                .unwrap()
+                .abs()
+                .unwrap()
+                .max_all()
+                .unwrap()
+                .to_scalar::<f32>()
+                .unwrap()
+        };
         assert!(diff(&y1, &y2) < 1e-5);
-        let g1 = (y1 * &probe).unwrap().sum_all().unwrap().backward().unwrap();
-        let g2 = (y2 * &probe).unwrap().sum_all().unwrap().backward().unwrap();
-        assert!(diff(g1.get(x.as_tensor()).unwrap(), g2.get(x.as_tensor()).unwrap()) < 1e-4);
+        let g1 = (y1 * &probe)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        let g2 = (y2 * &probe)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        assert!(
+            diff(
+                g1.get(x.as_tensor()).unwrap(),
+                g2.get(x.as_tensor()).unwrap()
+            ) < 1e-4
+        );
         let (w2, b2) = theirs.weight_and_bias().unwrap();
         assert!(diff(g1.get(&ours.weight).unwrap(), g2.get(w2).unwrap()) < 1e-4);
         assert!(diff(g1.get(&ours.bias).unwrap(), g2.get(b2).unwrap()) < 1e-4);

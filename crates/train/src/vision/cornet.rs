@@ -9,8 +9,8 @@ use candle_core::{Module, Result, Tensor};
 use candle_nn::{linear, VarBuilder};
 use serde::{Deserialize, Serialize};
 
-use super::layers::{global_avg_pool, Conv};
 use super::batch_norm::BatchNorm;
+use super::layers::{global_avg_pool, Conv};
 
 /// BatchNorm as in PyTorch/CORnet-S (eps 1e-5, momentum 0.1).
 fn bn(c: usize, vb: VarBuilder) -> Result<BatchNorm> {
@@ -98,13 +98,24 @@ impl SArea {
     }
 
     /// Runs `steps` (capped at the trained T) time steps, recording each step's output.
-    fn forward(&self, x: &Tensor, steps: usize, train: bool, name: &str, rec: &mut Recorded) -> Result<Tensor> {
+    fn forward(
+        &self,
+        x: &Tensor,
+        steps: usize,
+        train: bool,
+        name: &str,
+        rec: &mut Recorded,
+    ) -> Result<Tensor> {
         let input = self.conv_input.forward(x)?;
         let mut state = input.clone();
         for t in 0..steps.min(self.norms.len()) {
             let [n1, n2, n3] = &self.norms[t];
             let (skip, conv2) = if t == 0 {
-                (self.norm_skip.forward_t(&self.skip.forward(&input)?, train)?, &self.conv2_stride)
+                (
+                    self.norm_skip
+                        .forward_t(&self.skip.forward(&input)?, train)?,
+                    &self.conv2_stride,
+                )
             } else {
                 (state.clone(), &self.conv2)
             };
@@ -120,7 +131,11 @@ impl SArea {
 
 enum Body {
     Z(Vec<Conv>),
-    S { v1: Conv, v1_norm: BatchNorm, areas: Vec<SArea> },
+    S {
+        v1: Conv,
+        v1_norm: BatchNorm,
+        areas: Vec<SArea>,
+    },
 }
 
 /// A CORnet-mini network built on a `VarBuilder`.
@@ -151,7 +166,13 @@ impl Cornet {
             let v1_norm = bn(c[0], vb.pp("V1").pp("norm"))?;
             let mut areas = Vec::new();
             for i in 1..4 {
-                areas.push(SArea::new(c[i - 1], c[i], config.scale, config.timesteps[i - 1], vb.pp(AREAS[i]))?);
+                areas.push(SArea::new(
+                    c[i - 1],
+                    c[i],
+                    config.scale,
+                    config.timesteps[i - 1],
+                    vb.pp(AREAS[i]),
+                )?);
             }
             Body::S { v1, v1_norm, areas }
         };
@@ -166,7 +187,13 @@ impl Cornet {
     /// Class logits `[b, classes]` from normalised input `[b, 3, 32, 32]`, recording every area
     /// (and time step) when `rec` is given. `steps` caps every recurrent area's time steps
     /// (1 = feedforward sweep only).
-    pub fn forward(&self, x: &Tensor, train: bool, steps: Option<usize>, rec: Option<&mut Recorded>) -> Result<Tensor> {
+    pub fn forward(
+        &self,
+        x: &Tensor,
+        train: bool,
+        steps: Option<usize>,
+        rec: Option<&mut Recorded>,
+    ) -> Result<Tensor> {
         let mut local = Vec::new();
         let rec = rec.unwrap_or(&mut local);
         let mut h = x.clone();

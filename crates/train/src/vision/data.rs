@@ -65,7 +65,8 @@ impl Cifar {
 /// The epoch's image order: a ChaCha8 shuffle keyed by seed and epoch.
 pub fn epoch_order(n: usize, seed: u64, epoch: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64));
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64));
     order.shuffle(&mut rng);
     order
 }

@@ -30,7 +30,13 @@ impl CustomOp2 for ConvOp {
         "conv2d-fast-backward"
     }
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let x = contiguous_f32(s1, l1)?;
         let w = contiguous_f32(s2, l2)?;
         let y = x.conv2d(&w, self.padding, self.stride, 1, 1)?;
@@ -39,14 +45,28 @@ impl CustomOp2 for ConvOp {
         Ok((CpuStorage::F32(values), shape))
     }
 
-    fn bwd(&self, x: &Tensor, w: &Tensor, _res: &Tensor, g: &Tensor) -> Result<(Option<Tensor>, Option<Tensor>)> {
+    fn bwd(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        _res: &Tensor,
+        g: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>)> {
         let (_, _, h, wd) = x.dims4()?;
         let (_, _, k, _) = w.dims4()?;
         // Input gradient: correlate the output gradient, placed back at the strided
         // positions it came from, with the spatially flipped kernel (in/out swapped).
-        let g_full = if self.stride == 1 { g.clone() } else { dilate(g, self.stride, h, wd)? };
+        let g_full = if self.stride == 1 {
+            g.clone()
+        } else {
+            dilate(g, self.stride, h, wd)?
+        };
         let rev = Tensor::from_vec((0..k as u32).rev().collect::<Vec<_>>(), k, &Device::Cpu)?;
-        let flipped = w.index_select(&rev, 2)?.index_select(&rev, 3)?.transpose(0, 1)?.contiguous()?;
+        let flipped = w
+            .index_select(&rev, 2)?
+            .index_select(&rev, 3)?
+            .transpose(0, 1)?
+            .contiguous()?;
         let pad = k - 1 - self.padding;
         let grad_x = g_full.contiguous()?.conv2d(&flipped, pad, 1, 1, 1)?;
         let grad_x = grad_x.narrow(2, 0, h)?.narrow(3, 0, wd)?;
@@ -54,7 +74,13 @@ impl CustomOp2 for ConvOp {
         let grad_w = x
             .transpose(0, 1)?
             .contiguous()?
-            .conv2d(&g.transpose(0, 1)?.contiguous()?, self.padding, 1, self.stride, 1)?
+            .conv2d(
+                &g.transpose(0, 1)?.contiguous()?,
+                self.padding,
+                1,
+                self.stride,
+                1,
+            )?
             .transpose(0, 1)?
             .narrow(2, 0, k)?
             .narrow(3, 0, k)?;
@@ -95,13 +121,31 @@ pub struct Conv {
 
 impl Conv {
     /// Creates `weight` (and `bias` when asked) under `vb`.
-    pub fn new(cin: usize, cout: usize, k: usize, stride: usize, bias: bool, vb: VarBuilder) -> Result<Self> {
-        let weight = vb.get_with_hints((cout, cin, k, k), "weight", candle_nn::init::DEFAULT_KAIMING_NORMAL)?;
-        let bias = if bias { Some(vb.get_with_hints(cout, "bias", candle_nn::Init::Const(0.0))?) } else { None };
+    pub fn new(
+        cin: usize,
+        cout: usize,
+        k: usize,
+        stride: usize,
+        bias: bool,
+        vb: VarBuilder,
+    ) -> Result<Self> {
+        let weight = vb.get_with_hints(
+            (cout, cin, k, k),
+            "weight",
+            candle_nn::init::DEFAULT_KAIMING_NORMAL,
+        )?;
+        let bias = if bias {
+            Some(vb.get_with_hints(cout, "bias", candle_nn::Init::Const(0.0))?)
+        } else {
+            None
+        };
         Ok(Self {
             weight,
             bias,
-            op: ConvOp { padding: k / 2, stride },
+            op: ConvOp {
+                padding: k / 2,
+                stride,
+            },
         })
     }
 
@@ -122,7 +166,12 @@ pub fn global_avg_pool(x: &Tensor) -> Result<Tensor> {
 
 /// Mean accuracy of argmax predictions.
 pub fn accuracy(logits: &Tensor, labels: &Tensor) -> Result<f32> {
-    logits.argmax(candle_core::D::Minus1)?.eq(labels)?.to_dtype(DType::F32)?.mean_all()?.to_scalar()
+    logits
+        .argmax(candle_core::D::Minus1)?
+        .eq(labels)?
+        .to_dtype(DType::F32)?
+        .mean_all()?
+        .to_scalar()
 }
 
 #[cfg(test)]
@@ -136,24 +185,59 @@ mod tests {
         let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
         let conv = Conv::new(3, 4, k, stride, false, vb.pp("c")).unwrap();
         crate::init::seeded_init(&vm, 3, Some(0.3)).unwrap();
-        let x = candle_core::Var::from_tensor(&Tensor::randn(0f32, 1.0, (2, 3, size, size), &Device::Cpu).unwrap()).unwrap();
+        let x = candle_core::Var::from_tensor(
+            &Tensor::randn(0f32, 1.0, (2, 3, size, size), &Device::Cpu).unwrap(),
+        )
+        .unwrap();
         let wt = candle_core::Var::from_tensor(&conv.weight).unwrap();
         let ours = conv.forward(x.as_tensor()).unwrap();
-        let reference = x.as_tensor().conv2d(wt.as_tensor(), k / 2, stride, 1, 1).unwrap();
-        let max_diff = |a: &Tensor, b: &Tensor| (a - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+        let reference = x
+            .as_tensor()
+            .conv2d(wt.as_tensor(), k / 2, stride, 1, 1)
+            .unwrap();
+        let max_diff = |a: &Tensor, b: &Tensor| {
+            (a - b)
+                .unwrap()
+                .abs()
+                .unwrap()
+                .max_all()
+                .unwrap()
+                .to_scalar::<f32>()
+                .unwrap()
+        };
         assert!(max_diff(&ours, &reference) < 1e-5);
         let probe = Tensor::randn(0f32, 1.0, ours.shape(), &Device::Cpu).unwrap();
-        let g1 = (ours * &probe).unwrap().sum_all().unwrap().backward().unwrap();
-        let g2 = (reference * &probe).unwrap().sum_all().unwrap().backward().unwrap();
+        let g1 = (ours * &probe)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        let g2 = (reference * &probe)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
         for t in [x.as_tensor(), wt.as_tensor()] {
             let d = max_diff(g1.get(t).unwrap(), g2.get(t).unwrap());
-            assert!(d < 1e-4, "k {k} stride {stride} size {size}: gradient differs by {d}");
+            assert!(
+                d < 1e-4,
+                "k {k} stride {stride} size {size}: gradient differs by {d}"
+            );
         }
     }
 
     #[test]
     fn gradients_match_candle_autograd() {
-        for (k, s, n) in [(3, 1, 8), (3, 2, 8), (1, 1, 6), (1, 2, 6), (3, 2, 7), (3, 1, 5)] {
+        for (k, s, n) in [
+            (3, 1, 8),
+            (3, 2, 8),
+            (1, 1, 6),
+            (1, 2, 6),
+            (3, 2, 7),
+            (3, 1, 5),
+        ] {
             check(k, s, n);
         }
     }

@@ -4,4 +4,5 @@ pub mod batch_norm;
 pub mod cornet;
 pub mod data;
 pub mod layers;
+pub mod parity;
 pub mod train_vision;

@@ -47,14 +47,23 @@ pub struct VisionRun {
 }
 
 /// Accuracy of `model` on `set` (eval mode, no augmentation).
-pub fn test_accuracy(model: &Cornet, cifar_test: &brainprobe_data::datasets::cifar::CifarSet, norm: &Normalisation, steps: Option<usize>) -> candle_core::Result<f64> {
+pub fn test_accuracy(
+    model: &Cornet,
+    cifar_test: &brainprobe_data::datasets::cifar::CifarSet,
+    norm: &Normalisation,
+    steps: Option<usize>,
+) -> candle_core::Result<f64> {
     let n = cifar_test.len();
     let mut correct = 0usize;
     let idx: Vec<usize> = (0..n).collect();
     for chunk in idx.chunks(500) {
         let (x, y) = batch(cifar_test, chunk, norm, None, &Device::Cpu)?;
         let pred = model.forward(&x, false, steps, None)?.argmax(D::Minus1)?;
-        let hits = pred.eq(&y)?.to_dtype(DType::F32)?.sum_all()?.to_scalar::<f32>()?;
+        let hits = pred
+            .eq(&y)?
+            .to_dtype(DType::F32)?
+            .sum_all()?
+            .to_scalar::<f32>()?;
         correct += hits as usize;
     }
     Ok(correct as f64 / n.max(1) as f64)
@@ -71,7 +80,8 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
     let model = Cornet::new(&run.config, vb).map_err(e)?;
     crate::init::seeded_init(&varmap, run.seed, None).map_err(e)?;
     if let Some(path) = &run.init_from {
-        let init = candle_core::safetensors::load(path, &device).map_err(|x| format!("{}: {x}", path.display()))?;
+        let init = candle_core::safetensors::load(path, &device)
+            .map_err(|x| format!("{}: {x}", path.display()))?;
         let data = varmap.data().lock().expect("varmap lock is never poisoned");
         for (name, var) in data.iter() {
             if let Some(t) = init.get(name) {
@@ -81,7 +91,11 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
     }
     let train_set = match run.max_train {
         Some(n) if n < cifar.train.len() => brainprobe_data::datasets::cifar::CifarSet {
-            images: cifar.train.images.slice(ndarray::s![..n, .., .., ..]).to_owned(),
+            images: cifar
+                .train
+                .images
+                .slice(ndarray::s![..n, .., .., ..])
+                .to_owned(),
             labels: cifar.train.labels.slice(ndarray::s![..n]).to_owned(),
         },
         _ => cifar.train.clone(),
@@ -91,7 +105,11 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
         let data = varmap.data().lock().expect("varmap lock is never poisoned");
         data.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     };
-    let total_params: usize = all.iter().filter(|(k, _)| !k.contains("running")).map(|(_, v)| v.elem_count()).sum();
+    let total_params: usize = all
+        .iter()
+        .filter(|(k, _)| !k.contains("running"))
+        .map(|(_, v)| v.elem_count())
+        .sum();
     let trained: Vec<_> = all
         .into_iter()
         .filter(|(k, _)| !k.contains("running") && run.trainable.is_none_or(|f| f(k)))
@@ -120,7 +138,10 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
         let m = WeightsManifest {
             id: id.clone(),
             architecture: toml::Value::try_from(&run.config).map_err(|x| x.to_string())?,
-            normalisation: Some(manifest::Normalisation { mean: norm.mean, std: norm.std }),
+            normalisation: Some(manifest::Normalisation {
+                mean: norm.mean,
+                std: norm.std,
+            }),
             steps: step,
             updates: (step * run.batch) as u64,
             fraction_of_training: step as f64 / total.max(1) as f64,
@@ -135,7 +156,10 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
             threads: run.threads,
         };
         m.write(&dir)?;
-        eprintln!("{id}: exported at step {step} (test accuracy {:.2} %)", acc * 100.0);
+        eprintln!(
+            "{id}: exported at step {step} (test accuracy {:.2} %)",
+            acc * 100.0
+        );
         Ok(())
     };
     let log_path = root.join("weights").join(&run.id).join("train_log.csv");
@@ -145,7 +169,10 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
                 export(suffix, 0, 0.0)?;
             }
         }
-        checkpoint::write_atomic(&log_path, b"epoch,step,updates,train_loss,test_accuracy,wall_seconds\n")?;
+        checkpoint::write_atomic(
+            &log_path,
+            b"epoch,step,updates,train_loss,test_accuracy,wall_seconds\n",
+        )?;
     }
     for epoch in start / per_epoch..run.epochs {
         let order = epoch_order(train_set.len(), run.seed, epoch);
@@ -154,7 +181,14 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
         let t0 = Instant::now();
         for b in 0..per_epoch {
             let step = epoch * per_epoch + b;
-            let (x, y) = batch(&train_set, &order[b * run.batch..(b + 1) * run.batch], &norm, Some(&mut aug), &device).map_err(e)?;
+            let (x, y) = batch(
+                &train_set,
+                &order[b * run.batch..(b + 1) * run.batch],
+                &norm,
+                Some(&mut aug),
+                &device,
+            )
+            .map_err(e)?;
             opt.lr = warmup_cosine(step, total, warmup, run.lr, run.lr * 0.01);
             let logits = model.forward(&x, true, None, None).map_err(e)?;
             let loss = candle_nn::loss::cross_entropy(&logits, &y).map_err(e)?;
@@ -166,7 +200,10 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
             loss_sum += l;
             if b % 50 == 0 {
                 let rate = ((b + 1) * run.batch) as f64 / t0.elapsed().as_secs_f64();
-                eprintln!("{} epoch {epoch} step {step}/{total} loss {l:.4} lr {:.2e} {rate:.0} img/s", run.id, opt.lr);
+                eprintln!(
+                    "{} epoch {epoch} step {step}/{total} loss {l:.4} lr {:.2e} {rate:.0} img/s",
+                    run.id, opt.lr
+                );
             }
             for (suffix, s) in &ckpt_steps {
                 if *s == step + 1 && *s < total {
@@ -183,7 +220,11 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
             started.elapsed().as_secs_f64()
         );
         eprint!("{}: {line}", run.id);
-        let mut f = std::fs::OpenOptions::new().append(true).create(true).open(&log_path).map_err(|x| format!("{}: {x}", log_path.display()))?;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&log_path)
+            .map_err(|x| format!("{}: {x}", log_path.display()))?;
         f.write_all(line.as_bytes()).map_err(|x| x.to_string())?;
         save_run(run_dir, &varmap, &opt)?;
     }

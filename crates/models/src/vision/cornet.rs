@@ -1,0 +1,306 @@
+//! CORnet-Z-mini and CORnet-S-mini inference on engine ops (Cpu and Gpu unchanged).
+//!
+//! Batch norms are folded into the preceding convolution at load time (CORnet-S has one
+//! set per time step, so each step gets its own folded copy of the shared kernel).
+//! Recorded areas, as in training: `V1`, `V2.t0` … (per time step, CORnet-S), `V2`, `V4`,
+//! `IT` (each area's final output), `decoder` (the pooled features), `logits`.
+
+use brainprobe_engine::{fold_batch_norm, Conv2dParams, Device, Tensor};
+use serde::Deserialize;
+
+use crate::error::{ModelError, Result};
+use crate::weights::{Manifest, Normalisation, Weights};
+
+/// Batch-norm epsilon used in training (PyTorch default).
+const BN_EPS: f32 = 1e-5;
+/// Area names in order.
+pub const AREAS: [&str; 4] = ["V1", "V2", "V4", "IT"];
+
+/// Architecture, read from the manifest's `[architecture]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CornetConfig {
+    /// `cornet-z` or `cornet-s`.
+    pub family: String,
+    /// Output channels of V1, V2, V4, IT.
+    pub channels: [usize; 4],
+    /// Trained time steps of V2, V4, IT (CORnet-S).
+    pub timesteps: [usize; 3],
+    /// Bottleneck expansion of the recurrent block.
+    pub scale: usize,
+    /// Number of classes.
+    pub classes: usize,
+}
+
+/// A convolution with its batch norm (if any) folded in.
+struct FoldedConv {
+    weight: Tensor,
+    bias: Tensor,
+    params: Conv2dParams,
+}
+
+impl FoldedConv {
+    fn run(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(x.conv2d(&self.weight, Some(&self.bias), self.params)?)
+    }
+}
+
+/// Reads and folds convolutions from a weights file.
+struct Loader<'a> {
+    weights: &'a Weights,
+    device: &'a Device,
+}
+
+impl Loader<'_> {
+    /// Conv `name` (`[cout, cin, k, k]`, bias when `bias`), folded with batch norm `bn`.
+    fn conv(
+        &self,
+        name: &str,
+        bn: Option<&str>,
+        shape: [usize; 4],
+        bias: bool,
+        stride: usize,
+    ) -> Result<FoldedConv> {
+        let cout = shape[0];
+        let mut w = self
+            .weights
+            .get(&format!("{name}.weight"), &shape)?
+            .data
+            .clone();
+        let mut b = if bias {
+            self.weights
+                .get(&format!("{name}.bias"), &[cout])?
+                .data
+                .clone()
+        } else {
+            vec![0.0; cout]
+        };
+        if let Some(bn) = bn {
+            let get = |p: &str| -> Result<Vec<f32>> {
+                Ok(self
+                    .weights
+                    .get(&format!("{bn}.{p}"), &[cout])?
+                    .data
+                    .clone())
+            };
+            let (scale, shift) = fold_batch_norm(
+                &get("weight")?,
+                &get("bias")?,
+                &get("running_mean")?,
+                &get("running_var")?,
+                BN_EPS,
+            )?;
+            let per_out = w.len() / cout;
+            for (o, chunk) in w.chunks_mut(per_out).enumerate() {
+                chunk.iter_mut().for_each(|v| *v *= scale[o]);
+                b[o] = b[o] * scale[o] + shift[o];
+            }
+        }
+        Ok(FoldedConv {
+            weight: Tensor::from_vec(w, &shape, self.device)?,
+            bias: Tensor::from_vec(b, &[cout], self.device)?,
+            params: Conv2dParams {
+                stride,
+                padding: shape[2] / 2,
+            },
+        })
+    }
+}
+
+/// One recurrent area: input projection, strided skip, and per-time-step folded convs.
+struct SArea {
+    conv_input: FoldedConv,
+    skip: FoldedConv,
+    steps: Vec<[FoldedConv; 3]>,
+}
+
+enum Body {
+    Z(Vec<FoldedConv>),
+    S { v1: FoldedConv, areas: Vec<SArea> },
+}
+
+/// What one forward pass produced.
+pub struct CornetOutput {
+    /// Class logits `[b, classes]`.
+    pub logits: Tensor,
+    /// Recorded layers in order: name and tensor (`[b, c, h, w]`, or `[b, c]`).
+    pub layers: Vec<(String, Tensor)>,
+}
+
+/// A loaded CORnet-mini.
+pub struct Cornet {
+    /// Model identifier.
+    pub id: String,
+    /// Architecture.
+    pub config: CornetConfig,
+    /// Input normalisation stored with the weights.
+    pub normalisation: Normalisation,
+    body: Body,
+    decoder_weight: Tensor,
+    decoder_bias: Tensor,
+}
+
+impl Cornet {
+    /// Loads weights exported by `brainprobe-train` onto `device`.
+    pub fn load(weights: &Weights, manifest: &Manifest, device: &Device) -> Result<Self> {
+        let id = manifest.id.clone();
+        let config: CornetConfig =
+            manifest
+                .architecture
+                .clone()
+                .try_into()
+                .map_err(|e| ModelError::Manifest {
+                    model: id.clone(),
+                    detail: format!("architecture: {e}"),
+                })?;
+        let normalisation = manifest.normalisation.ok_or_else(|| ModelError::Manifest {
+            model: id.clone(),
+            detail: "no [normalisation] for a vision model".into(),
+        })?;
+        let l = Loader { weights, device };
+        let c = config.channels;
+        let body = match config.family.as_str() {
+            "cornet-z" => {
+                let mut convs = Vec::new();
+                let mut cin = 3;
+                for (i, area) in AREAS.iter().enumerate() {
+                    convs.push(l.conv(
+                        &format!("{area}.conv"),
+                        None,
+                        [c[i], cin, 3, 3],
+                        true,
+                        1,
+                    )?);
+                    cin = c[i];
+                }
+                Body::Z(convs)
+            }
+            "cornet-s" => {
+                let v1 = l.conv("V1.conv", Some("V1.norm"), [c[0], 3, 3, 3], false, 1)?;
+                let mut areas = Vec::new();
+                for i in 1..4 {
+                    let (a, cin, cout, wide) = (AREAS[i], c[i - 1], c[i], c[i] * config.scale);
+                    let mut steps = Vec::new();
+                    for t in 0..config.timesteps[i - 1] {
+                        steps.push([
+                            l.conv(
+                                &format!("{a}.conv1"),
+                                Some(&format!("{a}.norm1_t{t}")),
+                                [wide, cout, 1, 1],
+                                false,
+                                1,
+                            )?,
+                            l.conv(
+                                &format!("{a}.conv2"),
+                                Some(&format!("{a}.norm2_t{t}")),
+                                [wide, wide, 3, 3],
+                                false,
+                                if t == 0 { 2 } else { 1 },
+                            )?,
+                            l.conv(
+                                &format!("{a}.conv3"),
+                                Some(&format!("{a}.norm3_t{t}")),
+                                [cout, wide, 1, 1],
+                                false,
+                                1,
+                            )?,
+                        ]);
+                    }
+                    areas.push(SArea {
+                        conv_input: l.conv(
+                            &format!("{a}.conv_input"),
+                            None,
+                            [cout, cin, 1, 1],
+                            false,
+                            1,
+                        )?,
+                        skip: l.conv(
+                            &format!("{a}.skip"),
+                            Some(&format!("{a}.norm_skip")),
+                            [cout, cout, 1, 1],
+                            false,
+                            2,
+                        )?,
+                        steps,
+                    });
+                }
+                Body::S { v1, areas }
+            }
+            other => {
+                return Err(ModelError::Manifest {
+                    model: id,
+                    detail: format!("unknown vision family `{other}`"),
+                })
+            }
+        };
+        let dw = weights.get("decoder.linear.weight", &[config.classes, c[3]])?;
+        let db = weights.get("decoder.linear.bias", &[config.classes])?;
+        Ok(Self {
+            decoder_weight: Tensor::from_vec(dw.data.clone(), &dw.shape, device)?,
+            decoder_bias: Tensor::from_vec(db.data.clone(), &db.shape, device)?,
+            id,
+            config,
+            normalisation,
+            body,
+        })
+    }
+
+    /// The recorded layer names for a forward pass capped at `steps` time steps.
+    pub fn layer_names(&self, steps: Option<usize>) -> Vec<String> {
+        let mut names = vec!["V1".to_string()];
+        for (i, area) in AREAS.iter().enumerate().skip(1) {
+            if self.config.family == "cornet-s" {
+                let t = self.config.timesteps[i - 1].min(steps.unwrap_or(usize::MAX).max(1));
+                names.extend((0..t).map(|t| format!("{area}.t{t}")));
+            }
+            names.push(area.to_string());
+        }
+        names.push("decoder".into());
+        names.push("logits".into());
+        names
+    }
+
+    /// Runs `x` `[b, 3, 32, 32]` (normalised; see `preprocess`). `steps` caps every
+    /// recurrent area's time steps (1 = feedforward sweep only); CORnet-Z ignores it.
+    pub fn forward(&self, x: &Tensor, steps: Option<usize>) -> Result<CornetOutput> {
+        let mut layers = Vec::new();
+        let mut h = x.clone();
+        match &self.body {
+            Body::Z(convs) => {
+                for (conv, area) in convs.iter().zip(AREAS) {
+                    h = conv.run(&h)?.relu()?.max_pool2d(2, 2, 0)?;
+                    layers.push((area.to_string(), h.clone()));
+                }
+            }
+            Body::S { v1, areas } => {
+                h = v1.run(&h)?.relu()?;
+                layers.push(("V1".into(), h.clone()));
+                for (area, name) in areas.iter().zip(&AREAS[1..]) {
+                    let input = area.conv_input.run(&h)?;
+                    let mut state = input.clone();
+                    let t_max = area.steps.len().min(steps.unwrap_or(usize::MAX).max(1));
+                    for (t, [c1, c2, c3]) in area.steps.iter().take(t_max).enumerate() {
+                        let skip = if t == 0 {
+                            area.skip.run(&input)?
+                        } else {
+                            state.clone()
+                        };
+                        let y = c1.run(&state)?.relu()?;
+                        let y = c2.run(&y)?.relu()?;
+                        let y = c3.run(&y)?;
+                        state = y.add(&skip)?.relu()?;
+                        layers.push((format!("{name}.t{t}"), state.clone()));
+                    }
+                    h = state;
+                    layers.push((name.to_string(), h.clone()));
+                }
+            }
+        }
+        let pooled = h.global_avg_pool()?;
+        layers.push(("decoder".into(), pooled.clone()));
+        let logits = pooled
+            .matmul_t(&self.decoder_weight, false, true)?
+            .add(&self.decoder_bias)?;
+        layers.push(("logits".into(), logits.clone()));
+        Ok(CornetOutput { logits, layers })
+    }
+}

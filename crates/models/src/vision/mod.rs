@@ -1,0 +1,4 @@
+//! Vision models: the shared image preprocessing and CORnet-mini inference.
+
+pub mod cornet;
+pub mod preprocess;
