@@ -4,7 +4,8 @@
 //! screenshot to `target/e2e/data-page.png`.
 //!
 //! Needs a release build in `dist/` and prepared bundles, so it is ignored by a plain
-//! `cargo test`; `cargo xtask test` builds with Trunk and runs it with `--ignored`.
+//! `cargo test`; `cargo xtask test` builds it (`cargo xtask build-web`) and runs it with
+//! `--ignored`.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -126,7 +127,7 @@ impl Driver {
 }
 
 #[test]
-#[ignore = "needs `trunk build` output and prepared data; run by `cargo xtask test`"]
+#[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
 fn data_page_shows_every_dataset_and_an_adapter() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dist = std::env::var("BRAINPROBE_E2E_DIST")
@@ -134,7 +135,7 @@ fn data_page_shows_every_dataset_and_an_adapter() {
         .unwrap_or_else(|_| root.join("dist"));
     assert!(
         dist.join("index.html").is_file(),
-        "{} has no index.html: run `trunk build` first",
+        "{} has no index.html: run `cargo xtask build-web` first",
         dist.display()
     );
     let server = StaticServer::start(&dist, 0).expect("static server");

@@ -48,9 +48,3 @@ pub fn output(program: &str, args: &[&str]) -> Option<String> {
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
-
-/// Release build of the app with Trunk, offline (Trunk never downloads tools).
-pub fn trunk_build() -> Result<(), String> {
-    run(cmd("cargo", &["fetch"]))?;
-    run(cmd("trunk", &["build", "--release", "--offline"]))
-}

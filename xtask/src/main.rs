@@ -1,10 +1,11 @@
-//! `cargo xtask setup|prepare-data|serve|test` — the project's two README commands and
-//! the steps they are made of.
+//! `cargo xtask setup|prepare-data|build-web|serve|browser-test|test` — the project's two
+//! README commands and the steps they are made of.
 
 mod check_deps;
 mod command;
 mod setup;
 mod test_all;
+mod web_build;
 
 use std::path::{Path, PathBuf};
 
@@ -20,11 +21,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Install missing tools (wasm32 target, trunk, wasm-bindgen-cli, wasm-pack, binaryen,
-    /// Chromium + chromedriver, lavapipe). Installs only what is missing or at the wrong version.
+    /// Install missing tools (wasm32 target, wasm-bindgen-cli, binaryen, Chromium +
+    /// chromedriver, lavapipe). Installs only what is missing or at the wrong version.
     Setup,
     /// Verify the third-party data (mirror or download) and build www/assets/data.
     PrepareData,
+    /// Set up, prepare data and build the app (release) into dist/: cargo for wasm32,
+    /// wasm-bindgen, wasm-opt, static files.
+    BuildWeb,
     /// Set up, prepare data, build the app (release) and serve it.
     Serve {
         /// Port on 127.0.0.1.
@@ -33,6 +37,11 @@ enum Task {
     },
     /// Check that crate dependencies follow DESIGN.md's direction.
     CheckDeps,
+    /// Set up, prepare data and run the wasm tests in headless Chromium (WebGPU).
+    BrowserTest {
+        /// Crates to test (e.g. `engine`); default: every crate with a webdriver.json.
+        crates: Vec<String>,
+    },
     /// Everything: fmt check, clippy (native + wasm32), native tests, browser tests, e2e.
     Test {
         /// Skip the headless-Chromium parts (wasm tests and e2e).
@@ -54,8 +63,14 @@ fn main() {
     let result = match cli.task {
         Task::Setup => setup::setup(),
         Task::PrepareData => prepare_data(),
+        Task::BuildWeb => setup::setup()
+            .and_then(|()| prepare_data())
+            .and_then(|()| web_build::build()),
         Task::Serve { port } => serve(port),
         Task::CheckDeps => check_deps::check_deps(),
+        Task::BrowserTest { crates } => setup::setup()
+            .and_then(|()| prepare_data())
+            .and_then(|()| test_all::browser_tests(&crates)),
         Task::Test { no_browser } => test_all::test(!no_browser),
     };
     if let Err(e) = result {
@@ -94,7 +109,7 @@ pub fn prepare_data() -> Result<(), String> {
 fn serve(port: u16) -> Result<(), String> {
     setup::setup()?;
     prepare_data()?;
-    command::trunk_build()?;
+    web_build::build()?;
     let server = StaticServer::start(&root().join("dist"), port)?;
     println!(
         "brainprobe is being served at {}/ (Ctrl-C to stop)",

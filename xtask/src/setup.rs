@@ -4,35 +4,19 @@
 use crate::command::{cmd, output, run};
 use crate::root;
 
-/// Trunk version (0.22 needs a newer rustc than the machine's 1.95).
-pub const TRUNK: &str = "0.21.14";
-/// wasm-pack version.
-pub const WASM_PACK: &str = "0.15.1";
 /// binaryen (wasm-opt) version from npm; Debian's 108 is too old for rustc 1.95 output.
 pub const BINARYEN: &str = "132";
 
 /// Ensures every tool the build and the tests need.
 pub fn setup() -> Result<(), String> {
     ensure_wasm_target()?;
-    ensure_cargo_tool(
-        "trunk",
-        &["--version"],
-        &format!("trunk {TRUNK}"),
-        &["--locked", &format!("trunk@{TRUNK}")],
-    )?;
     let bindgen = wasm_bindgen_version()?;
-    // wasm-bindgen-cli's own lockfile pins a crate the registry here lacks: no --locked.
+    // wasm-bindgen-cli: `wasm-bindgen` builds the app, `wasm-bindgen-test-runner` runs the
+    // browser tests. Its own lockfile pins a crate the registry here lacks: no --locked.
     ensure_cargo_tool(
-        "wasm-bindgen",
-        &["--version"],
-        &format!("wasm-bindgen {bindgen}"),
+        &["wasm-bindgen", "wasm-bindgen-test-runner"],
+        &bindgen,
         &[&format!("wasm-bindgen-cli@{bindgen}")],
-    )?;
-    ensure_cargo_tool(
-        "wasm-pack",
-        &["--version"],
-        &format!("wasm-pack {WASM_PACK}"),
-        &["--locked", &format!("wasm-pack@{WASM_PACK}")],
     )?;
     ensure_binaryen()?;
     ensure_apt()?;
@@ -51,21 +35,23 @@ fn ensure_wasm_target() -> Result<(), String> {
     run(cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]))
 }
 
-fn ensure_cargo_tool(
-    bin: &str,
-    version_args: &[&str],
-    want: &str,
-    install: &[&str],
-) -> Result<(), String> {
-    let have = output(bin, version_args).unwrap_or_default();
-    if have.lines().next().map(str::trim) == Some(want) {
-        println!("setup: {want} present");
+/// Runs `cargo install --force <install>` unless every one of `bins` answers
+/// `--version` with `<bin> <version>`.
+fn ensure_cargo_tool(bins: &[&str], version: &str, install: &[&str]) -> Result<(), String> {
+    let mut missing = Vec::new();
+    for bin in bins {
+        let want = format!("{bin} {version}");
+        let have = output(bin, &["--version"]).unwrap_or_default();
+        let first = have.lines().next().map(str::trim).unwrap_or("nothing");
+        if first != want {
+            missing.push(format!("need {want}, found {first:?}"));
+        }
+    }
+    if missing.is_empty() {
+        println!("setup: {} {version} present", bins.join(" + "));
         return Ok(());
     }
-    println!(
-        "setup: need {want}, found {:?}; installing",
-        have.lines().next().unwrap_or("nothing")
-    );
+    println!("setup: {}; installing", missing.join("; "));
     let mut args = vec!["install", "--force"];
     args.extend_from_slice(install);
     run(cmd("cargo", &args))

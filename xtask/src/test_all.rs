@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use xtask::static_server::StaticServer;
 
-use crate::command::{cmd, run, trunk_build};
-use crate::{prepare_data, root, setup};
+use crate::command::{cmd, run};
+use crate::{prepare_data, root, setup, web_build};
 
 /// Crates that opt into headless-Chromium tests by having a `webdriver.json`.
 fn browser_crates() -> Vec<PathBuf> {
@@ -81,28 +81,9 @@ pub fn test(browser: bool) -> Result<(), String> {
         println!("xtask test: native checks passed (browser tests skipped by --no-browser)");
         return Ok(());
     }
-    // Bundles for the browser tests, served with CORS beside the test runner's own server.
-    let assets = StaticServer::start(&root().join("www/assets/data"), 0)?;
-    for dir in browser_crates() {
-        let mut c = cmd(
-            "wasm-pack",
-            &[
-                "test",
-                "--headless",
-                "--chrome",
-                "--mode",
-                "no-install",
-                &dir.display().to_string(),
-            ],
-        );
-        c.env("BRAINPROBE_TEST_ASSETS_URL", &assets.url)
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
-        run(c)?;
-    }
-    drop(assets);
+    browser_tests(&[])?;
 
-    trunk_build()?;
+    web_build::build()?;
     let mut e2e = cmd(
         "cargo",
         &[
@@ -119,5 +100,57 @@ pub fn test(browser: bool) -> Result<(), String> {
     e2e.env("BRAINPROBE_E2E_DIST", root().join("dist"));
     run(e2e)?;
     println!("xtask test: everything passed");
+    Ok(())
+}
+
+/// The wasm tests of `only` (crate directory names such as `engine`; empty = every crate
+/// with a `webdriver.json`) in headless Chromium: plain `cargo test` for wasm32 with
+/// wasm-bindgen-test-runner as the target's runner, which drives Chromium through
+/// chromedriver with the crate's `webdriver.json` (WebGPU enabled).
+pub fn browser_tests(only: &[String]) -> Result<(), String> {
+    let mut dirs = browser_crates();
+    if !only.is_empty() {
+        let wanted: Vec<&str> = only
+            .iter()
+            .map(|n| n.strip_prefix("brainprobe-").unwrap_or(n))
+            .collect();
+        if let Some(missing) = wanted.iter().find(|n| !dirs.iter().any(|d| d.ends_with(n))) {
+            let known: Vec<&str> = dirs
+                .iter()
+                .filter_map(|d| d.file_name()?.to_str())
+                .collect();
+            return Err(format!(
+                "crates/{missing} has no webdriver.json (browser-tested crates: {})",
+                known.join(", ")
+            ));
+        }
+        dirs.retain(|d| wanted.iter().any(|n| d.ends_with(n)));
+    }
+    // Bundles for the data tests (their URL is read at compile time), served with CORS
+    // beside the test runner's own server.
+    let assets = StaticServer::start(&root().join("www/assets/data"), 0)?;
+    for dir in dirs {
+        let package = package_name(&dir);
+        let mut c = cmd(
+            "cargo",
+            &["test", "--target", "wasm32-unknown-unknown", "-p", &package],
+        );
+        c.env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        // The runner reads webdriver.json from the test's working directory (the crate
+        // root under cargo); name it explicitly all the same.
+        .env(
+            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+            dir.join("webdriver.json"),
+        )
+        // Test binaries not configured `run_in_browser` are skipped, not run in Node.
+        .env("WASM_BINDGEN_TEST_ONLY_WEB", "1")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
+        .env("BRAINPROBE_TEST_ASSETS_URL", &assets.url);
+        run(c)?;
+    }
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Browser harness: the parity bodies of `parity_*.rs` in headless Chromium on WebGPU
-//! (`wasm-pack test --headless --chrome`, `webdriver.json` enables WebGPU).
+//! (`cargo xtask browser-test engine`, `webdriver.json` enables WebGPU).
 
 #![cfg(target_arch = "wasm32")]
 
