@@ -21,6 +21,12 @@ enum Command {
     Datasets(commands::datasets::DatasetsArgs),
     /// Verify the third-party data and (re)build the bundles under www/assets/data.
     PrepareData(commands::prepare::PrepareArgs),
+    /// List the models and what their weights manifests say.
+    Models(commands::models::ModelsArgs),
+    /// Top-3 CIFAR-10 classes of an image under a vision model.
+    Classify(commands::classify::ClassifyArgs),
+    /// Write a model's per-layer activations to a dataset's stimuli as `.npy`.
+    Record(commands::record::RecordArgs),
     /// Run one scoring method on `.npy` inputs and print JSON (`metric --help` lists them).
     #[command(subcommand)]
     Metric(commands::metric::MetricCommand),
@@ -45,6 +51,9 @@ fn main() {
         Command::Bench(BenchCommand::Engine(args)) => commands::bench_engine::run(args),
         Command::Bench(BenchCommand::Metrics(args)) => commands::bench_metrics::run(args),
         Command::Metric(cmd) => commands::metric::run(cmd),
+        Command::Models(args) => commands::models::run(args),
+        Command::Classify(args) => commands::classify::run(args),
+        Command::Record(args) => commands::record::run(args),
     };
     if let Err(e) = result {
         eprintln!("brainprobe: error: {e}");

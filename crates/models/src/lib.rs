@@ -5,6 +5,9 @@
 #![warn(missing_docs)]
 
 pub mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+pub mod registry;
 pub mod vision;
 pub mod weights;
 

@@ -2,6 +2,10 @@
 
 pub mod bench_engine;
 pub mod bench_metrics;
+pub mod classify;
 pub mod datasets;
+pub mod device;
 pub mod metric;
+pub mod models;
 pub mod prepare;
+pub mod record;

@@ -1,4 +1,5 @@
-//! Vision models: the shared image preprocessing and CORnet-mini inference.
+//! Vision models: the shared image preprocessing, CORnet-mini inference, recording.
 
 pub mod cornet;
 pub mod preprocess;
+pub mod record;

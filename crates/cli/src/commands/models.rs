@@ -1,0 +1,54 @@
+//! `brainprobe models [--json]`: registered models with what their manifests say.
+
+use brainprobe_models::native::read;
+use brainprobe_models::registry::MODELS;
+use clap::Args;
+
+/// Options of `models`.
+#[derive(Args)]
+pub struct ModelsArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Lists the models.
+pub fn run(args: ModelsArgs) -> Result<(), String> {
+    let mut rows = Vec::new();
+    for m in MODELS {
+        let (updates, quality) = match read(m.id) {
+            Ok((_, manifest)) => {
+                let acc = manifest
+                    .evaluation
+                    .get("cifar10_test_accuracy")
+                    .and_then(|v| v.as_float())
+                    .map(|a| format!("CIFAR-10 test accuracy {:.1} %", a * 100.0))
+                    .unwrap_or_default();
+                (manifest.updates.to_string(), acc)
+            }
+            Err(_) => ("-".into(), "weights not found under weights/".to_string()),
+        };
+        rows.push(serde_json::json!({"id": m.id, "description": m.description, "updates": updates, "quality": quality}));
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    println!(
+        "{:<26} {:>10}  {:<36} description",
+        "model", "updates", "quality"
+    );
+    for r in &rows {
+        println!(
+            "{:<26} {:>10}  {:<36} {}",
+            r["id"].as_str().unwrap_or(""),
+            r["updates"].as_str().unwrap_or(""),
+            r["quality"].as_str().unwrap_or(""),
+            r["description"].as_str().unwrap_or("")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! Model identifiers (as on Brain-Score: `cornet-s-mini`, `cornet-s-mini@2pct`, …) and
+//! where their committed weights live (`weights/<id>/model.safetensors` + `manifest.toml`).
+
+/// What kind of network an identifier names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// CORnet-Z-mini / CORnet-S-mini on 32 × 32 images.
+    Cornet,
+}
+
+/// One registered model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelInfo {
+    /// Stable identifier.
+    pub id: &'static str,
+    /// Architecture family.
+    pub family: Family,
+    /// One line for listings.
+    pub description: &'static str,
+}
+
+/// Every model brainprobe ships weights for.
+pub const MODELS: &[ModelInfo] = &[
+    ModelInfo {
+        id: "cornet-z-mini",
+        family: Family::Cornet,
+        description: "feedforward V1→V2→V4→IT (conv + ReLU + max-pool), trained on CIFAR-10",
+    },
+    ModelInfo {
+        id: "cornet-z-mini-untrained",
+        family: Family::Cornet,
+        description: "cornet-z-mini at its seeded initialisation",
+    },
+    ModelInfo {
+        id: "cornet-s-mini",
+        family: Family::Cornet,
+        description:
+            "recurrent CORnet-S-style areas (V2 ×2, V4 ×4, IT ×2 time steps), trained on CIFAR-10",
+    },
+    ModelInfo {
+        id: "cornet-s-mini-untrained",
+        family: Family::Cornet,
+        description: "cornet-s-mini at its seeded initialisation (\"at birth\")",
+    },
+    ModelInfo {
+        id: "cornet-s-mini@0.5pct",
+        family: Family::Cornet,
+        description: "cornet-s-mini after 0.5 % of its supervised updates",
+    },
+    ModelInfo {
+        id: "cornet-s-mini@2pct",
+        family: Family::Cornet,
+        description: "cornet-s-mini after 2 % of its supervised updates",
+    },
+    ModelInfo {
+        id: "cornet-s-mini@10pct",
+        family: Family::Cornet,
+        description: "cornet-s-mini after 10 % of its supervised updates",
+    },
+    ModelInfo {
+        id: "cornet-s-mini@50pct",
+        family: Family::Cornet,
+        description: "cornet-s-mini after 50 % of its supervised updates",
+    },
+];
+
+/// The registered model `id`.
+pub fn lookup(id: &str) -> crate::Result<&'static ModelInfo> {
+    MODELS
+        .iter()
+        .find(|m| m.id == id)
+        .ok_or_else(|| crate::ModelError::UnknownModel(id.to_string()))
+}
+
+/// Weights file of `id`, relative to the weights root (`weights/` natively, the served
+/// weights folder in the browser).
+pub fn weights_file(id: &str) -> String {
+    format!("{id}/model.safetensors")
+}
+
+/// Manifest of `id`, relative to the weights root.
+pub fn manifest_file(id: &str) -> String {
+    format!("{id}/manifest.toml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_lookup_fails_clearly() {
+        let mut ids: Vec<&str> = MODELS.iter().map(|m| m.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), MODELS.len());
+        assert!(lookup("cornet-s-mini").is_ok());
+        assert!(lookup("gpt-99")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown model"));
+    }
+}

@@ -1,0 +1,99 @@
+//! Recording: run a vision model over a set of images in batches and collect each named
+//! layer as an `(n_images × features)` matrix (C·H·W flattened in NCHW order).
+
+use brainprobe_engine::{Device, Tensor};
+use ndarray::Array2;
+
+use super::cornet::Cornet;
+use super::preprocess::SIDE;
+use crate::error::{ModelError, Result};
+
+/// Which layers to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayerSelection {
+    /// Every recorded layer.
+    All,
+    /// These names (errors on an unknown one).
+    Named(Vec<String>),
+}
+
+/// Activations of one layer over all images.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerActivations {
+    /// Layer name (`V1`, `V4.t2`, `IT`, `decoder`, `logits`).
+    pub name: String,
+    /// `[n_images, features]`.
+    pub values: Array2<f32>,
+}
+
+/// Runs `images` (each a normalised CHW `[3, 32, 32]` vector) through `model` on
+/// `device`, `batch` at a time, calling `progress(done, total)` after each batch.
+pub async fn record(
+    model: &Cornet,
+    images: &[Vec<f32>],
+    layers: &LayerSelection,
+    steps: Option<usize>,
+    batch: usize,
+    device: &Device,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<LayerActivations>> {
+    let names = model.layer_names(steps);
+    let wanted: Vec<String> = match layers {
+        LayerSelection::All => names.clone(),
+        LayerSelection::Named(list) => {
+            for l in list {
+                if !names.contains(l) {
+                    return Err(ModelError::UnknownLayer {
+                        model: model.id.clone(),
+                        layer: l.clone(),
+                        available: names.join(", "),
+                    });
+                }
+            }
+            list.clone()
+        }
+    };
+    let plane = 3 * SIDE * SIDE;
+    let mut rows: Vec<Vec<f32>> = vec![Vec::new(); wanted.len()];
+    let mut widths = vec![0usize; wanted.len()];
+    let batch = batch.max(1);
+    for (i, chunk) in images.chunks(batch).enumerate() {
+        let mut x = Vec::with_capacity(chunk.len() * plane);
+        for img in chunk {
+            if img.len() != plane {
+                return Err(ModelError::Image(format!(
+                    "expected {plane} input values per image, got {}",
+                    img.len()
+                )));
+            }
+            x.extend_from_slice(img);
+        }
+        let input = Tensor::from_vec(x, &[chunk.len(), 3, SIDE, SIDE], device)?;
+        let out = model.forward(&input, steps)?;
+        let picked: Vec<&Tensor> = wanted
+            .iter()
+            .map(|w| {
+                out.layers
+                    .iter()
+                    .find(|(n, _)| n == w)
+                    .map(|(_, t)| t)
+                    .expect("names come from layer_names")
+            })
+            .collect();
+        let values = Tensor::read_all(&picked).await?;
+        for (k, v) in values.into_iter().enumerate() {
+            widths[k] = v.len() / chunk.len();
+            rows[k].extend(v);
+        }
+        progress(((i + 1) * batch).min(images.len()), images.len());
+    }
+    wanted
+        .into_iter()
+        .zip(rows.into_iter().zip(widths))
+        .map(|(name, (data, width))| {
+            let values = Array2::from_shape_vec((images.len(), width), data)
+                .map_err(|e| ModelError::Image(e.to_string()))?;
+            Ok(LayerActivations { name, values })
+        })
+        .collect()
+}

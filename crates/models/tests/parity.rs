@@ -1,0 +1,9 @@
+//! Native harness: engine CORnet forward (Cpu, and Gpu via lavapipe with
+//! `WGPU_BACKEND=vulkan`) against the candle fixtures. `web.rs` runs the same bodies in
+//! headless Chromium.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+#[macro_use]
+mod common;
+mod parity_cornet;

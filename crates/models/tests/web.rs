@@ -1,0 +1,9 @@
+//! Browser harness: the parity bodies in headless Chromium on WebGPU (SwiftShader).
+
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[macro_use]
+mod common;
+mod parity_cornet;
