@@ -24,6 +24,18 @@ enum Model {
     CornetZMini(VisionArgs),
     /// Recurrent CORnet-S-mini on CIFAR-10, with checkpoints at 0, 0.5, 2, 10, 50 % of updates.
     CornetSMini(VisionArgs),
+    /// "Weight compression" at-birth CORnet-S-mini sampled from distributions fitted to
+    /// the trained cornet-s-mini (no training; batch-norm statistics re-estimated).
+    CornetSMiniWc {
+        /// Seed of the sampling and of the statistics batches.
+        #[arg(long, default_value_t = 20180)]
+        seed: u64,
+        /// Workspace root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// "Critical training": from cornet-s-mini-wc, train only projections, skips and decoder.
+    CornetSMiniCt(VisionArgs),
     /// Write the candle forward pass of committed weights as a parity fixture for
     /// `brainprobe-models` (crates/models/tests/fixtures/<id>.parity.safetensors).
     ParityFixture {
@@ -71,6 +83,18 @@ fn vision(
     checkpoints: Vec<(String, f64)>,
     a: &VisionArgs,
 ) -> Result<(), String> {
+    vision_with(id, config, default_epochs, checkpoints, a, None, None)
+}
+
+fn vision_with(
+    id: &str,
+    config: CornetConfig,
+    default_epochs: usize,
+    checkpoints: Vec<(String, f64)>,
+    a: &VisionArgs,
+    trainable: Option<fn(&str) -> bool>,
+    init_from: Option<PathBuf>,
+) -> Result<(), String> {
     let cache = a.root.join("data/cache/cifar10");
     eprintln!("{id}: reading CIFAR-10 from {}", cache.display());
     let cifar =
@@ -84,8 +108,8 @@ fn vision(
         weight_decay: 0.05,
         seed: a.seed,
         checkpoints,
-        trainable: None,
-        init_from: None,
+        trainable,
+        init_from,
         max_train: a.max_train,
         threads: threads(),
     };
@@ -115,6 +139,18 @@ fn main() {
                 ("@50pct".into(), 0.50),
             ],
             a,
+        ),
+        Model::CornetSMiniWc { seed, root } => {
+            brainprobe_train::vision::wiring::export_wc(root, *seed)
+        }
+        Model::CornetSMiniCt(a) => vision_with(
+            "cornet-s-mini-ct",
+            CornetConfig::s_mini(),
+            1,
+            vec![],
+            a,
+            Some(brainprobe_train::vision::wiring::critical),
+            Some(a.root.join("weights/cornet-s-mini-wc/model.safetensors")),
         ),
         Model::ParityFixture { id, root } => {
             let out = root

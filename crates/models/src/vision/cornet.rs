@@ -115,7 +115,10 @@ struct SArea {
 
 enum Body {
     Z(Vec<FoldedConv>),
-    S { v1: FoldedConv, areas: Vec<SArea> },
+    S {
+        v1: Box<FoldedConv>,
+        areas: Vec<SArea>,
+    },
 }
 
 /// What one forward pass produced.
@@ -223,7 +226,10 @@ impl Cornet {
                         steps,
                     });
                 }
-                Body::S { v1, areas }
+                Body::S {
+                    v1: Box::new(v1),
+                    areas,
+                }
             }
             other => {
                 return Err(ModelError::Manifest {

@@ -6,3 +6,4 @@ pub mod data;
 pub mod layers;
 pub mod parity;
 pub mod train_vision;
+pub mod wiring;
