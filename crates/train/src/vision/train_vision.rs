@@ -89,15 +89,17 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
             }
         }
     }
+    // A smoke run's subset is a seeded random sample: the archive is sorted by class, so
+    // its first N images would hold only one or two classes.
     let train_set = match run.max_train {
-        Some(n) if n < cifar.train.len() => brainprobe_data::datasets::cifar::CifarSet {
-            images: cifar
-                .train
-                .images
-                .slice(ndarray::s![..n, .., .., ..])
-                .to_owned(),
-            labels: cifar.train.labels.slice(ndarray::s![..n]).to_owned(),
-        },
+        Some(n) if n < cifar.train.len() => {
+            let mut pick = epoch_order(cifar.train.len(), run.seed, usize::MAX)[..n].to_vec();
+            pick.sort_unstable();
+            brainprobe_data::datasets::cifar::CifarSet {
+                images: cifar.train.images.select(ndarray::Axis(0), &pick),
+                labels: cifar.train.labels.select(ndarray::Axis(0), &pick),
+            }
+        }
         _ => cifar.train.clone(),
     };
     let norm = Normalisation::of(&train_set);
