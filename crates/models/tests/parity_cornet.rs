@@ -33,10 +33,7 @@ macro_rules! case {
 }
 
 fn cases() -> Vec<Case> {
-    vec![
-        case!("cornet-z-mini-untrained"),
-        case!("cornet-s-mini@0.5pct"),
-    ]
+    vec![case!("cornet-z-mini"), case!("cornet-s-mini")]
 }
 
 async fn check(case: &Case, device: &Device) -> TestResult {
@@ -94,7 +91,7 @@ async fn cornet_gpu_matches_candle() -> TestResult {
 
 /// T = 1 (the feedforward sweep) records one step per area and changes the output.
 async fn cornet_s_timestep_override() -> TestResult {
-    let case = case!("cornet-s-mini@0.5pct");
+    let case = case!("cornet-s-mini");
     let weights = Weights::from_safetensors(case.id, case.weights).map_err(|e| e.to_string())?;
     let manifest = Manifest::parse(case.id, case.manifest).map_err(|e| e.to_string())?;
     let model = Cornet::load(&weights, &manifest, &Device::Cpu).map_err(|e| e.to_string())?;
@@ -119,7 +116,7 @@ async fn cornet_s_timestep_override() -> TestResult {
 /// `record` on the Gpu and the Cpu agree on every layer (batching and readback included).
 async fn record_gpu_matches_cpu() -> TestResult {
     use brainprobe_models::vision::record::{record, LayerSelection};
-    let case = case!("cornet-s-mini@0.5pct");
+    let case = case!("cornet-s-mini");
     let weights = Weights::from_safetensors(case.id, case.weights).map_err(|e| e.to_string())?;
     let manifest = Manifest::parse(case.id, case.manifest).map_err(|e| e.to_string())?;
     let images: Vec<Vec<f32>> = (0..5)

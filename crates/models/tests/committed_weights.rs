@@ -1,0 +1,38 @@
+//! Every registered model has committed weights whose sha256 matches its manifest, which
+//! load on the engine and give finite logits.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use brainprobe_engine::{Device, Tensor};
+use brainprobe_models::registry::{manifest_file, weights_file, MODELS};
+use brainprobe_models::vision::cornet::Cornet;
+use brainprobe_models::{Manifest, Weights};
+use sha2::{Digest, Sha256};
+
+#[test]
+fn registered_models_have_verified_loadable_weights() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../weights");
+    for m in MODELS {
+        let bytes = std::fs::read(root.join(weights_file(m.id)))
+            .unwrap_or_else(|e| panic!("{}: {e}", m.id));
+        let text = std::fs::read_to_string(root.join(manifest_file(m.id)))
+            .unwrap_or_else(|e| panic!("{}: {e}", m.id));
+        let manifest = Manifest::parse(m.id, &text).unwrap();
+        assert_eq!(manifest.id, m.id);
+        assert_eq!(
+            hex::encode(Sha256::digest(&bytes)),
+            manifest.sha256,
+            "{}: weights do not match the manifest",
+            m.id
+        );
+        let weights = Weights::from_safetensors(m.id, &bytes).unwrap();
+        let model = Cornet::load(&weights, &manifest, &Device::Cpu).unwrap();
+        let x = Tensor::from_vec(vec![0.1; 3 * 32 * 32], &[1, 3, 32, 32], &Device::Cpu).unwrap();
+        let logits = pollster::block_on(model.forward(&x, None).unwrap().logits.to_vec()).unwrap();
+        assert!(
+            logits.len() == 10 && logits.iter().all(|v| v.is_finite()),
+            "{}: {logits:?}",
+            m.id
+        );
+    }
+}
