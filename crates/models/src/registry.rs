@@ -62,6 +62,11 @@ pub const MODELS: &[ModelInfo] = &[
         family: Family::Cornet,
         description: "cornet-s-mini after 50 % of its supervised updates",
     },
+    ModelInfo {
+        id: "cornet-s-mini-wc",
+        family: Family::Cornet,
+        description: "\"weight compression\" at birth: kernels sampled from Gaussians fitted to cornet-s-mini, no training",
+    },
 ];
 
 /// The registered model `id`.
