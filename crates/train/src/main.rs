@@ -64,6 +64,9 @@ struct VisionArgs {
     /// Train on only the first N images (smoke runs; weights are not final then).
     #[arg(long)]
     max_train: Option<usize>,
+    /// Stop after this many epochs (state saved; the same command resumes).
+    #[arg(long)]
+    stop_after_epochs: Option<usize>,
     /// Workspace root (weights go to <root>/weights, run state to <root>/data/train-runs).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -112,6 +115,7 @@ fn vision_with(
         init_from,
         max_train: a.max_train,
         threads: threads(),
+        stop_after: a.stop_after_epochs,
     };
     let run_dir = a.root.join("data/train-runs").join(id);
     train(&run, &cifar, &a.root, &run_dir)

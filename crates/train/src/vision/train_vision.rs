@@ -44,6 +44,9 @@ pub struct VisionRun {
     pub max_train: Option<usize>,
     /// Threads (recorded in the manifest).
     pub threads: usize,
+    /// Stop after this many epochs (run state saved; rerun to resume) — splits a long
+    /// run across sessions.
+    pub stop_after: Option<usize>,
 }
 
 /// Accuracy of `model` on `set` (eval mode, no augmentation).
@@ -177,6 +180,13 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
         )?;
     }
     for epoch in start / per_epoch..run.epochs {
+        if run.stop_after.is_some_and(|k| epoch >= k) {
+            eprintln!(
+                "{}: stopping after epoch {epoch} as asked; rerun to resume",
+                run.id
+            );
+            return Ok(());
+        }
         let order = epoch_order(train_set.len(), run.seed, epoch);
         let mut aug = ChaCha8Rng::seed_from_u64(run.seed ^ ((epoch as u64 + 1) << 32));
         let mut loss_sum = 0f64;
