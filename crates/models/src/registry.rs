@@ -67,6 +67,11 @@ pub const MODELS: &[ModelInfo] = &[
         family: Family::Cornet,
         description: "\"weight compression\" at birth: kernels sampled from Gaussians fitted to cornet-s-mini, no training",
     },
+    ModelInfo {
+        id: "cornet-s-mini-ct",
+        family: Family::Cornet,
+        description: "\"critical training\": from -wc, only projections, skips and the decoder trained",
+    },
 ];
 
 /// The registered model `id`.
