@@ -7,7 +7,7 @@
 //! gathered by plain loops (im2col), products are candle matmuls (gemm), and the input
 //! gradient is scattered back (col2im). NCHW input, OIHW kernel, as in PyTorch.
 
-use candle_core::{CpuStorage, CustomOp2, DType, Device, Layout, Result, Shape, Tensor};
+use candle_core::{CpuStorage, CustomOp2, Device, Layout, Result, Shape, Tensor};
 use candle_nn::VarBuilder;
 use rayon::prelude::*;
 
@@ -236,16 +236,6 @@ pub fn global_avg_pool(x: &Tensor) -> Result<Tensor> {
     x.mean(3)?.mean(2)
 }
 
-/// Mean accuracy of argmax predictions.
-pub fn accuracy(logits: &Tensor, labels: &Tensor) -> Result<f32> {
-    logits
-        .argmax(candle_core::D::Minus1)?
-        .eq(labels)?
-        .to_dtype(DType::F32)?
-        .mean_all()?
-        .to_scalar()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,7 +306,7 @@ mod tests {
     /// Our forward and both gradients equal an independent differentiable reference.
     fn check(k: usize, stride: usize, size: usize) {
         let vm = VarMap::new();
-        let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
+        let vb = VarBuilder::from_varmap(&vm, candle_core::DType::F32, &Device::Cpu);
         let (cin, cout) = if size == 16 { (16, 32) } else { (3, 4) };
         let conv = Conv::new(cin, cout, k, stride, false, vb.pp("c")).unwrap();
         crate::init::seeded_init(&vm, 3, Some(0.3)).unwrap();
