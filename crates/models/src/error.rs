@@ -28,6 +28,9 @@ pub enum ModelError {
     /// An input image could not be used.
     #[error("image: {0}")]
     Image(String),
+    /// Text could not be tokenised or aligned to words.
+    #[error("text: {0}")]
+    Text(String),
     /// A requested layer does not exist.
     #[error("model `{model}` has no layer `{layer}` (layers: {available})")]
     UnknownLayer {

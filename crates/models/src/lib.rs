@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod language;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 pub mod registry;

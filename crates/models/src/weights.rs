@@ -1,5 +1,10 @@
 //! Named f32 tensors read from the project's f16 (or f32) safetensors files, and the
 //! `manifest.toml` written beside them by `brainprobe-train`.
+//!
+//! Matrices may also be stored as "q8": an I8 tensor `name` plus an F32 tensor
+//! `name.q8_scale` with one scale per row (value = i8 × scale[row]). The language models
+//! use it for their checkpoints so that every checkpoint fits the repository's 40 MB
+//! weights budget; the loader dequantises, so inference always sees f32.
 
 use std::collections::HashMap;
 
@@ -34,9 +39,14 @@ impl Weights {
         let st =
             SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not safetensors: {e}")))?;
         let mut tensors = HashMap::new();
+        let mut quantised = Vec::new();
         for (name, view) in st.tensors() {
             let raw = view.data();
             let data: Vec<f32> = match view.dtype() {
+                Dtype::I8 => {
+                    quantised.push(name.clone());
+                    raw.iter().map(|&b| f32::from(b as i8)).collect()
+                }
                 Dtype::F16 => raw
                     .chunks_exact(2)
                     .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
@@ -62,6 +72,9 @@ impl Weights {
                 )));
             }
             tensors.insert(name, HostTensor { shape, data });
+        }
+        for name in quantised {
+            dequantise_rows(&mut tensors, &name).map_err(bad)?;
         }
         Ok(Self {
             model: model.to_string(),
@@ -101,6 +114,33 @@ impl Weights {
         v.sort();
         v
     }
+}
+
+/// Multiplies the I8 values of `name` (already widened) by `name.q8_scale`, one scale per
+/// row (first axis), and drops the scale tensor.
+fn dequantise_rows(
+    tensors: &mut HashMap<String, HostTensor>,
+    name: &str,
+) -> std::result::Result<(), String> {
+    let scale_name = format!("{name}.q8_scale");
+    let scale = tensors
+        .remove(&scale_name)
+        .ok_or_else(|| format!("i8 tensor `{name}` has no `{scale_name}`"))?;
+    let t = tensors
+        .get_mut(name)
+        .ok_or_else(|| format!("missing tensor `{name}`"))?;
+    let rows = t.shape.first().copied().unwrap_or(1).max(1);
+    if scale.data.len() != rows || t.data.len() % rows != 0 {
+        return Err(format!(
+            "`{scale_name}` has {} values for {rows} rows of `{name}`",
+            scale.data.len()
+        ));
+    }
+    let width = t.data.len() / rows;
+    for (row, s) in t.data.chunks_mut(width.max(1)).zip(&scale.data) {
+        row.iter_mut().for_each(|v| *v *= s);
+    }
+    Ok(())
 }
 
 /// The fields of `manifest.toml` that inference needs (the file holds more: provenance,
@@ -173,5 +213,20 @@ mod tests {
         );
         assert!(w.get("w", &[4]).is_err());
         assert!(w.get("missing", &[1]).is_err());
+    }
+
+    #[test]
+    fn q8_rows_are_scaled_and_a_missing_scale_is_an_error() {
+        let q: Vec<u8> = [1i8, -2, 127, -128].iter().map(|v| *v as u8).collect();
+        let scale: Vec<u8> = [0.5f32, 0.25].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let qv = safetensors::tensor::TensorView::new(Dtype::I8, vec![2, 2], &q).unwrap();
+        let sv = safetensors::tensor::TensorView::new(Dtype::F32, vec![2], &scale).unwrap();
+        let bytes = safetensors::serialize([("w", qv.clone()), ("w.q8_scale", sv)], None).unwrap();
+        let w = Weights::from_safetensors("m", &bytes).unwrap();
+        assert_eq!(w.get("w", &[2, 2]).unwrap().data, vec![0.5, -1.0, 31.75, -32.0]);
+        assert_eq!(w.names(), vec!["w"]);
+        let bytes = safetensors::serialize([("w", qv)], None).unwrap();
+        let err = Weights::from_safetensors("m", &bytes).unwrap_err();
+        assert!(err.to_string().contains("q8_scale"), "{err}");
     }
 }

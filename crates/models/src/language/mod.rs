@@ -1,0 +1,60 @@
+//! Language models on engine ops: the shared recording contract (METRICS §7.1) that every
+//! language architecture implements, so that benchmarks treat them alike.
+//!
+//! A benchmark passes *passages*, each a list of *parts* (the words of a story, or one
+//! sentence as a single part). Every part yields one row per recorded layer: the state at
+//! the last token of the context "parts 0..=i of this passage" (causal and bidirectional
+//! models), or the mean of the part's word vectors (context-free embeddings). Causal models
+//! also give each part's surprisal in bits (sum over the tokens it added). Passages never
+//! share context.
+
+pub use crate::vision::record::{LayerActivations, LayerSelection};
+
+/// One passage: its parts in presentation order.
+pub type Passage = Vec<String>;
+
+/// What recording a set of passages produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartRecording {
+    /// Per selected layer, `[total parts over all passages, width]`, passages in order.
+    pub layers: Vec<LayerActivations>,
+    /// Per part, surprisal in bits of the tokens it added (causal models only).
+    pub surprisal_bits: Option<Vec<f64>>,
+    /// Things the caller must be told (context truncated on the left, out-of-vocabulary
+    /// words given zero vectors, …), each a full sentence.
+    pub notes: Vec<String>,
+}
+
+/// The layer names a selection keeps from `available`, or an error naming the unknown one.
+pub fn select_layers(
+    model: &str,
+    available: &[String],
+    selection: &LayerSelection,
+) -> crate::Result<Vec<String>> {
+    match selection {
+        LayerSelection::All => Ok(available.to_vec()),
+        LayerSelection::Named(list) => {
+            for l in list {
+                if !available.contains(l) {
+                    return Err(crate::ModelError::UnknownLayer {
+                        model: model.to_string(),
+                        layer: l.clone(),
+                        available: available.join(", "),
+                    });
+                }
+            }
+            Ok(list.clone())
+        }
+    }
+}
+
+/// Drops empty parts of a passage (METRICS §7.1: they are not shown), keeping the index
+/// of each kept part so rows can be put back in place.
+pub fn non_empty_parts(passage: &[String]) -> (Vec<&str>, Vec<usize>) {
+    passage
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.trim().is_empty())
+        .map(|(i, p)| (p.trim(), i))
+        .unzip()
+}
