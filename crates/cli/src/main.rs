@@ -30,6 +30,12 @@ enum Command {
     /// Run one scoring method on `.npy` inputs and print JSON (`metric --help` lists them).
     #[command(subcommand)]
     Metric(commands::metric::MetricCommand),
+    /// Score one model on one benchmark (per-layer table, best layer, ceiling; `--json`).
+    Score(commands::score::ScoreArgs),
+    /// Every model × benchmark: leaderboard.json and leaderboard.md under `--out`.
+    Leaderboard(commands::leaderboard::LeaderboardArgs),
+    /// IT RSA and CIFAR-10 accuracy of every cornet-s-mini checkpoint vs supervised updates.
+    WiringUp(commands::wiring_up::WiringUpArgs),
     /// Benchmarks (`bench engine`: CPU vs GPU op timings).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -54,6 +60,9 @@ fn main() {
         Command::Models(args) => commands::models::run(args),
         Command::Classify(args) => commands::classify::run(args),
         Command::Record(args) => commands::record::run(args),
+        Command::Score(args) => commands::score::run(args),
+        Command::Leaderboard(args) => commands::leaderboard::run(args),
+        Command::WiringUp(args) => commands::wiring_up::run(args),
     };
     if let Err(e) = result {
         eprintln!("brainprobe: error: {e}");

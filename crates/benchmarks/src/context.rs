@@ -1,0 +1,55 @@
+//! What a benchmark run needs besides the model: where the data bundles are, optional
+//! caller-supplied data, and sizes (full in the CLI, small in tests).
+
+use brainprobe_data::datasets::cifar::CifarSet;
+use brainprobe_data::Assets;
+
+/// Sizes and switches of a run. [`RunOptions::default`] is the full benchmark.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunOptions {
+    /// CIFAR-10 test images per class for the occlusion benchmarks (the bundle holds 100).
+    pub occlusion_per_class: usize,
+    /// Only visibility bins whose upper edge is at most this (percent); the human bins go to 35.
+    pub max_visibility_pct: f64,
+    /// Whole training images per class whose features build the attractor's patterns.
+    pub attractor_train_per_class: usize,
+    /// Most asynchronous sweeps of the attractor network.
+    pub attractor_steps: usize,
+    /// For recurrent models, also run the feedforward sweep (T = 1) as the masking analogue.
+    pub feedforward_variant: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            occlusion_per_class: 100,
+            max_visibility_pct: 35.0,
+            attractor_train_per_class: 100,
+            attractor_steps: 256,
+            feedforward_variant: true,
+        }
+    }
+}
+
+/// Everything a benchmark reads that is not the model.
+pub struct RunContext {
+    /// The bundle directory (native) or URL prefix (web).
+    pub assets: Assets,
+    /// CIFAR-10 training images (`tang2018-attractor` stores patterns from them). The
+    /// browser bundle holds only test images, so in the app this is `None` and the
+    /// attractor benchmark says so; natively the CLI reads them from the data cache.
+    pub cifar_train: Option<CifarSet>,
+    /// Sizes and switches.
+    pub options: RunOptions,
+}
+
+impl RunContext {
+    /// A full-size run reading bundles from `assets`, without training images.
+    pub fn new(assets: Assets) -> Self {
+        Self {
+            assets,
+            cifar_train: None,
+            options: RunOptions::default(),
+        }
+    }
+}

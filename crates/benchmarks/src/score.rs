@@ -1,0 +1,307 @@
+//! The result of one benchmark on one model: value, raw value, ceiling, per-layer values,
+//! error estimate, notes, and the identifiers and versions of model, benchmark and data.
+//! Shared by every benchmark (vision and language) so the CLI, the leaderboard and the
+//! app format one type.
+
+use std::fmt;
+
+use brainprobe_metrics::ceiling::ceiling_normalize;
+use serde::{Deserialize, Serialize};
+
+use crate::registry::BenchmarkSpec;
+use crate::vision::attractor::AttractorDetails;
+use crate::vision::kriegeskorte2008::RsaDetails;
+use crate::vision::occlusion::OcclusionDetails;
+
+/// Why a number does not exist. Tables print "undefined (…)" instead of NaN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Undefined {
+    /// The model's features were the same for every stimulus, so the comparison has no variance.
+    Constant,
+    /// The metric produced no finite number for another reason.
+    NotFinite,
+}
+
+impl fmt::Display for Undefined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Undefined::Constant => "undefined (constant)",
+            Undefined::NotFinite => "undefined (not finite)",
+        })
+    }
+}
+
+/// A score component that is either a finite number or explicitly undefined — never NaN.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    /// A finite number.
+    Defined(f64),
+    /// No number, and why.
+    Undefined(Undefined),
+}
+
+impl Value {
+    /// `x` if finite, else `Undefined(reason)`.
+    pub fn finite_or(x: f64, reason: Undefined) -> Value {
+        if x.is_finite() {
+            Value::Defined(x)
+        } else {
+            Value::Undefined(reason)
+        }
+    }
+
+    /// The number, if defined.
+    pub fn get(&self) -> Option<f64> {
+        match self {
+            Value::Defined(v) => Some(*v),
+            Value::Undefined(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// A defined value honours the precision (`{:.3}`; 4 digits by default).
+    /// Width and alignment are honoured too (right-aligned by default, as numbers are).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Value::Defined(v) => format!("{:.*}", f.precision().unwrap_or(4), v),
+            Value::Undefined(u) => u.to_string(),
+        };
+        let pad = f.width().unwrap_or(0).saturating_sub(text.chars().count());
+        let (left, right) = match f.align() {
+            Some(fmt::Alignment::Left) => (0, pad),
+            Some(fmt::Alignment::Center) => (pad / 2, pad - pad / 2),
+            _ => (pad, 0),
+        };
+        write!(f, "{}{text}{}", " ".repeat(left), " ".repeat(right))
+    }
+}
+
+/// Which benchmark, at which version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkRef {
+    /// Benchmark identifier (`kriegeskorte2008-it-rsa`).
+    pub id: String,
+    /// Version of its procedure; bumped whenever a number could change.
+    pub version: u32,
+}
+
+/// Which model, with which weights, run how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelRef {
+    /// Model identifier (`cornet-s-mini@2pct`).
+    pub id: String,
+    /// sha256 of the weights file, from its manifest.
+    pub weights_sha256: String,
+    /// Supervised updates the weights received (0 = untrained).
+    pub updates: u64,
+    /// Time-step cap the model ran with (`None` = as trained).
+    pub timesteps: Option<usize>,
+    /// Device it ran on (`cpu`, or the GPU adapter).
+    pub device: String,
+}
+
+/// A data file the score was computed from, with its digest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileDigest {
+    /// Bundle path.
+    pub path: String,
+    /// sha256 of the bytes read.
+    pub sha256: String,
+}
+
+/// The data behind a score: bundle provenance and the files read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataRef {
+    /// sha256 of `data/manifest.toml` the bundle was built from (`bundle.json`).
+    pub manifest_sha256: String,
+    /// Bundle layout version.
+    pub bundle_version: u32,
+    /// Every file read, in reading order (images of a folder are digested together).
+    pub files: Vec<FileDigest>,
+}
+
+/// The ceiling a raw score is divided by.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ceiling {
+    /// The normaliser (e.g. the Nili upper bound).
+    pub value: f64,
+    /// A lower bound where one exists (Nili lower bound).
+    pub lower: Option<f64>,
+    /// How it was computed.
+    pub method: String,
+}
+
+/// An error estimate and how it was obtained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorEstimate {
+    /// Standard error (or half-width) in the units of `raw`.
+    pub value: f64,
+    /// What it is (e.g. "SE over 4 subjects").
+    pub method: String,
+}
+
+/// One layer's score.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerScore {
+    /// Layer name (`IT.t1`).
+    pub layer: String,
+    /// Raw score of the layer.
+    pub raw: Value,
+    /// Ceiling-normalised (clipped) score, or the raw score when there is no ceiling.
+    pub value: Value,
+    /// Error estimate of `raw`, if any.
+    pub error: Option<f64>,
+}
+
+/// Benchmark-specific results beside the headline number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Details {
+    /// RSA against IT RDMs (`kriegeskorte2008-*`).
+    Rsa(RsaDetails),
+    /// Accuracy under bubble occlusion vs people (`tang2018-occlusion`).
+    Occlusion(OcclusionDetails),
+    /// Hopfield attractor readout (`tang2018-attractor`).
+    Attractor(AttractorDetails),
+}
+
+/// The result of one benchmark on one model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// The benchmark.
+    pub benchmark: BenchmarkRef,
+    /// The model.
+    pub model: ModelRef,
+    /// The data.
+    pub data: DataRef,
+    /// What `raw` measures, in one line.
+    pub metric: String,
+    /// Headline: `clip(raw / ceiling, 0, 1)` with a ceiling, else `raw`.
+    pub value: Value,
+    /// The score before ceiling normalisation.
+    pub raw: Value,
+    /// The ceiling, if the data allow one (see `notes` when not).
+    pub ceiling: Option<Ceiling>,
+    /// `raw / ceiling` before clipping.
+    pub normalized_unclipped: Option<f64>,
+    /// Error estimate of `raw`.
+    pub error: Option<ErrorEstimate>,
+    /// The layer the headline comes from (the model's committed layer), if per-layer.
+    pub layer: Option<String>,
+    /// Every scored layer in recording order (empty for behavioural benchmarks).
+    pub layers: Vec<LayerScore>,
+    /// The layer with the highest `value` (first on ties); selected on the test data, so
+    /// optimistic — reported beside the committed layer, never instead of it.
+    pub best_layer: Option<String>,
+    /// Caveats a reader needs (e.g. "no ceiling available").
+    pub notes: Vec<String>,
+    /// Benchmark-specific results.
+    pub details: Option<Details>,
+}
+
+impl Score {
+    /// An empty score of `spec` for `model` on `data`; the benchmark fills in the rest.
+    pub fn new(spec: &BenchmarkSpec, model: ModelRef, data: DataRef, metric: &str) -> Score {
+        Score {
+            benchmark: BenchmarkRef {
+                id: spec.id.to_string(),
+                version: spec.version,
+            },
+            model,
+            data,
+            metric: metric.to_string(),
+            value: Value::Undefined(Undefined::NotFinite),
+            raw: Value::Undefined(Undefined::NotFinite),
+            ceiling: None,
+            normalized_unclipped: None,
+            error: None,
+            layer: None,
+            layers: Vec::new(),
+            best_layer: None,
+            notes: Vec::new(),
+            details: None,
+        }
+    }
+
+    /// Sets `raw`, `value` and `normalized_unclipped` from `raw` and `ceiling` (METRICS §0.7).
+    pub fn set_raw(&mut self, raw: Value) {
+        let (value, unclipped) = normalize(raw, self.ceiling.as_ref().map(|c| c.value));
+        self.raw = raw;
+        self.value = value;
+        self.normalized_unclipped = unclipped;
+    }
+
+    /// The layer score named `layer`.
+    pub fn layer_score(&self, layer: &str) -> Option<&LayerScore> {
+        self.layers.iter().find(|l| l.layer == layer)
+    }
+}
+
+/// `(clip(raw / ceiling, 0, 1), raw / ceiling)` with a ceiling; `(raw, None)` without one.
+/// An undefined raw stays undefined; an unusable ceiling makes the value undefined.
+pub fn normalize(raw: Value, ceiling: Option<f64>) -> (Value, Option<f64>) {
+    match (raw, ceiling) {
+        (Value::Undefined(u), _) => (Value::Undefined(u), None),
+        (v, None) => (v, None),
+        (Value::Defined(r), Some(c)) => match ceiling_normalize(r, c) {
+            Ok(n) => (Value::Defined(n.value), Some(n.normalized_unclipped)),
+            Err(_) => (Value::Undefined(Undefined::NotFinite), None),
+        },
+    }
+}
+
+/// Index of the highest defined value (first on exact ties), if any.
+pub fn best_index(values: &[Value]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, v) in values.iter().enumerate() {
+        if let Some(x) = v.get() {
+            if best.is_none_or(|(_, b)| x > b) {
+                best = Some((i, x));
+            }
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undefined_is_never_nan_and_prints_clearly() {
+        let v = Value::finite_or(f64::NAN, Undefined::Constant);
+        assert_eq!(v.to_string(), "undefined (constant)");
+        assert_eq!(format!("{:.2}", Value::Defined(0.12345)), "0.12");
+        assert_eq!(format!("{:>6.1}", Value::Defined(0.25)), "   0.2");
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(json, r#"{"undefined":"constant"}"#);
+        assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), v);
+    }
+
+    #[test]
+    fn normalisation_clips_and_keeps_unclipped() {
+        assert_eq!(
+            normalize(Value::Defined(0.8), Some(0.5)),
+            (Value::Defined(1.0), Some(1.6))
+        );
+        assert_eq!(normalize(Value::Defined(0.3), None).0, Value::Defined(0.3));
+        let undefined = Value::Undefined(Undefined::Constant);
+        assert_eq!(normalize(undefined, Some(0.5)).0, undefined);
+    }
+
+    #[test]
+    fn best_skips_undefined_and_prefers_first() {
+        let v = [
+            Value::Undefined(Undefined::Constant),
+            Value::Defined(0.2),
+            Value::Defined(0.5),
+            Value::Defined(0.5),
+        ];
+        assert_eq!(best_index(&v), Some(2));
+        assert_eq!(best_index(&v[..1]), None);
+    }
+}

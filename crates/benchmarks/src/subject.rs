@@ -1,0 +1,133 @@
+//! What a benchmark sees of a model: give it stimuli, get recordings or predictions —
+//! never its internals. One variant per modality; the language models of the language
+//! benchmarks will add theirs beside [`Subject::Vision`].
+
+use brainprobe_engine::Device;
+use brainprobe_models::vision::cornet::Cornet;
+use brainprobe_models::vision::record::{record, LayerActivations, LayerSelection};
+use brainprobe_models::Manifest;
+
+use crate::error::Result;
+use crate::progress::Progress;
+use crate::score::ModelRef;
+
+/// A model under test.
+#[non_exhaustive]
+pub enum Subject {
+    /// A CORnet-mini on 32 × 32 images.
+    Vision(VisionSubject),
+}
+
+impl Subject {
+    /// Model identifier.
+    pub fn id(&self) -> &str {
+        match self {
+            Subject::Vision(v) => &v.model.id,
+        }
+    }
+}
+
+/// A vision model on a device, with the provenance a score records.
+pub struct VisionSubject {
+    /// The loaded network.
+    pub model: Cornet,
+    /// Where it runs.
+    pub device: Device,
+    /// sha256 of its weights file (from the manifest).
+    pub weights_sha256: String,
+    /// Supervised updates its weights received.
+    pub updates: u64,
+    /// Time-step cap for every recurrent area (`None` = as trained; 1 = feedforward sweep).
+    pub steps: Option<usize>,
+    /// Images per forward pass.
+    pub batch: usize,
+}
+
+impl VisionSubject {
+    /// Wraps a loaded model; provenance comes from its manifest.
+    pub fn new(model: Cornet, manifest: &Manifest, device: Device) -> Self {
+        Self {
+            model,
+            device,
+            weights_sha256: manifest.sha256.clone(),
+            updates: manifest.updates,
+            steps: None,
+            batch: 50,
+        }
+    }
+
+    /// True for CORnet-S (areas with more than one time step).
+    pub fn is_recurrent(&self) -> bool {
+        self.model.config.timesteps.iter().any(|&t| t > 1) && self.model.config.family != "cornet-z"
+    }
+
+    /// The model reference stored in a score, with the time-step cap it ran at.
+    pub fn model_ref(&self, steps: Option<usize>) -> ModelRef {
+        let info = self.device.describe();
+        ModelRef {
+            id: self.model.id.clone(),
+            weights_sha256: self.weights_sha256.clone(),
+            updates: self.updates,
+            timesteps: steps,
+            device: if info.kind == "cpu" {
+                "cpu".into()
+            } else {
+                format!("gpu ({}, {})", info.name, info.backend)
+            },
+        }
+    }
+
+    /// Activations of `layers` for normalised CHW images, at time-step cap `steps`.
+    pub async fn record(
+        &self,
+        images: &[Vec<f32>],
+        layers: &LayerSelection,
+        steps: Option<usize>,
+        stage: &str,
+        progress: &dyn Progress,
+    ) -> Result<Vec<LayerActivations>> {
+        Ok(record(
+            &self.model,
+            images,
+            layers,
+            steps,
+            self.batch,
+            &self.device,
+            |done, total| progress.update(stage, done, total),
+        )
+        .await?)
+    }
+
+    /// Top-1 class per image (first on ties) at time-step cap `steps`.
+    pub async fn predict(
+        &self,
+        images: &[Vec<f32>],
+        steps: Option<usize>,
+        stage: &str,
+        progress: &dyn Progress,
+    ) -> Result<Vec<usize>> {
+        let layers = LayerSelection::Named(vec!["logits".into()]);
+        let rec = self.record(images, &layers, steps, stage, progress).await?;
+        Ok(rec
+            .first()
+            .map(|l| {
+                l.values
+                    .rows()
+                    .into_iter()
+                    .map(|r| argmax(r.iter()))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}
+
+/// Index of the largest value (first on ties; NaN never wins).
+pub fn argmax<'a>(values: impl Iterator<Item = &'a f32>) -> usize {
+    let mut best = (0, f32::NEG_INFINITY);
+    for (i, &v) in values.enumerate() {
+        if v > best.1 {
+            best = (i, v);
+        }
+    }
+    best.0
+}

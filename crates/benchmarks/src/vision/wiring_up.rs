@@ -1,0 +1,137 @@
+//! The `wiring-up` report (Geiger et al. 2022, "Wiring up vision"): how brain-like IT is
+//! (`kriegeskorte2008-it-rsa`) and how accurate the model is on CIFAR-10, for every
+//! cornet-s-mini checkpoint against its number of supervised updates, plus the at-birth
+//! variants (`-untrained`, `-wc`) and critical training (`-ct`). Not a single score: a
+//! table and the fraction of the final IT score reached at 2 % and 10 % of the updates
+//! (Geiger et al. report ~80 % at 2 % for CORnet-S on Brain-Score).
+
+use serde::{Deserialize, Serialize};
+
+use super::bubbles::{accuracy, TestSubset, Viewing};
+use crate::context::RunContext;
+use crate::data::DataLog;
+use crate::error::Result;
+use crate::progress::Progress;
+use crate::score::{Score, Undefined, Value};
+use crate::subject::VisionSubject;
+
+/// The final model the fractions refer to.
+pub const FINAL: &str = "cornet-s-mini";
+/// Every model of the report, in table order.
+pub const MODELS: &[&str] = &[
+    "cornet-s-mini-untrained",
+    "cornet-s-mini@0.5pct",
+    "cornet-s-mini@2pct",
+    "cornet-s-mini@10pct",
+    "cornet-s-mini@50pct",
+    "cornet-s-mini",
+    "cornet-s-mini-wc",
+    "cornet-s-mini-ct",
+];
+
+/// One model of the report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WiringUpRow {
+    /// Model identifier.
+    pub model: String,
+    /// Supervised updates (training images seen; from the weights manifest).
+    pub updates: u64,
+    /// Raw IT RSA (Spearman ρ, committed `IT` layer).
+    pub it_raw: Value,
+    /// Ceiling-normalised IT RSA.
+    pub it_value: Value,
+    /// Best layer and its normalised value.
+    pub best_layer: Option<(String, Value)>,
+    /// Accuracy on the benchmark's 1 000-image CIFAR-10 test subset.
+    pub cifar_accuracy: f64,
+}
+
+/// The report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WiringUp {
+    /// Rows in [`MODELS`] order (those that were run).
+    pub rows: Vec<WiringUpRow>,
+    /// IT raw score of `@2pct` / final.
+    pub fraction_at_2pct: Value,
+    /// IT raw score of `@10pct` / final.
+    pub fraction_at_10pct: Value,
+}
+
+/// CIFAR-10 accuracy of `subject` on the first `per_class` images per class of the test subset.
+pub async fn cifar_accuracy(
+    subject: &VisionSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<f64> {
+    let mut log = DataLog::new(&ctx.assets);
+    let subset = TestSubset::load(&mut log, ctx.options.occlusion_per_class).await?;
+    let (inputs, _) = subset.inputs(Viewing::Whole, &subject.model.normalisation)?;
+    let p = subject
+        .predict(&inputs, subject.steps, "CIFAR-10 test subset", progress)
+        .await?;
+    Ok(accuracy(&p, &subset.labels()))
+}
+
+impl WiringUpRow {
+    /// A row from an IT RSA score and an accuracy.
+    pub fn new(it: &Score, cifar_accuracy: f64) -> Self {
+        let best = it
+            .best_layer
+            .as_ref()
+            .and_then(|b| it.layer_score(b))
+            .map(|l| (l.layer.clone(), l.value));
+        Self {
+            model: it.model.id.clone(),
+            updates: it.model.updates,
+            it_raw: it.raw,
+            it_value: it.value,
+            best_layer: best,
+            cifar_accuracy,
+        }
+    }
+}
+
+impl WiringUp {
+    /// The report from its rows; the fractions need the final model and the checkpoints.
+    pub fn new(rows: Vec<WiringUpRow>) -> Self {
+        let raw = |id: &str| {
+            rows.iter()
+                .find(|r| r.model == id)
+                .and_then(|r| r.it_raw.get())
+        };
+        let frac = |id: &str| match (raw(id), raw(FINAL)) {
+            (Some(a), Some(f)) if f > 0.0 => Value::Defined(a / f),
+            _ => Value::Undefined(Undefined::NotFinite),
+        };
+        Self {
+            fraction_at_2pct: frac("cornet-s-mini@2pct"),
+            fraction_at_10pct: frac("cornet-s-mini@10pct"),
+            rows,
+        }
+    }
+
+    /// Markdown table and the two fractions.
+    pub fn to_markdown(&self) -> String {
+        let mut s = String::from("| model | updates | IT RSA raw ρ | IT normalised | best layer (normalised) | CIFAR-10 accuracy (1 000 test images) |\n|---|---:|---:|---:|---|---:|\n");
+        for r in &self.rows {
+            let best = r
+                .best_layer
+                .as_ref()
+                .map_or("–".to_string(), |(l, v)| format!("{l} ({v:.3})"));
+            s.push_str(&format!(
+                "| `{}` | {} | {:.3} | {:.3} | {} | {:.1} % |\n",
+                r.model,
+                r.updates,
+                r.it_raw,
+                r.it_value,
+                best,
+                100.0 * r.cifar_accuracy
+            ));
+        }
+        s.push_str(&format!(
+            "\nFraction of the final IT score (raw ρ) at 2 % of updates: {:.2}; at 10 %: {:.2} (Geiger et al. 2022: ~0.8 at 2 %).\n",
+            self.fraction_at_2pct, self.fraction_at_10pct
+        ));
+        s
+    }
+}

@@ -1,0 +1,116 @@
+//! `brainprobe leaderboard [--benchmarks …] [--models …] --out results/`: every model ×
+//! benchmark pair of the same modality; writes `leaderboard.json` (every Score) and
+//! `leaderboard.md`, with a progress bar and ETA over the pairs.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use brainprobe_benchmarks::leaderboard::{Failure, Leaderboard};
+use brainprobe_benchmarks::registry::{self, find, Modality, BENCHMARKS};
+use brainprobe_benchmarks::BenchmarkSpec;
+use brainprobe_models::registry::MODELS;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::device::{open, DeviceChoice};
+use super::scoring::{context, is_vision, load_subject};
+
+/// Options of `leaderboard`.
+#[derive(Args)]
+pub struct LeaderboardArgs {
+    /// Comma-separated benchmark ids (default: all registered).
+    #[arg(long, value_delimiter = ',')]
+    benchmarks: Vec<String>,
+    /// Comma-separated model ids (default: all registered).
+    #[arg(long, value_delimiter = ',')]
+    models: Vec<String>,
+    /// Output directory for leaderboard.json and leaderboard.md.
+    #[arg(long)]
+    out: PathBuf,
+    /// Engine device.
+    #[arg(long, value_enum, default_value_t)]
+    device: DeviceChoice,
+}
+
+/// Runs the pairs and writes the files.
+pub fn run(args: LeaderboardArgs) -> Result<(), String> {
+    let specs: Vec<&BenchmarkSpec> = if args.benchmarks.is_empty() {
+        BENCHMARKS.iter().collect()
+    } else {
+        args.benchmarks
+            .iter()
+            .map(|b| find(b).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?
+    };
+    let models: Vec<String> = if args.models.is_empty() {
+        MODELS.iter().map(|m| m.id.to_string()).collect()
+    } else {
+        args.models.clone()
+    };
+    let mut pairs = Vec::new();
+    for m in &models {
+        let modality = if is_vision(m)? {
+            Modality::Vision
+        } else {
+            Modality::Language
+        };
+        for s in specs.iter().filter(|s| s.modality == modality) {
+            pairs.push((m.clone(), *s));
+        }
+    }
+    if pairs.is_empty() {
+        return Err("no model matches the modality of any chosen benchmark".into());
+    }
+    let device = open(args.device)?;
+    let ctx = context(&specs)?;
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    let bar = ProgressBar::new(pairs.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} pairs, {eta} left — {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut board = Leaderboard::default();
+    let start = Instant::now();
+    let mut loaded: Option<(String, brainprobe_benchmarks::Subject)> = None;
+    for (model, spec) in &pairs {
+        if loaded.as_ref().map(|(id, _)| id) != Some(model) {
+            loaded = Some((model.clone(), load_subject(model, &device, None)?));
+        }
+        let Some((_, subject)) = loaded.as_ref() else {
+            continue;
+        };
+        let progress = |stage: &str, done: usize, total: usize| {
+            bar.set_message(format!("{model} × {}: {stage} {done}/{total}", spec.id));
+        };
+        match pollster::block_on(registry::run(spec, subject, &ctx, &progress)) {
+            Ok(score) => board.scores.push(score),
+            Err(e) => board.failures.push(Failure {
+                model: model.clone(),
+                benchmark: spec.id.into(),
+                error: e.to_string(),
+            }),
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if specs.iter().any(|s| s.modality == Modality::Vision) {
+        board.notes.push("No published reference rows exist for these vision benchmarks in the data mirror (the Schrimpf et al. 2021 scores are for language benchmarks); every number above was computed here.".into());
+    }
+    let json = serde_json::to_string_pretty(&board).map_err(|e| e.to_string())?;
+    let write = |name: &str, text: &str| {
+        let path = args.out.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write("leaderboard.json", &json)?;
+    let md = board.to_markdown();
+    write("leaderboard.md", &md)?;
+    print!("{md}");
+    eprintln!(
+        "brainprobe: {} scores, {} failures in {:.0} s; wrote {}/leaderboard.{{json,md}}",
+        board.scores.len(),
+        board.failures.len(),
+        start.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! `brainprobe score --model M --benchmark B [--device auto|cpu|gpu] [--json] [--timesteps N]`:
+//! one benchmark on one model — per-layer table, best layer, ceiling, time taken; `--json`
+//! prints the Score.
+
+use std::time::Instant;
+
+use brainprobe_benchmarks::registry::{self, find};
+use brainprobe_benchmarks::score::Score;
+use clap::Args;
+
+use super::device::{open, DeviceChoice};
+use super::scoring::{context, load_subject, stage_bar};
+
+/// Options of `score`.
+#[derive(Args)]
+pub struct ScoreArgs {
+    /// Model identifier (see `brainprobe models`).
+    #[arg(long)]
+    model: String,
+    /// Benchmark identifier (`kriegeskorte2008-it-rsa`, `kriegeskorte2008-monkey-it-rsa`,
+    /// `tang2018-occlusion`, `tang2018-attractor`).
+    #[arg(long)]
+    benchmark: String,
+    /// Engine device.
+    #[arg(long, value_enum, default_value_t)]
+    device: DeviceChoice,
+    /// Print the Score as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Cap every recurrent area at this many time steps (1 = feedforward sweep).
+    #[arg(long)]
+    timesteps: Option<usize>,
+}
+
+/// Runs one benchmark and prints it.
+pub fn run(args: ScoreArgs) -> Result<(), String> {
+    let spec = find(&args.benchmark).map_err(|e| e.to_string())?;
+    let device = open(args.device)?;
+    let subject = load_subject(&args.model, &device, args.timesteps)?;
+    let ctx = context(&[spec])?;
+    let bar = stage_bar(false);
+    let progress = |stage: &str, done: usize, total: usize| {
+        bar.set_message(stage.to_string());
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let start = Instant::now();
+    let score = pollster::block_on(registry::run(spec, &subject, &ctx, &progress))
+        .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&score).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", report(&score));
+    }
+    eprintln!(
+        "brainprobe: {} on {} took {seconds:.1} s",
+        spec.id, args.model
+    );
+    Ok(())
+}
+
+/// The human-readable report of a score.
+pub fn report(s: &Score) -> String {
+    let mut o = format!(
+        "{} v{} — {}",
+        s.benchmark.id, s.benchmark.version, s.model.id
+    );
+    if let Some(t) = s.model.timesteps {
+        o.push_str(&format!(" (T={t})"));
+    }
+    o.push_str(&format!(" on {}\nmetric: {}\n", s.model.device, s.metric));
+    if !s.layers.is_empty() {
+        o.push_str(&format!(
+            "\n{:<10} {:>22} {:>22} {:>8}\n",
+            "layer", "raw", "normalised", "±SE"
+        ));
+        for l in &s.layers {
+            let mark = if s.best_layer.as_deref() == Some(l.layer.as_str()) {
+                " ← best"
+            } else if s.layer.as_deref() == Some(l.layer.as_str()) {
+                " ← committed"
+            } else {
+                ""
+            };
+            let se = l.error.map_or("".into(), |e| format!("{e:.3}"));
+            o.push_str(&format!(
+                "{:<10} {:>22.3} {:>22.3} {:>8}{mark}\n",
+                l.layer, l.raw, l.value, se
+            ));
+        }
+        o.push_str(&format!(
+            "\nbest layer: {}\n",
+            s.best_layer.as_deref().unwrap_or("none (all undefined)")
+        ));
+    }
+    match &s.ceiling {
+        Some(c) => o.push_str(&format!(
+            "ceiling: {:.4}{} — {}\n",
+            c.value,
+            c.lower
+                .map_or(String::new(), |l| format!(" (lower bound {l:.4})")),
+            c.method
+        )),
+        None => o.push_str("ceiling: none\n"),
+    }
+    let layer = s
+        .layer
+        .as_ref()
+        .map_or(String::new(), |l| format!(" [{l}]"));
+    o.push_str(&format!("score{layer}: {:.4} (raw {:.4}", s.value, s.raw));
+    if let Some(e) = &s.error {
+        o.push_str(&format!(", ±{:.4} {}", e.value, e.method));
+    }
+    o.push_str(")\n");
+    o.push_str(&super::score_details::details(s.details.as_ref()));
+    for n in &s.notes {
+        o.push_str(&format!("note: {n}\n"));
+    }
+    o
+}

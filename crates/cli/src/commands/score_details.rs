@@ -1,0 +1,124 @@
+//! Text for the benchmark-specific part of a score (category structure, occlusion curves,
+//! attractor accuracy by step).
+
+use brainprobe_benchmarks::score::Details;
+use brainprobe_benchmarks::vision::attractor::AttractorDetails;
+use brainprobe_benchmarks::vision::kriegeskorte2008::RsaDetails;
+use brainprobe_benchmarks::vision::occlusion::{OcclusionDetails, Variant};
+
+/// The details block of a score report.
+pub fn details(d: Option<&Details>) -> String {
+    match d {
+        Some(Details::Rsa(r)) => rsa(r),
+        Some(Details::Occlusion(o)) => occlusion(o),
+        Some(Details::Attractor(a)) => attractor(a),
+        _ => String::new(),
+    }
+}
+
+fn rsa(r: &RsaDetails) -> String {
+    let mut o = String::from("per subject (committed layer):");
+    for (n, v) in r.subjects.iter().zip(&r.per_subject) {
+        o.push_str(&format!(" {n} {v:.3};"));
+    }
+    o.push_str(&format!(
+        "\nKendall τ_a (committed layer, mean over subjects): {:.4}\n",
+        r.kendall_tau_a
+    ));
+    o.push_str("category structure (mean between − within dissimilarity):\n");
+    for c in &r.categories {
+        o.push_str(&format!(
+            "  {:<26} brain {:.3}   model {:.3}\n",
+            c.contrast, c.brain, c.model
+        ));
+    }
+    o
+}
+
+fn variant_line(name: &str, v: &Variant) -> String {
+    format!(
+        "{name}: whole {:.1} %, below 15 % {} ; curve similarity vs unmasked {:.3} (robustness ratio {:.3}), vs masked {:.3} ({:.3})\n",
+        100.0 * v.whole_accuracy,
+        v.low_visibility_accuracy.map_or("–".into(), |a| format!("{:.1} %", 100.0 * a)),
+        v.vs_unmasked.curve_similarity,
+        v.vs_unmasked.robustness_ratio,
+        v.vs_masked.curve_similarity,
+        v.vs_masked.robustness_ratio
+    )
+}
+
+fn occlusion(d: &OcclusionDetails) -> String {
+    let mut o = format!(
+        "{} CIFAR-10 test images at every bin ({})\n",
+        d.images, d.seed_rule
+    );
+    o.push_str(&format!(
+        "{:<9} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}\n",
+        "bin %", "visible", "acc", "R", "acc T=1", "R T=1", "human", "h.masked"
+    ));
+    for (k, b) in d.bins.iter().enumerate() {
+        let ff = d.feedforward.as_ref();
+        let opt = |v: Option<f64>| v.map_or("–".into(), |x| format!("{x:.3}"));
+        o.push_str(&format!(
+            "{:<9} {:>7.1} {:>8.3} {:>8.3} {:>8} {:>8} {:>9.3} {:>9.3}\n",
+            format!("{}–{}", b.lo_pct, b.hi_pct),
+            b.mean_visible_pct,
+            d.model.accuracy[k],
+            d.model.relative[k],
+            opt(ff.map(|f| f.accuracy[k])),
+            opt(ff.map(|f| f.relative[k])),
+            b.human_unmasked,
+            b.human_masked
+        ));
+    }
+    o.push_str(&variant_line("model", &d.model));
+    if let Some(f) = &d.feedforward {
+        o.push_str(&variant_line("model T=1 (masking analogue)", f));
+    }
+    if let (Some(u), Some(m)) = d.human_low_visibility {
+        o.push_str(&format!(
+            "people below 15 %: {:.1} % unmasked → {:.1} % masked\n",
+            100.0 * u,
+            100.0 * m
+        ));
+    }
+    o
+}
+
+fn attractor(a: &AttractorDetails) -> String {
+    let mut o = format!(
+        "Hopfield: {} units, {} class prototypes from {} training images, up to {} sweeps\n",
+        a.units, a.patterns, a.train_images, a.steps
+    );
+    o.push_str(&format!(
+        "{:<9} {:>12} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+        "bin %", "feedforward", "step 0", "step 1", "step 4", "last", "settle"
+    ));
+    for b in std::iter::once(&a.whole).chain(&a.bins) {
+        let at = |s: usize| {
+            b.accuracy_by_step
+                .get(s.min(b.accuracy_by_step.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(0.0)
+        };
+        o.push_str(&format!(
+            "{:<9} {:>12.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.2}\n",
+            if b.hi_pct >= 100.0 {
+                "whole".to_string()
+            } else {
+                format!("{}–{}", b.lo_pct, b.hi_pct)
+            },
+            b.feedforward,
+            at(0),
+            at(1),
+            at(4),
+            at(a.steps),
+            b.mean_sweeps_to_settle
+        ));
+    }
+    o.push_str(&format!(
+        "below 15 %: feedforward {:.3}, attractor step 0 {:.3}, last step {:.3}\nverdict: {}\n",
+        a.low_feedforward, a.low_step0, a.low_final, a.verdict
+    ));
+    o
+}
