@@ -5,6 +5,8 @@
 pub mod adamw;
 pub mod checkpoint;
 pub mod init;
+pub mod language;
 pub mod manifest;
+pub mod quantise;
 pub mod schedule;
 pub mod vision;

@@ -36,6 +36,15 @@ enum Model {
     },
     /// "Critical training": from cornet-s-mini-wc, train only projections, skips and decoder.
     CornetSMiniCt(VisionArgs),
+    /// Byte-level BPE (8 192 tokens) on the training corpora → weights/tokenizer-bpe8k/.
+    Tokenizer {
+        /// Workspace root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Causal transformer gpt-mini on the training corpora, with checkpoints at 0, 1, 3,
+    /// 10, 30 and 100 % of the steps (q8 exports).
+    GptMini(LmArgs),
     /// Write the candle forward pass of committed weights as a parity fixture for
     /// `brainprobe-models` (crates/models/tests/fixtures/<id>.parity.safetensors).
     ParityFixture {
@@ -70,6 +79,78 @@ struct VisionArgs {
     /// Workspace root (weights go to <root>/weights, run state to <root>/data/train-runs).
     #[arg(long, default_value = ".")]
     root: PathBuf,
+}
+
+#[derive(Args)]
+struct LmArgs {
+    /// Optimiser steps of the full run (the schedule and checkpoint steps depend on it).
+    #[arg(long, default_value_t = 1200)]
+    steps: usize,
+    /// Sequences per update.
+    #[arg(long, default_value_t = 32)]
+    batch: usize,
+    /// Peak learning rate (AdamW).
+    #[arg(long, default_value_t = 1e-3)]
+    lr: f64,
+    /// Seed for initialisation and block order.
+    #[arg(long, default_value_t = 2021)]
+    seed: u64,
+    /// Stop once this step is reached (state saved; the same command resumes).
+    #[arg(long)]
+    stop_at: Option<usize>,
+    /// Workspace root (weights go to <root>/weights, run state to <root>/data/train-runs).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+fn gpt_mini(a: &LmArgs) -> Result<(), String> {
+    use brainprobe_train::language::{self, gpt, train_lm};
+    use candle_nn::{VarBuilder, VarMap};
+    let config = gpt::GptConfig::mini();
+    let data = language::load_data(&a.root, config.context)?;
+    eprintln!(
+        "gpt-mini: {} tokens, {} training and {} held-out blocks of {}",
+        data.tokens.len(),
+        data.train.len(),
+        data.held_out.len(),
+        config.context
+    );
+    let varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, &candle_core::Device::Cpu);
+    let model = gpt::Gpt::new(&config, vb).map_err(|e| e.to_string())?;
+    brainprobe_train::init::seeded_init(&varmap, a.seed, Some(0.02)).map_err(|e| e.to_string())?;
+    gpt::scale_residual_projections(&varmap, config.layers).map_err(|e| e.to_string())?;
+    let run = train_lm::LmRun {
+        id: "gpt-mini".into(),
+        architecture: toml::Value::try_from(&config).map_err(|e| e.to_string())?,
+        batch: a.batch,
+        context: config.context,
+        steps: a.steps,
+        lr: a.lr,
+        weight_decay: 0.05,
+        seed: a.seed,
+        exports: vec![
+            ("gpt-mini-untrained".into(), 0.0),
+            ("gpt-mini@step{step}".into(), 0.01),
+            ("gpt-mini@step{step}".into(), 0.03),
+            ("gpt-mini@step{step}".into(), 0.10),
+            ("gpt-mini@step{step}".into(), 0.30),
+            ("gpt-mini".into(), 1.0),
+        ],
+        save_every: 100,
+        log_every: 25,
+        stop_at: a.stop_at,
+        threads: threads(),
+        tokenizer: language::TOKENIZER.into(),
+    };
+    train_lm::train_lm(
+        &run,
+        &model,
+        &varmap,
+        &data,
+        &a.root,
+        &train_lm::run_dir(&a.root, "gpt-mini"),
+    )
 }
 
 fn threads() -> usize {
@@ -156,6 +237,8 @@ fn main() {
             Some(brainprobe_train::vision::wiring::critical),
             Some(a.root.join("weights/cornet-s-mini-wc/model.safetensors")),
         ),
+        Model::Tokenizer { root } => brainprobe_train::language::write_tokenizer(root).map(|_| ()),
+        Model::GptMini(a) => gpt_mini(a),
         Model::ParityFixture { id, root } => {
             let out = root
                 .join("crates/models/tests/fixtures")
