@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+
 //! Sanity checks of the vision benchmarks on the committed weights and the prepared
 //! bundles (`cargo xtask prepare-data`): shuffled image order → RSA ≈ 0; a model whose
 //! features are constant → "undefined (constant)", never NaN; 100 % visibility = the
@@ -159,7 +161,8 @@ fn full_visibility_reproduces_unoccluded_accuracy_exactly() {
 #[test]
 fn occlusion_and_attractor_run_small() {
     let s = Subject::Vision(subject("cornet-s-mini", Device::Cpu));
-    let ctx = small();
+    let mut ctx = small();
+    ctx.options.occlusion_per_class = 5;
     let occ = pollster::block_on(registry::run(
         find("tang2018-occlusion").unwrap(),
         &s,
@@ -170,7 +173,7 @@ fn occlusion_and_attractor_run_small() {
     let Some(Details::Occlusion(d)) = &occ.details else {
         panic!("no occlusion details")
     };
-    assert_eq!((d.images, d.bins.len()), (100, 2));
+    assert_eq!((d.images, d.bins.len()), (50, 2));
     assert!(
         d.feedforward.is_some(),
         "cornet-s-mini gets the T=1 variant"
@@ -186,7 +189,7 @@ fn occlusion_and_attractor_run_small() {
     .unwrap_err();
     assert!(err.to_string().contains("training images"), "{err}");
     // smoke run only: the bundle's test images stand in for training images here
-    let mut ctx = small();
+    ctx.options.attractor_train_per_class = 5;
     let mut log = DataLog::new(&ctx.assets);
     ctx.cifar_train = Some(
         pollster::block_on(TestSubset::load(&mut log, 100))

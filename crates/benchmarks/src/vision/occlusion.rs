@@ -178,7 +178,8 @@ fn compare(model: &AccuracyCurve<'_>, human: &[HumanAccuracyBin]) -> Result<Curv
     })
 }
 
-/// Accuracy curves of `p` on the images `idx` (all when `None`), compared with people.
+/// Accuracy curves of `p` (every bin has the same images, so the mean of bin accuracies
+/// is the pooled accuracy), compared with people.
 fn variant(p: &Predictions, labels: &[usize], human: &HumanCurves) -> Result<Variant> {
     let whole = accuracy(&p.whole, labels);
     let acc: Vec<f64> = p.bins.iter().map(|b| accuracy(b, labels)).collect();
@@ -187,19 +188,19 @@ fn variant(p: &Predictions, labels: &[usize], human: &HumanCurves) -> Result<Var
         whole,
         chance: 1.0 / CLASSES as f64,
     };
-    let low: Vec<(f64, usize)> = human
+    let low: Vec<f64> = human
         .unmasked
         .iter()
         .zip(&acc)
         .filter(|(b, _)| b.hi_pct <= LOW_VISIBILITY_PCT)
-        .map(|(_, a)| (*a, labels.len()))
+        .map(|(_, a)| *a)
         .collect();
     Ok(Variant {
         timesteps: p.timesteps,
         whole_accuracy: whole,
         relative: relative_accuracy(&curve),
         low_visibility_accuracy: (!low.is_empty())
-            .then(|| low.iter().map(|(a, _)| a).sum::<f64>() / low.len() as f64),
+            .then(|| low.iter().sum::<f64>() / low.len() as f64),
         vs_unmasked: compare(&curve, &human.unmasked)?,
         vs_masked: compare(&curve, &human.masked)?,
         accuracy: acc,
@@ -233,6 +234,8 @@ pub fn score_predictions(
     feedforward: Option<&Predictions>,
 ) -> Result<()> {
     let m = variant(model, labels, human)?;
+    let whole = m.whole_accuracy;
+    let margin = whole - 1.0 / CLASSES as f64;
     let ff = feedforward.map(|p| variant(p, labels, human)).transpose()?;
     let rel = |bins: &[HumanAccuracyBin]| {
         let acc: Vec<f64> = bins.iter().map(|b| b.accuracy).collect();
@@ -291,6 +294,12 @@ pub fn score_predictions(
         model: m,
         feedforward: ff,
     }));
+    if margin < 0.1 {
+        score.notes.push(format!(
+            "whole-image accuracy {:.3} is within 10 points of chance (0.1): relative accuracy divides by {margin:.3}, so the curve and the score are dominated by noise (see the error estimate)",
+            whole
+        ));
+    }
     score.notes.push("no ceiling: 1 = the model keeps the same share of its unoccluded accuracy as people do in every bin (METRICS §6.4)".into());
     score.notes.push("human curve: all unmasked trials pooled (all SOAs, objects 1–325), whole-image accuracy 0.985 from Tang et al.'s second dataset; the masked curve is compared with the same whole-image value".into());
     Ok(())
