@@ -103,6 +103,9 @@ pub fn prepare_data() -> Result<(), String> {
             "already current"
         }
     );
+    for line in &report.models {
+        println!("prepare-data: {line}");
+    }
     Ok(())
 }
 

@@ -9,6 +9,8 @@ pub mod formats;
 pub mod manifest;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prepare;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prepare_minilm;
 pub mod summary;
 
 pub use assets::Assets;

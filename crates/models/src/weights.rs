@@ -108,6 +108,11 @@ impl Weights {
         Ok(t)
     }
 
+    /// The stored shape of tensor `name`, if present.
+    pub fn shape_of(&self, name: &str) -> Option<&[usize]> {
+        self.tensors.get(name).map(|t| t.shape.as_slice())
+    }
+
     /// Tensor names, sorted.
     pub fn names(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.tensors.keys().map(String::as_str).collect();
@@ -218,12 +223,18 @@ mod tests {
     #[test]
     fn q8_rows_are_scaled_and_a_missing_scale_is_an_error() {
         let q: Vec<u8> = [1i8, -2, 127, -128].iter().map(|v| *v as u8).collect();
-        let scale: Vec<u8> = [0.5f32, 0.25].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let scale: Vec<u8> = [0.5f32, 0.25]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
         let qv = safetensors::tensor::TensorView::new(Dtype::I8, vec![2, 2], &q).unwrap();
         let sv = safetensors::tensor::TensorView::new(Dtype::F32, vec![2], &scale).unwrap();
         let bytes = safetensors::serialize([("w", qv.clone()), ("w.q8_scale", sv)], None).unwrap();
         let w = Weights::from_safetensors("m", &bytes).unwrap();
-        assert_eq!(w.get("w", &[2, 2]).unwrap().data, vec![0.5, -1.0, 31.75, -32.0]);
+        assert_eq!(
+            w.get("w", &[2, 2]).unwrap().data,
+            vec![0.5, -1.0, 31.75, -32.0]
+        );
         assert_eq!(w.names(), vec!["w"]);
         let bytes = safetensors::serialize([("w", qv)], None).unwrap();
         let err = Weights::from_safetensors("m", &bytes).unwrap_err();

@@ -6,4 +6,5 @@
 
 #[macro_use]
 mod common;
+mod parity_bert;
 mod parity_cornet;

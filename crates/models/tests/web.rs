@@ -6,4 +6,5 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[macro_use]
 mod common;
+mod parity_bert;
 mod parity_cornet;

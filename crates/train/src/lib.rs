@@ -4,6 +4,7 @@
 
 pub mod adamw;
 pub mod checkpoint;
+pub mod embed_ppmi;
 pub mod init;
 pub mod language;
 pub mod manifest;

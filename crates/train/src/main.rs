@@ -45,6 +45,19 @@ enum Model {
     /// Causal transformer gpt-mini on the training corpora, with checkpoints at 0, 1, 3,
     /// 10, 30 and 100 % of the steps (q8 exports).
     GptMini(LmArgs),
+    /// Context-free word vectors embed-ppmi: PPMI (±5 words) on the training corpora,
+    /// randomised truncated SVD to 256-d (faer), q8 export with vocab.txt and manifest.
+    EmbedPpmi {
+        /// Seed of the randomised SVD sketch.
+        #[arg(long, default_value_t = 20180)]
+        seed: u64,
+        /// Largest vocabulary (most frequent words).
+        #[arg(long, default_value_t = 20_000)]
+        vocab: usize,
+        /// Workspace root (reads data/cache/corpora, writes weights/embed-ppmi).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Write the candle forward pass of committed weights as a parity fixture for
     /// `brainprobe-models` (crates/models/tests/fixtures/<id>.parity.safetensors).
     ParityFixture {
@@ -239,6 +252,14 @@ fn main() {
         ),
         Model::Tokenizer { root } => brainprobe_train::language::write_tokenizer(root).map(|_| ()),
         Model::GptMini(a) => gpt_mini(a),
+        Model::EmbedPpmi { seed, vocab, root } => {
+            let cfg = brainprobe_train::embed_ppmi::PpmiConfig {
+                seed: *seed,
+                vocab: *vocab,
+                ..Default::default()
+            };
+            brainprobe_train::embed_ppmi::run(root, &cfg, threads())
+        }
         Model::ParityFixture { id, root } => {
             let out = root
                 .join("crates/models/tests/fixtures")

@@ -10,6 +10,7 @@ pub mod metric;
 pub mod models;
 pub mod prepare;
 pub mod record;
+pub mod record_language;
 pub mod score;
 pub mod score_details;
 pub mod scoring;

@@ -46,5 +46,8 @@ pub fn run(args: PrepareArgs) -> Result<(), String> {
             "already current"
         }
     );
+    for line in &report.models {
+        println!("{line}");
+    }
     Ok(())
 }

@@ -20,7 +20,9 @@ pub struct RecordArgs {
     /// Model identifier (see `brainprobe models`).
     #[arg(long)]
     model: String,
-    /// Stimuli: `kriegeskorte2008_92images` or `cifar10` (the 1 000-image test subset).
+    /// Stimuli: `kriegeskorte2008_92images` or `cifar10` (the 1 000-image test subset) for
+    /// vision models; `pereira2018_langnet`, `futrell2018_naturalstories` or
+    /// `fedorenko2010_localizer` for language models.
     #[arg(long)]
     dataset: String,
     /// `all`, or comma-separated layer names (e.g. `V4,IT.t1`).
@@ -38,6 +40,9 @@ pub struct RecordArgs {
     /// Engine device.
     #[arg(long, value_enum, default_value_t)]
     device: DeviceChoice,
+    /// Language datasets: record only the first N passages (quick checks).
+    #[arg(long)]
+    limit: Option<usize>,
 }
 
 fn layer_path(out: &Path, layer: &str, several: bool) -> PathBuf {
@@ -53,6 +58,16 @@ fn layer_path(out: &Path, layer: &str, several: bool) -> PathBuf {
 
 /// Records and writes the activations.
 pub fn run(args: RecordArgs) -> Result<(), String> {
+    if super::record_language::is_language(&args.model)? {
+        return super::record_language::run(
+            &args.model,
+            &args.dataset,
+            &args.layer,
+            &args.out,
+            args.device,
+            args.limit,
+        );
+    }
     let device = open(args.device)?;
     let model = load_cornet(&args.model, &device).map_err(|e| e.to_string())?;
     let root = default_native_root();

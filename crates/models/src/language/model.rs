@@ -1,0 +1,74 @@
+//! [`LanguageModel`]: every language architecture behind one `record` call, so benchmarks,
+//! the CLI and the app treat them alike (a closed set, as an enum).
+
+use brainprobe_engine::Device;
+
+use super::bert::Bert;
+use super::embedding::{RandomEmbedding, WordEmbedding};
+use super::{PartRecording, Passage};
+use crate::error::Result;
+use crate::vision::record::LayerSelection;
+
+/// A loaded language model.
+pub enum LanguageModel {
+    /// Bidirectional BERT encoder (`minilm-l6`, `minilm-l6-untrained`).
+    Bert(Bert),
+    /// Looked-up word vectors (`embed-ppmi`).
+    Embedding(WordEmbedding),
+    /// Seeded random vector per word type (`random-embedding`).
+    Random(RandomEmbedding),
+}
+
+impl LanguageModel {
+    /// Model identifier.
+    pub fn id(&self) -> &str {
+        match self {
+            LanguageModel::Bert(m) => &m.id,
+            LanguageModel::Embedding(m) => &m.id,
+            LanguageModel::Random(m) => &m.id,
+        }
+    }
+
+    /// Recorded layer names, in order.
+    pub fn layer_names(&self) -> Vec<String> {
+        match self {
+            LanguageModel::Bert(m) => m.layer_names(),
+            LanguageModel::Embedding(_) | LanguageModel::Random(_) => {
+                vec![super::embedding::LAYER.to_string()]
+            }
+        }
+    }
+
+    /// Whether the model sees words after the one being recorded within its context
+    /// (BERT: within part i, yes; never parts after i). For the UI and the benchmark notes.
+    pub fn is_bidirectional(&self) -> bool {
+        matches!(self, LanguageModel::Bert(_))
+    }
+
+    /// Records `passages` (METRICS §7.1; see [`super`]): per selected layer one row per part.
+    /// `device` must be the device the model was loaded on (context-free embeddings are
+    /// computed on the host and ignore it). `progress(done, total)` is called as parts finish.
+    pub async fn record(
+        &self,
+        passages: &[Passage],
+        layers: &LayerSelection,
+        device: &Device,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<PartRecording> {
+        match self {
+            LanguageModel::Bert(m) => {
+                if m.device.describe().kind != device.describe().kind {
+                    return Err(crate::ModelError::Text(format!(
+                        "{} was loaded on {}, asked to record on {}",
+                        m.id,
+                        m.device.describe().kind,
+                        device.describe().kind
+                    )));
+                }
+                m.record(passages, layers, progress).await
+            }
+            LanguageModel::Embedding(m) => m.record(passages, layers, progress),
+            LanguageModel::Random(m) => m.record(passages, layers, progress),
+        }
+    }
+}
