@@ -27,6 +27,8 @@ enum Command {
     Classify(commands::classify::ClassifyArgs),
     /// Write a model's per-layer activations to a dataset's stimuli as `.npy`.
     Record(commands::record::RecordArgs),
+    /// Next-word quality of causal language models (`eval wikitext2 --model gpt-mini`).
+    Eval(commands::eval::EvalArgs),
     /// Run one scoring method on `.npy` inputs and print JSON (`metric --help` lists them).
     #[command(subcommand)]
     Metric(commands::metric::MetricCommand),
@@ -61,6 +63,7 @@ fn main() {
         Command::Classify(args) => commands::classify::run(args),
         Command::Record(args) => commands::record::run(args),
         Command::Score(args) => commands::score::run(args),
+        Command::Eval(args) => commands::eval::run(args),
         Command::Leaderboard(args) => commands::leaderboard::run(args),
         Command::WiringUp(args) => commands::wiring_up::run(args),
     };

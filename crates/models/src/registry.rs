@@ -12,6 +12,8 @@ pub enum Family {
     WordEmbedding,
     /// Seeded random vector per word type (`random-embedding`).
     RandomEmbedding,
+    /// Causal transformer trained by the project (`gpt-mini`).
+    Gpt,
 }
 
 /// Where a model's weights come from.
@@ -37,6 +39,9 @@ pub struct ModelInfo {
     /// One line for listings.
     pub description: &'static str,
 }
+
+/// The byte-level BPE of gpt-mini and lstm-mini, relative to the weights root.
+pub const BPE_TOKENIZER: &str = "tokenizer-bpe8k/tokenizer.json";
 
 /// Directory (under `data/cache/models/`) of the converted all-MiniLM-L6-v2.
 pub const MINILM_DIR: &str = "minilm-l6";
@@ -105,6 +110,31 @@ pub const MODELS: &[ModelInfo] = &[
         id: "cornet-s-mini-ct",
         family: Family::Cornet,
         description: "\"critical training\": from -wc, only projections, skips and the decoder trained",
+    },
+    ModelInfo {
+        id: "gpt-mini-untrained",
+        family: Family::Gpt,
+        description: "gpt-mini at its seeded initialisation (step 0)",
+    },
+    ModelInfo {
+        id: "gpt-mini@step4",
+        family: Family::Gpt,
+        description: "gpt-mini after 4 of its 360 updates (1 %)",
+    },
+    ModelInfo {
+        id: "gpt-mini@step11",
+        family: Family::Gpt,
+        description: "gpt-mini after 11 of its 360 updates (3 %)",
+    },
+    ModelInfo {
+        id: "gpt-mini@step36",
+        family: Family::Gpt,
+        description: "gpt-mini after 36 of its 360 updates (10 %)",
+    },
+    ModelInfo {
+        id: "gpt-mini@step108",
+        family: Family::Gpt,
+        description: "gpt-mini after 108 of its 360 updates (30 %)",
     },
     ModelInfo {
         id: "minilm-l6",

@@ -8,3 +8,4 @@
 mod common;
 mod parity_bert;
 mod parity_cornet;
+mod parity_gpt;

@@ -1,10 +1,12 @@
 //! Times one gpt-mini training step's parts (forward, loss, backward, update) on random
-//! tokens: `cargo run -p brainprobe-train --release --example lm_step_time`.
+//! tokens: `cargo run -p brainprobe-train --release --example lm_step_time [batch] [lstm]`.
 
 use std::time::Instant;
 
 use brainprobe_train::adamw::AdamW;
 use brainprobe_train::language::gpt::{Gpt, GptConfig};
+use brainprobe_train::language::lstm::{Lstm, LstmConfig};
+use brainprobe_train::language::train_lm::NextToken;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 
@@ -12,7 +14,11 @@ fn main() -> candle_core::Result<()> {
     let config = GptConfig::mini();
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
-    let model = Gpt::new(&config, vb)?;
+    let model: Box<dyn NextToken> = if std::env::args().nth(2).as_deref() == Some("lstm") {
+        Box::new(Lstm::new(&LstmConfig::mini(), vb)?)
+    } else {
+        Box::new(Gpt::new(&config, vb)?)
+    };
     let vars = varmap
         .data()
         .lock()

@@ -45,6 +45,8 @@ enum Model {
     /// Causal transformer gpt-mini on the training corpora, with checkpoints at 0, 1, 3,
     /// 10, 30 and 100 % of the steps (q8 exports).
     GptMini(LmArgs),
+    /// Two-layer LSTM lstm-mini on the training corpora (untrained + final exports).
+    LstmMini(LmArgs),
     /// Context-free word vectors embed-ppmi: PPMI (±5 words) on the training corpora,
     /// randomised truncated SVD to 256-d (faer), q8 export with vocab.txt and manifest.
     EmbedPpmi {
@@ -97,13 +99,13 @@ struct VisionArgs {
 #[derive(Args)]
 struct LmArgs {
     /// Optimiser steps of the full run (the schedule and checkpoint steps depend on it).
-    #[arg(long, default_value_t = 1200)]
+    #[arg(long, default_value_t = 360)]
     steps: usize,
     /// Sequences per update.
     #[arg(long, default_value_t = 32)]
     batch: usize,
     /// Peak learning rate (AdamW).
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = 1.5e-3)]
     lr: f64,
     /// Seed for initialisation and block order.
     #[arg(long, default_value_t = 2021)]
@@ -163,6 +165,47 @@ fn gpt_mini(a: &LmArgs) -> Result<(), String> {
         &data,
         &a.root,
         &train_lm::run_dir(&a.root, "gpt-mini"),
+    )
+}
+
+fn lstm_mini(a: &LmArgs) -> Result<(), String> {
+    use brainprobe_train::language::{self, lstm, train_lm};
+    use candle_nn::{VarBuilder, VarMap};
+    let config = lstm::LstmConfig::mini();
+    let data = language::load_data(&a.root, config.context)?;
+    let varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, &candle_core::Device::Cpu);
+    let model = lstm::Lstm::new(&config, vb).map_err(|e| e.to_string())?;
+    // std 1/sqrt(3H): PyTorch's uniform(±1/sqrt(H)) has this standard deviation
+    let std = 1.0 / (3.0 * config.hidden as f64).sqrt();
+    brainprobe_train::init::seeded_init(&varmap, a.seed, Some(std)).map_err(|e| e.to_string())?;
+    lstm::forget_bias_one(&varmap, config.hidden).map_err(|e| e.to_string())?;
+    let run = train_lm::LmRun {
+        id: "lstm-mini".into(),
+        architecture: toml::Value::try_from(&config).map_err(|e| e.to_string())?,
+        batch: a.batch,
+        context: config.context,
+        steps: a.steps,
+        lr: a.lr,
+        weight_decay: 0.05,
+        seed: a.seed,
+        exports: vec![
+            ("lstm-mini-untrained".into(), 0.0),
+            ("lstm-mini".into(), 1.0),
+        ],
+        save_every: 100,
+        log_every: 25,
+        stop_at: a.stop_at,
+        threads: threads(),
+        tokenizer: language::TOKENIZER.into(),
+    };
+    train_lm::train_lm(
+        &run,
+        &model,
+        &varmap,
+        &data,
+        &a.root,
+        &train_lm::run_dir(&a.root, "lstm-mini"),
     )
 }
 
@@ -252,6 +295,7 @@ fn main() {
         ),
         Model::Tokenizer { root } => brainprobe_train::language::write_tokenizer(root).map(|_| ()),
         Model::GptMini(a) => gpt_mini(a),
+        Model::LstmMini(a) => lstm_mini(a),
         Model::EmbedPpmi { seed, vocab, root } => {
             let cfg = brainprobe_train::embed_ppmi::PpmiConfig {
                 seed: *seed,
@@ -264,8 +308,13 @@ fn main() {
             let out = root
                 .join("crates/models/tests/fixtures")
                 .join(format!("{id}.parity.safetensors"));
-            brainprobe_train::vision::parity::write_fixture(&root.join("weights").join(id), &out)
-                .map(|()| eprintln!("wrote {}", out.display()))
+            let dir = root.join("weights").join(id);
+            let written = if id.starts_with("gpt-mini") {
+                brainprobe_train::language::parity::write_fixture(&dir, &out)
+            } else {
+                brainprobe_train::vision::parity::write_fixture(&dir, &out)
+            };
+            written.map(|()| eprintln!("wrote {}", out.display()))
         }
     };
     if let Err(e) = result {

@@ -5,6 +5,7 @@ pub mod bench_metrics;
 pub mod classify;
 pub mod datasets;
 pub mod device;
+pub mod eval;
 pub mod leaderboard;
 pub mod metric;
 pub mod models;

@@ -10,7 +10,9 @@
 
 pub mod bert;
 mod bert_record;
+pub mod causal;
 pub mod embedding;
+pub mod gpt;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

@@ -5,6 +5,7 @@ use brainprobe_engine::Device;
 
 use super::bert::Bert;
 use super::embedding::{RandomEmbedding, WordEmbedding};
+use super::gpt::Gpt;
 use super::{PartRecording, Passage};
 use crate::error::Result;
 use crate::vision::record::LayerSelection;
@@ -17,6 +18,8 @@ pub enum LanguageModel {
     Embedding(WordEmbedding),
     /// Seeded random vector per word type (`random-embedding`).
     Random(RandomEmbedding),
+    /// Causal transformer (`gpt-mini` and its checkpoints).
+    Gpt(Gpt),
 }
 
 impl LanguageModel {
@@ -26,6 +29,7 @@ impl LanguageModel {
             LanguageModel::Bert(m) => &m.id,
             LanguageModel::Embedding(m) => &m.id,
             LanguageModel::Random(m) => &m.id,
+            LanguageModel::Gpt(m) => &m.id,
         }
     }
 
@@ -33,6 +37,7 @@ impl LanguageModel {
     pub fn layer_names(&self) -> Vec<String> {
         match self {
             LanguageModel::Bert(m) => m.layer_names(),
+            LanguageModel::Gpt(m) => m.layer_names(),
             LanguageModel::Embedding(_) | LanguageModel::Random(_) => {
                 vec![super::embedding::LAYER.to_string()]
             }
@@ -57,6 +62,17 @@ impl LanguageModel {
     ) -> Result<PartRecording> {
         match self {
             LanguageModel::Bert(m) => {
+                if m.device.describe().kind != device.describe().kind {
+                    return Err(crate::ModelError::Text(format!(
+                        "{} was loaded on {}, asked to record on {}",
+                        m.id,
+                        m.device.describe().kind,
+                        device.describe().kind
+                    )));
+                }
+                m.record(passages, layers, progress).await
+            }
+            LanguageModel::Gpt(m) => {
                 if m.device.describe().kind != device.describe().kind {
                     return Err(crate::ModelError::Text(format!(
                         "{} was loaded on {}, asked to record on {}",

@@ -96,7 +96,21 @@ pub fn load_language(id: &str, device: &Device) -> Result<LanguageModel> {
         Family::Bert => Ok(LanguageModel::Bert(load_bert(id, device)?)),
         Family::WordEmbedding => Ok(LanguageModel::Embedding(load_word_embedding(id)?)),
         Family::RandomEmbedding => Ok(LanguageModel::Random(RandomEmbedding::new(id))),
+        Family::Gpt => Ok(LanguageModel::Gpt(load_gpt(id, device)?)),
         #[allow(unreachable_patterns)]
         _ => Err(ModelError::Text(format!("`{id}` is not a language model"))),
     }
+}
+
+/// The project's byte-level BPE (`weights/tokenizer-bpe8k/tokenizer.json`), shared by
+/// gpt-mini and lstm-mini.
+pub fn load_bpe_tokenizer() -> Result<brainprobe_text::Tokenizer> {
+    let path = crate::native::weights_root().join(crate::registry::BPE_TOKENIZER);
+    brainprobe_text::Tokenizer::from_file(&path).map_err(|e| ModelError::Text(e.to_string()))
+}
+
+/// Loads gpt-mini (or a checkpoint) `id` onto `device`.
+pub fn load_gpt(id: &str, device: &Device) -> Result<super::gpt::Gpt> {
+    let (weights, manifest) = crate::native::read(id)?;
+    super::gpt::Gpt::load(&weights, &manifest, load_bpe_tokenizer()?, device)
 }

@@ -3,6 +3,8 @@
 
 pub mod corpus;
 pub mod gpt;
+pub mod lstm;
+pub mod parity;
 pub mod train_lm;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,248 @@
+//! gpt-mini inference on engine ops (Cpu and Gpu run the same lines): a causal pre-LN
+//! transformer with learned positions, GELU-tanh MLP and tied input/output embeddings,
+//! trained by `brainprobe-train gpt-mini` on the project's corpora. Recorded layers:
+//! `embedding` (token + position), `block.0` … `block.{L-1}` (residual stream after each
+//! block), `final_norm`.
+
+use brainprobe_engine::{Device, Tensor};
+use brainprobe_text::Tokenizer;
+use serde::Deserialize;
+
+use super::causal::{host_rows, next_token_logprobs, sliding_windows, TokenStates};
+use crate::error::{ModelError, Result};
+use crate::weights::{Manifest, Weights};
+
+/// Architecture, as `brainprobe-train` writes it into the manifest.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GptConfig {
+    /// Token vocabulary.
+    pub vocab: usize,
+    /// Residual width.
+    pub d_model: usize,
+    /// Transformer blocks.
+    pub layers: usize,
+    /// Attention heads.
+    pub heads: usize,
+    /// MLP hidden width.
+    pub mlp: usize,
+    /// Maximum context in tokens.
+    pub context: usize,
+    /// Layer-norm epsilon.
+    pub ln_eps: f64,
+}
+
+struct Linear {
+    weight: Tensor,
+    bias: Tensor,
+}
+
+impl Linear {
+    fn run(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(x.matmul_t(&self.weight, false, true)?.add(&self.bias)?)
+    }
+}
+
+struct Norm {
+    gamma: Tensor,
+    beta: Tensor,
+}
+
+struct Block {
+    norm1: Norm,
+    qkv: Linear,
+    proj: Linear,
+    norm2: Norm,
+    fc: Linear,
+    out: Linear,
+}
+
+/// Loaded gpt-mini (any checkpoint).
+pub struct Gpt {
+    /// Model identifier.
+    pub id: String,
+    /// Architecture.
+    pub config: GptConfig,
+    /// Tokenizer (the project's byte-level BPE).
+    pub tokenizer: Tokenizer,
+    /// Device the weights live on.
+    pub device: Device,
+    wte: Tensor,
+    wpe: Tensor,
+    blocks: Vec<Block>,
+    norm_f: Norm,
+}
+
+/// One forward pass: hidden states `[T, d]` by layer name, and logits `[T, vocab]`.
+pub struct GptForward {
+    /// (`embedding`, `block.i`, `final_norm`) in order.
+    pub layers: Vec<(String, Tensor)>,
+    /// Next-token logits per position.
+    pub logits: Tensor,
+}
+
+impl Gpt {
+    /// Builds the model from its weights and manifest on `device`.
+    pub fn load(
+        weights: &Weights,
+        manifest: &Manifest,
+        tokenizer: Tokenizer,
+        device: &Device,
+    ) -> Result<Self> {
+        let id = manifest.id.clone();
+        let config: GptConfig =
+            manifest
+                .architecture
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| ModelError::Manifest {
+                    model: id.clone(),
+                    detail: format!("architecture: {e}"),
+                })?;
+        if config.heads == 0 || config.d_model % config.heads != 0 {
+            return Err(ModelError::Manifest {
+                model: id,
+                detail: format!(
+                    "{} heads do not divide d_model {}",
+                    config.heads, config.d_model
+                ),
+            });
+        }
+        let (d, m) = (config.d_model, config.mlp);
+        let t = |name: &str, shape: &[usize]| -> Result<Tensor> {
+            let h = weights.get(name, shape)?;
+            Ok(Tensor::from_vec(h.data.clone(), shape, device)?)
+        };
+        let linear = |name: &str, out: usize, inp: usize| -> Result<Linear> {
+            Ok(Linear {
+                weight: t(&format!("{name}.weight"), &[out, inp])?,
+                bias: t(&format!("{name}.bias"), &[out])?,
+            })
+        };
+        let norm = |name: &str| -> Result<Norm> {
+            Ok(Norm {
+                gamma: t(&format!("{name}.weight"), &[d])?,
+                beta: t(&format!("{name}.bias"), &[d])?,
+            })
+        };
+        let blocks = (0..config.layers)
+            .map(|i| {
+                let p = format!("blocks.{i}");
+                Ok(Block {
+                    norm1: norm(&format!("{p}.norm1"))?,
+                    qkv: linear(&format!("{p}.attn.qkv"), 3 * d, d)?,
+                    proj: linear(&format!("{p}.attn.proj"), d, d)?,
+                    norm2: norm(&format!("{p}.norm2"))?,
+                    fc: linear(&format!("{p}.mlp.fc"), m, d)?,
+                    out: linear(&format!("{p}.mlp.proj"), d, m)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if tokenizer.vocab_size() > config.vocab {
+            return Err(ModelError::Manifest {
+                model: id,
+                detail: format!(
+                    "tokenizer has {} tokens, the model {}",
+                    tokenizer.vocab_size(),
+                    config.vocab
+                ),
+            });
+        }
+        Ok(Self {
+            wte: t("wte.weight", &[config.vocab, d])?,
+            wpe: t("wpe.weight", &[config.context, d])?,
+            norm_f: norm("norm_f")?,
+            blocks,
+            tokenizer,
+            device: device.clone(),
+            id,
+            config,
+        })
+    }
+
+    /// Recorded layer names, in order.
+    pub fn layer_names(&self) -> Vec<String> {
+        let mut names = vec!["embedding".to_string()];
+        names.extend((0..self.config.layers).map(|i| format!("block.{i}")));
+        names.push("final_norm".to_string());
+        names
+    }
+
+    /// Forward pass of `ids` (1 ≤ len ≤ context), causal attention.
+    pub fn forward(&self, ids: &[u32]) -> Result<GptForward> {
+        let c = &self.config;
+        let n = ids.len();
+        if n == 0 || n > c.context {
+            return Err(ModelError::Text(format!(
+                "{}: a forward pass takes 1 to {} tokens, got {n}",
+                self.id, c.context
+            )));
+        }
+        let (d, h) = (c.d_model, c.heads);
+        let hd = d / h;
+        let eps = c.ln_eps as f32;
+        let mut x = self.wte.embedding(ids)?.add(&self.wpe.slice(0, 0, n)?)?;
+        let mut layers = vec![("embedding".to_string(), x.clone())];
+        let heads =
+            |t: &Tensor| -> Result<Tensor> { Ok(t.reshape(&[n, h, hd])?.transpose(&[1, 0, 2])?) };
+        for (i, b) in self.blocks.iter().enumerate() {
+            let a = x.layer_norm(&b.norm1.gamma, &b.norm1.beta, eps)?;
+            let qkv = b.qkv.run(&a)?;
+            let q = heads(&qkv.slice(1, 0, d)?)?;
+            let k = heads(&qkv.slice(1, d, 2 * d)?)?;
+            let v = heads(&qkv.slice(1, 2 * d, 3 * d)?)?;
+            let att = Tensor::attention(&q, &k, &v, true)?
+                .transpose(&[1, 0, 2])?
+                .reshape(&[n, d])?;
+            x = x.add(&b.proj.run(&att)?)?;
+            let m = x.layer_norm(&b.norm2.gamma, &b.norm2.beta, eps)?;
+            x = x.add(&b.out.run(&b.fc.run(&m)?.gelu_tanh()?)?)?;
+            layers.push((format!("block.{i}"), x.clone()));
+        }
+        let f = x.layer_norm(&self.norm_f.gamma, &self.norm_f.beta, eps)?;
+        let logits = f.matmul_t(&self.wte, false, true)?;
+        layers.push(("final_norm".to_string(), f));
+        Ok(GptForward { layers, logits })
+    }
+
+    /// Hidden states of the layers `keep` (indices into [`Gpt::layer_names`]) and
+    /// next-token log-probabilities for every token of `ids`, with sliding windows of the
+    /// context length and stride half of it (METRICS §3.2) when `ids` is longer: each
+    /// token is read from the window that scores it, so it has at least context/2 tokens
+    /// of left context (all of them near the start).
+    pub async fn token_states(&self, ids: &[u32], keep: &[usize]) -> Result<TokenStates> {
+        let ctx = self.config.context;
+        let mut states = TokenStates::new(ids.len(), keep.len());
+        for w in sliding_windows(ids.len(), ctx, ctx / 2) {
+            let out = self.forward(&ids[w.begin..w.end])?;
+            let picked: Vec<&Tensor> = keep.iter().map(|&k| &out.layers[k].1).collect();
+            let (rows, widths) = host_rows(&picked).await?;
+            let logits = out.logits.to_vec().await?;
+            let lp = next_token_logprobs(&logits, self.config.vocab, &ids[w.begin..w.end])?;
+            states.take_window(&w, &rows, &widths, &lp);
+        }
+        Ok(states)
+    }
+}
+
+impl Gpt {
+    /// Records `passages` (see [`super::causal::record_causal`]): one row per part per
+    /// selected layer and per-part surprisal in bits.
+    pub async fn record(
+        &self,
+        passages: &[super::Passage],
+        layers: &super::LayerSelection,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<super::PartRecording> {
+        let names = self.layer_names();
+        super::causal::record_causal(
+            &self.id,
+            &self.tokenizer,
+            &names,
+            passages,
+            layers,
+            |ids, keep| async move { self.token_states(&ids, &keep).await },
+            progress,
+        )
+        .await
+    }
+}
