@@ -198,7 +198,7 @@ where
         .zip(columns)
         .zip(&widths)
         .map(|((name, values), &w)| {
-            let rows = if w == 0 { 0 } else { values.len() / w };
+            let rows = values.len().checked_div(w).unwrap_or(0);
             Array2::from_shape_vec((rows, w), values)
                 .map(|values| LayerActivations { name, values })
                 .map_err(|e| ModelError::Text(e.to_string()))

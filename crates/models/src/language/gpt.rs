@@ -98,7 +98,7 @@ impl Gpt {
                     model: id.clone(),
                     detail: format!("architecture: {e}"),
                 })?;
-        if config.heads == 0 || config.d_model % config.heads != 0 {
+        if config.heads == 0 || !config.d_model.is_multiple_of(config.heads) {
             return Err(ModelError::Manifest {
                 model: id,
                 detail: format!(

@@ -82,7 +82,7 @@ fn text_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension().is_some_and(|x| x == "txt")
-                && !p.file_name().is_some_and(|n| n == "README.txt")
+                && p.file_name().is_none_or(|n| n != "README.txt")
         })
         .collect();
     files.sort();

@@ -232,8 +232,8 @@ pub fn train_lm(
                 loss_sum / loss_n.max(1) as f64,
                 started.elapsed().as_secs_f64()
             );
-            eprint!(
-                "{}: step {done}/{} train {:.3} held-out {held:.3} ({:.2} s/step)\n",
+            eprintln!(
+                "{}: step {done}/{} train {:.3} held-out {held:.3} ({:.2} s/step)",
                 run.id,
                 run.steps,
                 loss_sum / loss_n.max(1) as f64,
