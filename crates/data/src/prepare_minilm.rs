@@ -348,3 +348,7 @@ fn sync_copy(files: &ModelFiles, web: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "prepare_minilm_tests.rs"]
+mod tests;

@@ -143,8 +143,7 @@ fn awkward_text_records_or_fails_clearly() {
         &Device::Cpu,
         |_, _| {},
     ))
-    .err()
-    .expect("an error");
+    .expect_err("an error");
     assert!(err.to_string().contains("passage 0"), "{err}");
     let err = pollster::block_on(model.record(
         &[passage(&["the"])],
@@ -152,8 +151,7 @@ fn awkward_text_records_or_fails_clearly() {
         &Device::Cpu,
         |_, _| {},
     ))
-    .err()
-    .expect("an error");
+    .expect_err("an error");
     assert!(err.to_string().contains("layer.9"), "{err}");
 }
 

@@ -84,7 +84,8 @@ impl BertConfig {
                 cfg.hidden_act
             )));
         }
-        if cfg.num_attention_heads == 0 || cfg.hidden_size % cfg.num_attention_heads != 0 {
+        if cfg.num_attention_heads == 0 || !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads)
+        {
             return Err(bad("hidden_size must be a multiple of the heads".into()));
         }
         if cfg.max_position_embeddings < 3 || cfg.type_vocab_size == 0 {

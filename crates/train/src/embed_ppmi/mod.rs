@@ -168,10 +168,10 @@ pub fn ppmi(counts: &Csr, alpha: f64) -> Csr {
     let smoothed: Vec<f64> = row_sums.iter().map(|c| c.powf(alpha)).collect();
     let z: f64 = smoothed.iter().sum();
     let (mut indptr, mut indices, mut values) = (vec![0], Vec::new(), Vec::new());
-    for r in 0..counts.rows {
+    for (r, row_sum) in row_sums.iter().enumerate() {
         for e in counts.indptr[r]..counts.indptr[r + 1] {
             let c = counts.indices[e] as usize;
-            let pmi = (counts.values[e] * z / (row_sums[r] * smoothed[c])).ln();
+            let pmi = (counts.values[e] * z / (row_sum * smoothed[c])).ln();
             if pmi > 0.0 {
                 indices.push(c as u32);
                 values.push(pmi);

@@ -158,14 +158,19 @@ pub fn randomized_svd(
 mod tests {
     use super::*;
 
-    /// A random sparse matrix with a known low-rank part.
+    /// A sparse matrix with a decaying spectrum: a scaled diagonal (100 · 0.7^i) plus
+    /// sparse small noise.
     fn sample(rows: usize, cols: usize) -> Csr {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let dense = Mat::from_fn(rows, cols, |i, j| {
-            let low = ((i % 5) as f64 + 1.0) * ((j % 3) as f64 - 1.0);
             let noise: f64 = StandardNormal.sample(&mut rng);
-            if (i * 31 + j * 17) % 4 == 0 {
-                low + 0.1 * noise
+            let diag = if i == j {
+                100.0 * 0.7f64.powi(i as i32)
+            } else {
+                0.0
+            };
+            if i == j || (i * 31 + j * 17) % 4 == 0 {
+                diag + 0.01 * noise
             } else {
                 0.0
             }
