@@ -72,10 +72,12 @@ impl WordEmbedding {
         };
         let dim = match weights.shape_of(TABLE) {
             Some(&[rows, dim]) if rows == words.len() && dim > 0 => dim,
-            Some(shape) => return Err(bad(format!(
+            Some(shape) => {
+                return Err(bad(format!(
                 "`{TABLE}` has shape {shape:?}; expected [{}, dim] (one row per vocab.txt line)",
                 words.len()
-            ))),
+            )))
+            }
             None => return Err(bad(format!("missing tensor `{TABLE}`"))),
         };
         let table = weights.get(TABLE, &[words.len(), dim])?.data.clone();
