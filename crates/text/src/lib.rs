@@ -29,6 +29,7 @@
 //! ```
 
 mod align;
+mod embedding_words;
 mod error;
 mod tokenizer;
 mod train;
@@ -40,6 +41,7 @@ mod test_support;
 pub use align::{
     gather_last_token_rows, join_words, split_words, word_surprisal_bits, Alignment, EncodedWords,
 };
+pub use embedding_words::embedding_words;
 pub use error::{Result, TextError};
 pub use tokenizer::{ModelKind, TokenizedText, Tokenizer};
 #[cfg(not(target_arch = "wasm32"))]

@@ -122,6 +122,36 @@ pub fn weights_dir(root: &Path, id: &str) -> PathBuf {
     root.join("weights").join(id)
 }
 
+/// The `[architecture]` table of `<weights_dir>/manifest.toml`, as the training config `T`.
+pub fn read_architecture<T: serde::de::DeserializeOwned>(weights_dir: &Path) -> Result<T, Error> {
+    let path = weights_dir.join("manifest.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+    let value: toml::Table = toml::from_str(&text).map_err(|e| io(&path, e))?;
+    value
+        .get("architecture")
+        .cloned()
+        .ok_or_else(|| io(&path, "no [architecture]"))?
+        .try_into()
+        .map_err(|e: toml::de::Error| io(&path, e))
+}
+
+/// Sets every variable of `varmap` from `tensors` (as f32); `source` names them in errors.
+pub fn set_vars(
+    varmap: &VarMap,
+    tensors: &HashMap<String, Tensor>,
+    source: &Path,
+) -> Result<(), Error> {
+    let data = varmap.data().lock().expect("varmap lock is never poisoned");
+    for (name, var) in data.iter() {
+        let t = tensors
+            .get(name)
+            .ok_or_else(|| io(source, format!("missing `{name}`")))?;
+        var.set(&t.to_dtype(DType::F32).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("`{name}`: {e}"))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,40 +118,35 @@ struct LmArgs {
     root: PathBuf,
 }
 
-fn gpt_mini(a: &LmArgs) -> Result<(), String> {
-    use brainprobe_train::language::{self, gpt, train_lm};
-    use candle_nn::{VarBuilder, VarMap};
-    let config = gpt::GptConfig::mini();
-    let data = language::load_data(&a.root, config.context)?;
+/// The next-token run shared by gpt-mini and lstm-mini: the token blocks for `context`,
+/// run settings from the command line, and the exports at fractions of the steps.
+fn train_language(
+    id: &str,
+    architecture: toml::Value,
+    context: usize,
+    exports: Vec<(String, f64)>,
+    a: &LmArgs,
+    net: &dyn brainprobe_train::language::train_lm::NextToken,
+    varmap: &candle_nn::VarMap,
+) -> Result<(), String> {
+    use brainprobe_train::language::{self, train_lm};
+    let data = language::load_data(&a.root, context)?;
     eprintln!(
-        "gpt-mini: {} tokens, {} training and {} held-out blocks of {}",
+        "{id}: {} tokens, {} training and {} held-out blocks of {context}",
         data.tokens.len(),
         data.train.len(),
         data.held_out.len(),
-        config.context
     );
-    let varmap = VarMap::new();
-    let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, &candle_core::Device::Cpu);
-    let model = gpt::Gpt::new(&config, vb).map_err(|e| e.to_string())?;
-    brainprobe_train::init::seeded_init(&varmap, a.seed, Some(0.02)).map_err(|e| e.to_string())?;
-    gpt::scale_residual_projections(&varmap, config.layers).map_err(|e| e.to_string())?;
     let run = train_lm::LmRun {
-        id: "gpt-mini".into(),
-        architecture: toml::Value::try_from(&config).map_err(|e| e.to_string())?,
+        id: id.into(),
+        architecture,
         batch: a.batch,
-        context: config.context,
+        context,
         steps: a.steps,
         lr: a.lr,
         weight_decay: 0.05,
         seed: a.seed,
-        exports: vec![
-            ("gpt-mini-untrained".into(), 0.0),
-            ("gpt-mini@step{step}".into(), 0.01),
-            ("gpt-mini@step{step}".into(), 0.03),
-            ("gpt-mini@step{step}".into(), 0.10),
-            ("gpt-mini@step{step}".into(), 0.30),
-            ("gpt-mini".into(), 1.0),
-        ],
+        exports,
         save_every: 100,
         log_every: 25,
         stop_at: a.stop_at,
@@ -160,19 +155,47 @@ fn gpt_mini(a: &LmArgs) -> Result<(), String> {
     };
     train_lm::train_lm(
         &run,
-        &model,
-        &varmap,
+        net,
+        varmap,
         &data,
         &a.root,
-        &train_lm::run_dir(&a.root, "gpt-mini"),
+        &train_lm::run_dir(&a.root, id),
+    )
+}
+
+fn gpt_mini(a: &LmArgs) -> Result<(), String> {
+    use brainprobe_train::language::gpt;
+    use candle_nn::{VarBuilder, VarMap};
+    let config = gpt::GptConfig::mini();
+    let varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, &candle_core::Device::Cpu);
+    let model = gpt::Gpt::new(&config, vb).map_err(|e| e.to_string())?;
+    brainprobe_train::init::seeded_init(&varmap, a.seed, Some(0.02)).map_err(|e| e.to_string())?;
+    gpt::scale_residual_projections(&varmap, config.layers).map_err(|e| e.to_string())?;
+    let exports = vec![
+        ("gpt-mini-untrained".into(), 0.0),
+        ("gpt-mini@step{step}".into(), 0.01),
+        ("gpt-mini@step{step}".into(), 0.03),
+        ("gpt-mini@step{step}".into(), 0.10),
+        ("gpt-mini@step{step}".into(), 0.30),
+        ("gpt-mini".into(), 1.0),
+    ];
+    let architecture = toml::Value::try_from(&config).map_err(|e| e.to_string())?;
+    train_language(
+        "gpt-mini",
+        architecture,
+        config.context,
+        exports,
+        a,
+        &model,
+        &varmap,
     )
 }
 
 fn lstm_mini(a: &LmArgs) -> Result<(), String> {
-    use brainprobe_train::language::{self, lstm, train_lm};
+    use brainprobe_train::language::lstm;
     use candle_nn::{VarBuilder, VarMap};
     let config = lstm::LstmConfig::mini();
-    let data = language::load_data(&a.root, config.context)?;
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, &candle_core::Device::Cpu);
     let model = lstm::Lstm::new(&config, vb).map_err(|e| e.to_string())?;
@@ -180,32 +203,19 @@ fn lstm_mini(a: &LmArgs) -> Result<(), String> {
     let std = 1.0 / (3.0 * config.hidden as f64).sqrt();
     brainprobe_train::init::seeded_init(&varmap, a.seed, Some(std)).map_err(|e| e.to_string())?;
     lstm::forget_bias_one(&varmap, config.hidden).map_err(|e| e.to_string())?;
-    let run = train_lm::LmRun {
-        id: "lstm-mini".into(),
-        architecture: toml::Value::try_from(&config).map_err(|e| e.to_string())?,
-        batch: a.batch,
-        context: config.context,
-        steps: a.steps,
-        lr: a.lr,
-        weight_decay: 0.05,
-        seed: a.seed,
-        exports: vec![
-            ("lstm-mini-untrained".into(), 0.0),
-            ("lstm-mini".into(), 1.0),
-        ],
-        save_every: 100,
-        log_every: 25,
-        stop_at: a.stop_at,
-        threads: threads(),
-        tokenizer: language::TOKENIZER.into(),
-    };
-    train_lm::train_lm(
-        &run,
+    let exports = vec![
+        ("lstm-mini-untrained".into(), 0.0),
+        ("lstm-mini".into(), 1.0),
+    ];
+    let architecture = toml::Value::try_from(&config).map_err(|e| e.to_string())?;
+    train_language(
+        "lstm-mini",
+        architecture,
+        config.context,
+        exports,
+        a,
         &model,
         &varmap,
-        &data,
-        &a.root,
-        &train_lm::run_dir(&a.root, "lstm-mini"),
     )
 }
 

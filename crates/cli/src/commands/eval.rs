@@ -17,12 +17,12 @@ use super::device::{open, DeviceChoice};
 /// Path of the WikiText-2 raw test split in the prepared cache (`data/cache/` beside the
 /// `www/assets/data` bundles of the same workspace).
 fn wikitext_test() -> PathBuf {
-    let rel = "data/cache/corpora/wikitext2/test.txt";
+    let rel = PathBuf::from(brainprobe_data::prepare::CACHE_DIR).join("corpora/wikitext2/test.txt");
     default_native_root()
         .ancestors()
         .nth(3)
-        .map(|workspace| workspace.join(rel))
-        .unwrap_or_else(|| PathBuf::from(rel))
+        .map(|workspace| workspace.join(&rel))
+        .unwrap_or(rel)
 }
 
 /// Perplexities of `model` on WikiText-2 test.

@@ -126,9 +126,17 @@ pub fn run(args: RecordArgs) -> Result<(), String> {
     ))
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    let several = recorded.len() > 1;
-    for layer in &recorded {
-        let path = layer_path(&args.out, &layer.name, several);
+    write_layers(&recorded, &args.out)
+}
+
+/// Writes each layer to `out` (one layer) or `<stem>.<layer>.npy` (several), and lists them.
+pub fn write_layers(
+    layers: &[brainprobe_models::vision::record::LayerActivations],
+    out: &Path,
+) -> Result<(), String> {
+    let several = layers.len() > 1;
+    for layer in layers {
+        let path = layer_path(out, &layer.name, several);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
@@ -138,7 +146,7 @@ pub fn run(args: RecordArgs) -> Result<(), String> {
             .write_npy(std::io::BufWriter::new(file))
             .map_err(|e| format!("{}: {e}", path.display()))?;
         println!(
-            "{:<10} {:>4} × {:<6} {}",
+            "{:<10} {:>5} × {:<6} {}",
             layer.name,
             layer.values.nrows(),
             layer.values.ncols(),

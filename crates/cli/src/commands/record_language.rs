@@ -10,7 +10,7 @@ use std::path::Path;
 use brainprobe_data::datasets::{fedorenko, futrell, pereira};
 use brainprobe_data::{assets::default_native_root, Assets};
 use brainprobe_models::language::native::load_language;
-use brainprobe_models::language::{LayerActivations, LayerSelection, Passage};
+use brainprobe_models::language::{LayerSelection, Passage};
 use brainprobe_models::registry::{lookup, Family};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -104,38 +104,5 @@ pub fn run(
     if lm.is_bidirectional() {
         eprintln!("note: {model} is bidirectional: each part's state has seen its whole context.");
     }
-    write_layers(&rec.layers, out)
-}
-
-/// Writes each layer to `out` (one layer) or `<stem>.<layer>.npy` (several).
-pub fn write_layers(layers: &[LayerActivations], out: &Path) -> Result<(), String> {
-    use ndarray_npy::WriteNpyExt;
-    let several = layers.len() > 1;
-    for layer in layers {
-        let path = if several {
-            let stem = out
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("activations");
-            out.with_file_name(format!("{stem}.{}.npy", layer.name))
-        } else {
-            out.to_path_buf()
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        layer
-            .values
-            .write_npy(std::io::BufWriter::new(file))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        println!(
-            "{:<10} {:>5} × {:<6} {}",
-            layer.name,
-            layer.values.nrows(),
-            layer.values.ncols(),
-            path.display()
-        );
-    }
-    Ok(())
+    super::record::write_layers(&rec.layers, out)
 }

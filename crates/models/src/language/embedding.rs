@@ -33,24 +33,7 @@ pub const RANDOM_DIM: usize = 192;
 /// Name of the table in `embed-ppmi`'s safetensors file.
 pub const TABLE: &str = "embedding";
 
-/// Splits a part into lookup words: `. ? ! , :` removed, split at whitespace, lower-cased,
-/// a final `'s` stripped; words left empty are dropped. (The reference strips any trailing
-/// run of `'` and `s`, turning "class" into "cla"; brainprobe strips only `'s`.)
-/// `brainprobe-train`'s `embed-ppmi` uses the same rule (a CLI test checks they agree).
-pub fn embedding_words(part: &str) -> Vec<String> {
-    let cleaned: String = part
-        .chars()
-        .filter(|c| !matches!(c, '.' | '?' | '!' | ',' | ':'))
-        .collect();
-    cleaned
-        .split_whitespace()
-        .map(|w| {
-            let w = w.to_lowercase();
-            w.strip_suffix("'s").map(str::to_string).unwrap_or(w)
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
-}
+pub use brainprobe_text::embedding_words;
 
 /// A looked-up word-vector table (`embed-ppmi`).
 pub struct WordEmbedding {

@@ -62,29 +62,26 @@ impl LanguageModel {
     ) -> Result<PartRecording> {
         match self {
             LanguageModel::Bert(m) => {
-                if m.device.describe().kind != device.describe().kind {
-                    return Err(crate::ModelError::Text(format!(
-                        "{} was loaded on {}, asked to record on {}",
-                        m.id,
-                        m.device.describe().kind,
-                        device.describe().kind
-                    )));
-                }
+                same_device(&m.id, &m.device, device)?;
                 m.record(passages, layers, progress).await
             }
             LanguageModel::Gpt(m) => {
-                if m.device.describe().kind != device.describe().kind {
-                    return Err(crate::ModelError::Text(format!(
-                        "{} was loaded on {}, asked to record on {}",
-                        m.id,
-                        m.device.describe().kind,
-                        device.describe().kind
-                    )));
-                }
+                same_device(&m.id, &m.device, device)?;
                 m.record(passages, layers, progress).await
             }
             LanguageModel::Embedding(m) => m.record(passages, layers, progress),
             LanguageModel::Random(m) => m.record(passages, layers, progress),
         }
     }
+}
+
+/// Errors unless a model loaded on `loaded` is asked to record on the same kind of device.
+fn same_device(id: &str, loaded: &Device, asked: &Device) -> Result<()> {
+    let (loaded, asked) = (loaded.describe().kind, asked.describe().kind);
+    if loaded != asked {
+        return Err(crate::ModelError::Text(format!(
+            "{id} was loaded on {loaded}, asked to record on {asked}"
+        )));
+    }
+    Ok(())
 }

@@ -18,7 +18,6 @@
 //! (tensor `embedding`, `[vocab, dim]`), `vocab.txt` (row i = line i) and `manifest.toml`.
 
 pub mod svd;
-pub mod words;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,7 +25,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use words::embedding_words;
+pub use brainprobe_text::embedding_words;
 
 use crate::checkpoint::{command_line, git_revision, write_atomic};
 use crate::manifest::WeightsManifest;

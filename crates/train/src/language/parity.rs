@@ -60,30 +60,12 @@ pub fn load_dequantised(path: &Path) -> Result<HashMap<String, Tensor>, String> 
 
 /// Loads the gpt-mini of `weights_dir` (manifest + q8 weights) into candle.
 pub fn load_gpt(weights_dir: &Path) -> Result<(Gpt, VarMap), String> {
-    let manifest_path = weights_dir.join("manifest.toml");
-    let text = std::fs::read_to_string(&manifest_path)
-        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let value: toml::Table =
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let config: GptConfig = value
-        .get("architecture")
-        .cloned()
-        .ok_or("manifest has no architecture")?
-        .try_into()
-        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let config: GptConfig = crate::checkpoint::read_architecture(weights_dir)?;
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
     let model = Gpt::new(&config, vb).map_err(|e| e.to_string())?;
-    let tensors = load_dequantised(&weights_dir.join("model.safetensors"))?;
-    {
-        let data = varmap.data().lock().expect("varmap lock is never poisoned");
-        for (name, var) in data.iter() {
-            let t = tensors
-                .get(name)
-                .ok_or_else(|| format!("{}: missing `{name}`", weights_dir.display()))?;
-            var.set(t).map_err(|e| format!("`{name}`: {e}"))?;
-        }
-    }
+    let path = weights_dir.join("model.safetensors");
+    crate::checkpoint::set_vars(&varmap, &load_dequantised(&path)?, &path)?;
     Ok((model, varmap))
 }
 

@@ -196,6 +196,8 @@ pub fn train_lm(
     let mut loss_sum = 0f64;
     let mut loss_n = 0usize;
     let mut t_log = Instant::now();
+    // the block order of the current epoch, reshuffled only when the epoch changes
+    let mut order: (usize, Vec<usize>) = (usize::MAX, Vec::new());
     for step in start..run.steps {
         if run.stop_at.is_some_and(|k| step >= k) {
             save_run(run_dir, varmap, &opt)?;
@@ -206,9 +208,11 @@ pub fn train_lm(
             return Ok(());
         }
         let epoch = step / per_epoch;
-        let order = epoch_order(data.train.len(), run.seed, epoch);
+        if order.0 != epoch {
+            order = (epoch, epoch_order(data.train.len(), run.seed, epoch));
+        }
         let b = step % per_epoch;
-        let starts: Vec<usize> = order[b * run.batch..(b + 1) * run.batch]
+        let starts: Vec<usize> = order.1[b * run.batch..(b + 1) * run.batch]
             .iter()
             .map(|&i| data.train[i])
             .collect();

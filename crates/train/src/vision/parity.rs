@@ -20,33 +20,14 @@ pub const FIXTURE_SEED: u64 = 7;
 
 /// Loads `<weights_dir>/model.safetensors` (f16) into a candle CORnet in f32.
 pub fn load_cornet(weights_dir: &Path) -> Result<(Cornet, VarMap), String> {
-    let manifest_path = weights_dir.join("manifest.toml");
-    let text = std::fs::read_to_string(&manifest_path)
-        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let value: toml::Table =
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let config: CornetConfig = value
-        .get("architecture")
-        .cloned()
-        .ok_or("manifest has no architecture")?
-        .try_into()
-        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let config: CornetConfig = crate::checkpoint::read_architecture(weights_dir)?;
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
     let model = Cornet::new(&config, vb).map_err(|e| e.to_string())?;
     let path = weights_dir.join("model.safetensors");
     let tensors = candle_core::safetensors::load(&path, &Device::Cpu)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    {
-        let data = varmap.data().lock().expect("varmap lock is never poisoned");
-        for (name, var) in data.iter() {
-            let t = tensors
-                .get(name)
-                .ok_or_else(|| format!("{}: missing `{name}`", path.display()))?;
-            var.set(&t.to_dtype(DType::F32).map_err(|e| e.to_string())?)
-                .map_err(|e| format!("`{name}`: {e}"))?;
-        }
-    }
+    crate::checkpoint::set_vars(&varmap, &tensors, &path)?;
     Ok((model, varmap))
 }
 

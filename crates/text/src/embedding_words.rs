@@ -1,9 +1,10 @@
-//! The embedding models' word rule (METRICS §7.1), the same as
-//! `brainprobe_models::language::embedding::embedding_words` (train may not depend on
-//! models; `crates/cli/tests/language_cli.rs` checks that the two agree).
+//! The context-free embedding models' word rule (METRICS §7.1), shared by training
+//! (`brainprobe-train embed-ppmi`) and lookup (`brainprobe-models`' `embed-ppmi`,
+//! `random-embedding`), so the two cannot drift apart.
 
 /// Splits text into lookup words: `. ? ! , :` removed, split at whitespace, lower-cased, a
-/// final `'s` stripped; words left empty are dropped.
+/// final `'s` stripped; words left empty are dropped. (The reference strips any trailing
+/// run of `'` and `s`, turning "class" into "cla"; brainprobe strips only `'s`.)
 pub fn embedding_words(text: &str) -> Vec<String> {
     let cleaned: String = text
         .chars()
