@@ -8,6 +8,7 @@ pub mod embed_ppmi;
 pub mod init;
 pub mod language;
 pub mod manifest;
+pub mod parity;
 pub mod quantise;
 pub mod schedule;
 pub mod vision;

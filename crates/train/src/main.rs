@@ -319,12 +319,8 @@ fn main() {
                 .join("crates/models/tests/fixtures")
                 .join(format!("{id}.parity.safetensors"));
             let dir = root.join("weights").join(id);
-            let written = if id.starts_with("gpt-mini") {
-                brainprobe_train::language::parity::write_fixture(&dir, &out)
-            } else {
-                brainprobe_train::vision::parity::write_fixture(&dir, &out)
-            };
-            written.map(|()| eprintln!("wrote {}", out.display()))
+            brainprobe_train::parity::write_fixture(id, &dir, &out)
+                .map(|()| eprintln!("wrote {}", out.display()))
         }
     };
     if let Err(e) = result {

@@ -1,0 +1,31 @@
+//! Which family's candle forward pass produces the parity fixture for a weights id,
+//! so the `parity-fixture` command and the fixture test dispatch the same way.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::Tensor;
+
+/// True when `id` names language weights (gpt-mini and its checkpoints).
+fn is_language(id: &str) -> bool {
+    id.starts_with("gpt-mini")
+}
+
+/// The candle forward pass of the committed weights `weights_dir` (named `id`),
+/// as the tensors a parity fixture stores.
+pub fn fixture(id: &str, weights_dir: &Path) -> Result<HashMap<String, Tensor>, String> {
+    if is_language(id) {
+        crate::language::parity::fixture(weights_dir)
+    } else {
+        crate::vision::parity::fixture(weights_dir)
+    }
+}
+
+/// Write the parity fixture for `id` to `out`.
+pub fn write_fixture(id: &str, weights_dir: &Path, out: &Path) -> Result<(), String> {
+    if is_language(id) {
+        crate::language::parity::write_fixture(weights_dir, out)
+    } else {
+        crate::vision::parity::write_fixture(weights_dir, out)
+    }
+}
