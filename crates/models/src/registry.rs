@@ -14,6 +14,8 @@ pub enum Family {
     RandomEmbedding,
     /// Causal transformer trained by the project (`gpt-mini`).
     Gpt,
+    /// Recurrent network trained by the project (`lstm-mini`).
+    Lstm,
 }
 
 /// Where a model's weights come from.
@@ -135,6 +137,11 @@ pub const MODELS: &[ModelInfo] = &[
         id: "gpt-mini@step108",
         family: Family::Gpt,
         description: "gpt-mini after 108 of its 360 updates (30 %)",
+    },
+    ModelInfo {
+        id: "lstm-mini-untrained",
+        family: Family::Lstm,
+        description: "lstm-mini (2-layer LSTM, hidden 256) at its seeded initialisation",
     },
     ModelInfo {
         id: "minilm-l6",

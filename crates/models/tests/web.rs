@@ -9,3 +9,4 @@ mod common;
 mod parity_bert;
 mod parity_cornet;
 mod parity_gpt;
+mod parity_lstm;

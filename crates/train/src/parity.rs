@@ -6,9 +6,9 @@ use std::path::Path;
 
 use candle_core::Tensor;
 
-/// True when `id` names language weights (gpt-mini and its checkpoints).
+/// True when `id` names language weights (gpt-mini, its checkpoints, lstm-mini).
 fn is_language(id: &str) -> bool {
-    id.starts_with("gpt-mini")
+    id.starts_with("gpt-mini") || id.starts_with("lstm-mini")
 }
 
 /// The candle forward pass of the committed weights `weights_dir` (named `id`),

@@ -13,6 +13,7 @@ mod bert_record;
 pub mod causal;
 pub mod embedding;
 pub mod gpt;
+pub mod lstm;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

@@ -6,6 +6,7 @@ use brainprobe_engine::Device;
 use super::bert::Bert;
 use super::embedding::{RandomEmbedding, WordEmbedding};
 use super::gpt::Gpt;
+use super::lstm::Lstm;
 use super::{PartRecording, Passage};
 use crate::error::Result;
 use crate::vision::record::LayerSelection;
@@ -20,6 +21,8 @@ pub enum LanguageModel {
     Random(RandomEmbedding),
     /// Causal transformer (`gpt-mini` and its checkpoints).
     Gpt(Gpt),
+    /// Recurrent network (`lstm-mini`, `lstm-mini-untrained`).
+    Lstm(Lstm),
 }
 
 impl LanguageModel {
@@ -30,6 +33,7 @@ impl LanguageModel {
             LanguageModel::Embedding(m) => &m.id,
             LanguageModel::Random(m) => &m.id,
             LanguageModel::Gpt(m) => &m.id,
+            LanguageModel::Lstm(m) => &m.id,
         }
     }
 
@@ -38,6 +42,7 @@ impl LanguageModel {
         match self {
             LanguageModel::Bert(m) => m.layer_names(),
             LanguageModel::Gpt(m) => m.layer_names(),
+            LanguageModel::Lstm(m) => m.layer_names(),
             LanguageModel::Embedding(_) | LanguageModel::Random(_) => {
                 vec![super::embedding::LAYER.to_string()]
             }
@@ -48,6 +53,48 @@ impl LanguageModel {
     /// (BERT: within part i, yes; never parts after i). For the UI and the benchmark notes.
     pub fn is_bidirectional(&self) -> bool {
         matches!(self, LanguageModel::Bert(_))
+    }
+
+    /// Whether the model predicts the next token (gpt-mini, lstm-mini): only these have
+    /// surprisal and a WikiText-2 perplexity.
+    pub fn is_causal(&self) -> bool {
+        matches!(self, LanguageModel::Gpt(_) | LanguageModel::Lstm(_))
+    }
+
+    /// Context length in tokens of a causal model (lstm-mini: its training sequence
+    /// length, the window METRICS §3.2 evaluates it with); `None` for the others.
+    pub fn causal_context(&self) -> Option<usize> {
+        match self {
+            LanguageModel::Gpt(m) => Some(m.config.context),
+            LanguageModel::Lstm(m) => Some(m.config.context),
+            _ => None,
+        }
+    }
+
+    /// The subword tokenizer of a causal model; `None` for the others.
+    pub fn causal_tokenizer(&self) -> Option<&brainprobe_text::Tokenizer> {
+        match self {
+            LanguageModel::Gpt(m) => Some(&m.tokenizer),
+            LanguageModel::Lstm(m) => Some(&m.tokenizer),
+            _ => None,
+        }
+    }
+
+    /// Per-token states of the layers `keep` and next-token log-probabilities for `ids`
+    /// (a causal model; see [`super::gpt::Gpt::token_states`]). Errors for the others.
+    pub async fn token_states(
+        &self,
+        ids: &[u32],
+        keep: &[usize],
+    ) -> Result<super::causal::TokenStates> {
+        match self {
+            LanguageModel::Gpt(m) => m.token_states(ids, keep).await,
+            LanguageModel::Lstm(m) => m.token_states(ids, keep).await,
+            _ => Err(crate::ModelError::Text(format!(
+                "{} has no next-token head (not a causal model)",
+                self.id()
+            ))),
+        }
     }
 
     /// Records `passages` (METRICS §7.1; see [`super`]): per selected layer one row per part.
@@ -66,6 +113,10 @@ impl LanguageModel {
                 m.record(passages, layers, progress).await
             }
             LanguageModel::Gpt(m) => {
+                same_device(&m.id, &m.device, device)?;
+                m.record(passages, layers, progress).await
+            }
+            LanguageModel::Lstm(m) => {
                 same_device(&m.id, &m.device, device)?;
                 m.record(passages, layers, progress).await
             }

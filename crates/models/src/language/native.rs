@@ -97,6 +97,7 @@ pub fn load_language(id: &str, device: &Device) -> Result<LanguageModel> {
         Family::WordEmbedding => Ok(LanguageModel::Embedding(load_word_embedding(id)?)),
         Family::RandomEmbedding => Ok(LanguageModel::Random(RandomEmbedding::new(id))),
         Family::Gpt => Ok(LanguageModel::Gpt(load_gpt(id, device)?)),
+        Family::Lstm => Ok(LanguageModel::Lstm(load_lstm(id, device)?)),
         #[allow(unreachable_patterns)]
         _ => Err(ModelError::Text(format!("`{id}` is not a language model"))),
     }
@@ -113,4 +114,10 @@ pub fn load_bpe_tokenizer() -> Result<brainprobe_text::Tokenizer> {
 pub fn load_gpt(id: &str, device: &Device) -> Result<super::gpt::Gpt> {
     let (weights, manifest) = crate::native::read(id)?;
     super::gpt::Gpt::load(&weights, &manifest, load_bpe_tokenizer()?, device)
+}
+
+/// Loads lstm-mini (or its untrained twin) `id` onto `device`.
+pub fn load_lstm(id: &str, device: &Device) -> Result<super::lstm::Lstm> {
+    let (weights, manifest) = crate::native::read(id)?;
+    super::lstm::Lstm::load(&weights, &manifest, load_bpe_tokenizer()?, device)
 }

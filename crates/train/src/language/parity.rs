@@ -1,6 +1,7 @@
-//! Parity fixture of gpt-mini: the candle forward pass (training code) of the committed
-//! q8 weights on a fixed token sequence, which `brainprobe-models` must reproduce on the
-//! engine. The fixture holds synthetic token ids and the outputs of our own weights.
+//! Parity fixtures of gpt-mini and lstm-mini: the candle forward pass (training code) of
+//! the committed q8 weights on a fixed token sequence, which `brainprobe-models` must
+//! reproduce on the engine. A fixture holds synthetic token ids and the outputs of our
+//! own weights.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,6 +11,7 @@ use candle_nn::{VarBuilder, VarMap};
 use safetensors::{Dtype, SafeTensors};
 
 use super::gpt::{Gpt, GptConfig};
+use super::lstm::{Lstm, LstmConfig};
 
 /// Tokens in the fixture (ids 0, then a fixed arithmetic walk through the vocabulary).
 pub const FIXTURE_TOKENS: usize = 12;
@@ -69,23 +71,42 @@ pub fn load_gpt(weights_dir: &Path) -> Result<(Gpt, VarMap), String> {
     Ok((model, varmap))
 }
 
+/// Loads the lstm-mini of `weights_dir` (manifest + q8 weights) into candle.
+pub fn load_lstm(weights_dir: &Path) -> Result<(Lstm, VarMap), String> {
+    let config: LstmConfig = crate::checkpoint::read_architecture(weights_dir)?;
+    let varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
+    let model = Lstm::new(&config, vb).map_err(|e| e.to_string())?;
+    let path = weights_dir.join("model.safetensors");
+    crate::checkpoint::set_vars(&varmap, &load_dequantised(&path)?, &path)?;
+    Ok((model, varmap))
+}
+
 /// The fixture: `input_ids` (as f32), every recorded `layer.<name>` `[T, d]`, `logits`
-/// `[T, vocab]`.
+/// `[T, vocab]`. The architecture is read from the manifest (`heads` = gpt-mini).
 pub fn fixture(weights_dir: &Path) -> Result<HashMap<String, Tensor>, String> {
-    let (model, _vm) = load_gpt(weights_dir)?;
     let ids: Vec<u32> = (0..FIXTURE_TOKENS as u32)
         .map(|i| if i == 0 { 0 } else { (i * 677 + 31) % 8192 })
         .collect();
     let e = |e: candle_core::Error| e.to_string();
     let x = Tensor::from_vec(ids.clone(), (1, FIXTURE_TOKENS), &Device::Cpu).map_err(e)?;
-    let out = model.forward_all(&x, true).map_err(e)?;
+    let architecture: toml::Table = crate::checkpoint::read_architecture(weights_dir)?;
+    let (layers, logits) = if architecture.contains_key("heads") {
+        let (model, _vm) = load_gpt(weights_dir)?;
+        let out = model.forward_all(&x, true).map_err(e)?;
+        (out.layers, out.logits)
+    } else {
+        let (model, _vm) = load_lstm(weights_dir)?;
+        let out = model.forward_all(&x, true).map_err(e)?;
+        (out.layers, out.logits)
+    };
     let mut fx = HashMap::new();
     let ids_f: Vec<f32> = ids.iter().map(|&i| i as f32).collect();
     fx.insert(
         "input_ids".to_string(),
         Tensor::from_vec(ids_f, FIXTURE_TOKENS, &Device::Cpu).map_err(e)?,
     );
-    for (name, t) in out.layers {
+    for (name, t) in layers {
         fx.insert(
             format!("layer.{name}"),
             t.squeeze(0).and_then(|t| t.contiguous()).map_err(e)?,
@@ -93,10 +114,7 @@ pub fn fixture(weights_dir: &Path) -> Result<HashMap<String, Tensor>, String> {
     }
     fx.insert(
         "logits".to_string(),
-        out.logits
-            .squeeze(0)
-            .and_then(|t| t.contiguous())
-            .map_err(e)?,
+        logits.squeeze(0).and_then(|t| t.contiguous()).map_err(e)?,
     );
     Ok(fx)
 }

@@ -1,0 +1,159 @@
+//! Parity of the engine lstm-mini forward pass (Cpu and Gpu) with the candle forward pass
+//! of the training code on committed weights (`lstm-mini-untrained`, q8): every recorded
+//! layer and the logits within 1e-4 relative. The reference is
+//! `tests/fixtures/lstm-mini-untrained.parity.safetensors`, written by
+//! `cargo run -p brainprobe-train --release -- parity-fixture lstm-mini-untrained`.
+//! Also: reading a sequence longer than one chunk (state carried across chunks) gives the
+//! states and log-probabilities of one unchunked pass, and recording gives per-part
+//! surprisal.
+
+use brainprobe_engine::{Device, Tensor};
+use brainprobe_models::language::causal::next_token_logprobs;
+use brainprobe_models::language::lstm::{Lstm, CHUNK};
+use brainprobe_models::language::LayerSelection;
+use brainprobe_models::{Manifest, Weights};
+use brainprobe_text::Tokenizer;
+
+use crate::common::{gpu, relative_error, TestResult};
+
+const TOLERANCE: f32 = 1e-4;
+const ID: &str = "lstm-mini-untrained";
+const WEIGHTS: &[u8] = include_bytes!("../../../weights/lstm-mini-untrained/model.safetensors");
+const MANIFEST: &str = include_str!("../../../weights/lstm-mini-untrained/manifest.toml");
+const TOKENIZER: &[u8] = include_bytes!("../../../weights/tokenizer-bpe8k/tokenizer.json");
+const FIXTURE: &[u8] = include_bytes!("fixtures/lstm-mini-untrained.parity.safetensors");
+
+fn load(device: &Device) -> Result<Lstm, String> {
+    let err = |e: brainprobe_models::ModelError| format!("{ID}: {e}");
+    let weights = Weights::from_safetensors(ID, WEIGHTS).map_err(err)?;
+    let manifest = Manifest::parse(ID, MANIFEST).map_err(err)?;
+    let tokenizer =
+        Tokenizer::from_json_bytes(TOKENIZER, "tokenizer.json").map_err(|e| e.to_string())?;
+    Lstm::load(&weights, &manifest, tokenizer, device).map_err(err)
+}
+
+async fn check(device: &Device) -> TestResult {
+    let err = |e: brainprobe_models::ModelError| format!("{ID}: {e}");
+    let model = load(device)?;
+    let fixture = Weights::from_safetensors("fixture", FIXTURE).map_err(err)?;
+    let ids: Vec<u32> = fixture
+        .get("input_ids", &[12])
+        .map_err(err)?
+        .data
+        .iter()
+        .map(|&v| v as u32)
+        .collect();
+    let out = model
+        .forward(&ids, &model.zero_state().map_err(err)?)
+        .map_err(err)?;
+    let mut tensors: Vec<(String, &Tensor)> = out
+        .layers
+        .iter()
+        .map(|(n, t)| (format!("layer.{n}"), t))
+        .collect();
+    tensors.push(("logits".to_string(), &out.logits));
+    let values = Tensor::read_all(&tensors.iter().map(|(_, t)| *t).collect::<Vec<_>>())
+        .await
+        .map_err(|e| e.to_string())?;
+    for ((key, t), got) in tensors.iter().zip(&values) {
+        let want = fixture.get(key, t.shape()).map_err(err)?;
+        let rel = relative_error(got, &want.data);
+        if rel.is_nan() || rel > TOLERANCE {
+            return Err(format!(
+                "{ID} on {}: `{key}` differs from candle by {rel:e} (relative)",
+                device.describe()
+            ));
+        }
+    }
+    if tensors.len() != 4 {
+        return Err(format!(
+            "{ID}: {} tensors compared, expected 4",
+            tensors.len()
+        ));
+    }
+    Ok(())
+}
+
+async fn lstm_cpu_matches_candle() -> TestResult {
+    check(&Device::Cpu).await
+}
+
+async fn lstm_gpu_matches_candle() -> TestResult {
+    check(&gpu().await?).await
+}
+
+/// Chunked reading (state carried from chunk to chunk) equals one unchunked pass:
+/// the top layer's rows and every token's log-probability, including the first token of
+/// the second chunk (predicted from the first chunk's last position).
+async fn lstm_chunks_carry_state() -> TestResult {
+    let model = load(&Device::Cpu)?;
+    let n = CHUNK + 20;
+    let ids: Vec<u32> = (0..n as u32).map(|i| (i * 131 + 7) % 8000).collect();
+    let states = model
+        .token_states(&ids, &[2])
+        .await
+        .map_err(|e| e.to_string())?;
+    let whole = model
+        .forward(&ids, &model.zero_state().map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    let top = whole.layers[2]
+        .1
+        .to_vec()
+        .await
+        .map_err(|e| e.to_string())?;
+    let rel = relative_error(&states.rows[0], &top);
+    if rel > 1e-6 {
+        return Err(format!("chunked rows differ from one pass by {rel:e}"));
+    }
+    let logits = whole.logits.to_vec().await.map_err(|e| e.to_string())?;
+    let lp = next_token_logprobs(&logits, model.config.vocab, &ids).map_err(|e| e.to_string())?;
+    if !states.logprob[0].is_nan() {
+        return Err("token 0 has no prediction, expected NaN".into());
+    }
+    for (t, (chunked, whole)) in states.logprob.iter().zip(&lp).enumerate().skip(1) {
+        if (chunked - whole).abs() > 1e-5 {
+            return Err(format!(
+                "token {t}: chunked log-prob {chunked} vs one pass {whole}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Recording passages gives one row per part and finite positive surprisal (the empty
+/// part: NaN, no tokens).
+async fn lstm_record_gives_rows_and_surprisal() -> TestResult {
+    let model = load(&Device::Cpu)?;
+    let words: Vec<String> = "Colourless green ideas sleep furiously ."
+        .split(' ')
+        .map(String::from)
+        .collect();
+    let passages = vec![words.clone(), vec![String::new(), "Hi".into()]];
+    let rec = model
+        .record(
+            &passages,
+            &LayerSelection::Named(vec!["lstm.1".into()]),
+            |_, _| {},
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let n = words.len() + 2;
+    if rec.layers[0].values.dim() != (n, 256) {
+        return Err(format!(
+            "rows {:?}, expected ({n}, 256)",
+            rec.layers[0].values.dim()
+        ));
+    }
+    let s = rec.surprisal_bits.as_ref().ok_or("no surprisal")?;
+    if !s[..words.len()].iter().all(|v| v.is_finite() && *v > 0.0) || !s[words.len()].is_nan() {
+        return Err(format!("surprisal not as expected: {s:?}"));
+    }
+    Ok(())
+}
+
+parity_test!(
+    lstm_cpu_matches_candle,
+    lstm_gpu_matches_candle,
+    lstm_chunks_carry_state,
+    lstm_record_gives_rows_and_surprisal
+);
