@@ -130,7 +130,9 @@ pub fn train_lm(
     };
     let parameters: usize = vars.iter().map(|(_, v)| v.elem_count()).sum();
     let mut opt = AdamW::new(vars, run.weight_decay).map_err(e)?;
+    check_settings(run_dir, run)?;
     let start = load_run(run_dir, varmap, &mut opt)?.unwrap_or(0);
+    checkpoint::write_atomic(&run_dir.join(SETTINGS), settings(run).as_bytes())?;
     if start > 0 {
         eprintln!("{}: resuming at step {start}/{}", run.id, run.steps);
     }
@@ -265,7 +267,76 @@ pub fn train_lm(
     Ok(())
 }
 
+/// File beside the run state naming the settings it was saved under.
+const SETTINGS: &str = "run-settings.txt";
+
+/// The settings a saved state belongs to: resuming under others would silently splice
+/// two different runs (the schedule and export steps depend on them).
+fn settings(run: &LmRun) -> String {
+    format!(
+        "id {}\nsteps {}\nbatch {}\ncontext {}\nlr {}\nweight_decay {}\nseed {}\n",
+        run.id, run.steps, run.batch, run.context, run.lr, run.weight_decay, run.seed
+    )
+}
+
+/// Refuses to resume a saved state written under different settings.
+fn check_settings(run_dir: &Path, run: &LmRun) -> Result<(), String> {
+    let saved = run_dir.join(SETTINGS);
+    if !run_dir.join("last.safetensors").exists() {
+        return Ok(());
+    }
+    match std::fs::read_to_string(&saved) {
+        Ok(text) if text == settings(run) => Ok(()),
+        Ok(text) => Err(format!(
+            "{}: the saved run state in {} was written with other settings:\n{text}\n             this command asks for:\n{}\ndelete that directory to start over, or rerun with              the saved settings to resume",
+            run.id,
+            run_dir.display(),
+            settings(run)
+        )),
+        // states saved before settings were recorded: resume, as before
+        Err(_) => Ok(()),
+    }
+}
+
 /// Where a language run keeps its resumable state.
 pub fn run_dir(root: &Path, id: &str) -> PathBuf {
     root.join("data").join("train-runs").join(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(steps: usize) -> LmRun {
+        LmRun {
+            id: "lm".into(),
+            architecture: toml::Value::Table(Default::default()),
+            batch: 2,
+            context: 8,
+            steps,
+            lr: 1e-3,
+            weight_decay: 0.05,
+            seed: 1,
+            exports: Vec::new(),
+            save_every: 100,
+            log_every: 25,
+            stop_at: None,
+            threads: 1,
+            tokenizer: String::new(),
+        }
+    }
+
+    #[test]
+    fn resume_under_other_settings_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check_settings(dir.path(), &run(10)).is_ok(), "no state yet");
+        std::fs::write(dir.path().join("last.safetensors"), b"state").unwrap();
+        std::fs::write(dir.path().join(SETTINGS), settings(&run(10))).unwrap();
+        assert!(check_settings(dir.path(), &run(10)).is_ok());
+        let err = check_settings(dir.path(), &run(20)).unwrap_err();
+        assert!(
+            err.contains("steps 10") && err.contains("steps 20"),
+            "{err}"
+        );
+    }
 }
