@@ -139,6 +139,11 @@ pub const MODELS: &[ModelInfo] = &[
         description: "gpt-mini after 108 of its 360 updates (30 %)",
     },
     ModelInfo {
+        id: "gpt-mini",
+        family: Family::Gpt,
+        description: "gpt-mini (4-layer causal transformer, d 192) after all 360 updates (1.47 M tokens)",
+    },
+    ModelInfo {
         id: "lstm-mini-untrained",
         family: Family::Lstm,
         description: "lstm-mini (2-layer LSTM, hidden 256) at its seeded initialisation",
