@@ -1,7 +1,10 @@
-//! Browser end-to-end test: serves `dist/` on 127.0.0.1, drives headless Chromium (WebGPU
-//! enabled) through chromedriver's W3C API, opens the Data page, checks that every dataset
-//! card rendered with the right counts and that an adapter was found, and saves a
-//! screenshot to `target/e2e/data-page.png`.
+//! Browser end-to-end tests: serve `dist/` on 127.0.0.1, drive headless Chromium (WebGPU
+//! enabled) through chromedriver's W3C API, and save a screenshot per page to `target/e2e/`.
+//! Data page: every dataset card with the right counts, and an adapter. Vision page: a small
+//! model scored in the worker on the GPU and then on the CPU equals the CLI's committed
+//! `--json` score (results/leaderboard.json) within 1e-4, with the RDMs and the per-layer
+//! curve drawn; a run can be cancelled and the next one still works. Leaderboard: one cell
+//! computed on demand. Overview and About render.
 //!
 //! Needs a release build in `dist/` and prepared bundles, so it is ignored by a plain
 //! `cargo test`; `cargo xtask test` builds it (`cargo xtask build-web`) and runs it with
@@ -113,6 +116,31 @@ impl Driver {
             .clone()
     }
 
+    fn go(&self, url: &str) {
+        call("POST", &self.url("url"), Some(json!({ "url": url })));
+    }
+
+    /// Changes the location hash (the app follows it without reloading).
+    fn go_hash(&self, hash: &str) {
+        self.script(&format!("location.hash = {}; return 1;", json!(hash)));
+    }
+
+    /// Saves a screenshot as `target/e2e/<name>`.
+    fn screenshot(&self, name: &str) {
+        let shot = call("GET", &self.url("screenshot"), None)["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(&shot)
+            .expect("base64 screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
+        let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+        std::fs::create_dir_all(&out).expect("target/e2e");
+        std::fs::write(out.join(name), png).expect("write screenshot");
+        println!("screenshot: {}", out.join(name).display());
+    }
+
     fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
         let deadline = Instant::now() + timeout;
         loop {
@@ -210,16 +238,170 @@ fn data_page_shows_every_dataset_and_an_adapter() {
 
     // Let lazy images finish, then keep a screenshot for people to look at.
     std::thread::sleep(Duration::from_millis(1500));
-    let shot = call("GET", &driver.url("screenshot"), None)["value"]
+    driver.screenshot("data-page.png");
+}
+
+/// `dist/`, checked to hold a build.
+fn dist() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dist = std::env::var("BRAINPROBE_E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `cargo xtask build-web` first",
+        dist.display()
+    );
+    dist
+}
+
+/// A served `dist/` and a browser on `hash`.
+fn open(hash: &str) -> (StaticServer, Driver) {
+    let server = StaticServer::start(&dist(), 0).expect("static server");
+    let driver = Driver::start();
+    driver.go(&format!("{}/{hash}", server.url));
+    (server, driver)
+}
+
+/// The CLI's committed score of `model` on `benchmark` (results/leaderboard.json, written
+/// by `brainprobe leaderboard`, i.e. the `--json` Score).
+fn cli_score(model: &str, benchmark: &str) -> f64 {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../results/leaderboard.json");
+    let board: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("results/leaderboard.json"))
+            .expect("leaderboard JSON");
+    board["scores"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["model"]["id"] == model && s["benchmark"]["id"] == benchmark)
+        .and_then(|s| s["value"]["defined"].as_f64())
+        .unwrap_or_else(|| panic!("no committed CLI score for {model} × {benchmark}"))
+}
+
+/// Waits for the Vision page's score (or its error) and returns the value.
+fn vision_score(driver: &Driver) -> f64 {
+    let v = driver.wait_for(
+        "the Vision page's score",
+        "const s = document.querySelector('#vision-score'); const e = document.querySelector('#vision-error'); \
+         return e ? 'error: ' + e.textContent : (s ? s.dataset.value : null);",
+        Duration::from_secs(300),
+    );
+    let text = v.as_str().unwrap_or_default();
+    text.parse::<f64>()
+        .unwrap_or_else(|_| panic!("Vision page: {text}"))
+}
+
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
+fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
+    let (_server, driver) = open("#vision?model=cornet-z-mini&benchmark=kriegeskorte2008-it-rsa");
+    let expected = cli_score("cornet-z-mini", "kriegeskorte2008-it-rsa");
+
+    // GPU (the default when an adapter exists).
+    driver.script("document.querySelector('#vision-run').click(); return 1;");
+    let gpu = vision_score(&driver);
+    println!("vision: GPU {gpu:.6}, CLI {expected:.6}");
+    assert!((gpu - expected).abs() < 1e-4, "GPU {gpu} vs CLI {expected}");
+    let device = driver.script("return document.querySelector('#webgpu-status').textContent;");
+    println!("device line after the run: {device}");
+    let marks = driver.script(
+        "return [document.querySelectorAll('#layer-curve .mark').length, \
+         document.querySelectorAll('#rdm-model canvas, #rdm-brain canvas').length, \
+         document.querySelectorAll('#wiring-plot .point').length];",
+    );
+    assert_eq!(marks[1], json!(2), "two RDM canvases: {marks}");
+    assert!(
+        marks[0].as_u64().unwrap_or(0) >= 4,
+        "one mark per layer: {marks}"
+    );
+    assert!(
+        marks[2].as_u64().unwrap_or(0) >= 8,
+        "wiring-up points: {marks}"
+    );
+    driver.screenshot("vision-page.png");
+
+    // Forced CPU: same number.
+    driver.script("document.querySelector('#vision-cpu').click(); return 1;");
+    driver.script("document.querySelector('#vision-run').click(); return 1;");
+    let cpu = vision_score(&driver);
+    println!("vision: CPU {cpu:.6}");
+    assert!((cpu - expected).abs() < 1e-4, "CPU {cpu} vs CLI {expected}");
+
+    // Cancel a run of another model (back on the GPU), then run again: the fresh worker
+    // still works.
+    driver.script("document.querySelector('#vision-cpu').click(); return 1;");
+    driver.go_hash("#vision?model=cornet-s-mini");
+    driver.wait_for(
+        "the model switch",
+        "return document.querySelector('#vision-status') ? 1 : null;",
+        Duration::from_secs(10),
+    );
+    driver.script("document.querySelector('#vision-run').click(); return 1;");
+    driver.wait_for(
+        "the run to start",
+        "const p = document.querySelector('#run-progress'); return p && p.dataset.state === 'running' ? p.textContent : null;",
+        Duration::from_secs(30),
+    );
+    driver.script("document.querySelector('#run-cancel').click(); return 1;");
+    let state = driver.wait_for(
+        "the cancel",
+        "const p = document.querySelector('#run-progress'); return p && p.dataset.state === 'cancelled' ? 1 : null;",
+        Duration::from_secs(10),
+    );
+    assert_eq!(state, json!(1));
+    driver.script("document.querySelector('#vision-run').click(); return 1;");
+    let s = vision_score(&driver);
+    let expected_s = cli_score("cornet-s-mini", "kriegeskorte2008-it-rsa");
+    assert!(
+        (s - expected_s).abs() < 1e-4,
+        "after cancel: {s} vs CLI {expected_s}"
+    );
+}
+
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
+fn leaderboard_overview_and_about_render() {
+    let (_server, driver) = open("#leaderboard");
+    let cell = "cell-cornet-z-mini-kriegeskorte2008-monkey-it-rsa";
+    driver.script(&format!(
+        "document.querySelector('#{cell} button').click(); return 1;"
+    ));
+    let v = driver.wait_for(
+        "a leaderboard cell",
+        &format!("const c = document.querySelector('#{cell}'); return c && c.dataset.value ? c.dataset.value : (c && c.classList.contains('failed') ? 'failed: ' + c.title : null);"),
+        Duration::from_secs(300),
+    );
+    let value: f64 = v
         .as_str()
         .unwrap_or_default()
-        .to_string();
-    let png = base64::engine::general_purpose::STANDARD
-        .decode(&shot)
-        .expect("base64 screenshot");
-    assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
-    let out = root.join("target/e2e");
-    std::fs::create_dir_all(&out).expect("target/e2e");
-    std::fs::write(out.join("data-page.png"), png).expect("write screenshot");
-    println!("screenshot: {}", out.join("data-page.png").display());
+        .parse()
+        .unwrap_or_else(|_| panic!("cell: {v}"));
+    let expected = cli_score("cornet-z-mini", "kriegeskorte2008-monkey-it-rsa");
+    assert!(
+        (value - expected).abs() < 1e-4,
+        "cell {value} vs CLI {expected}"
+    );
+    let na = driver.script("return document.querySelectorAll('#leaderboard td.na').length;");
+    assert!(
+        na.as_u64().unwrap_or(0) > 0,
+        "attractor cells are marked CLI-only"
+    );
+    driver.screenshot("leaderboard-page.png");
+
+    driver.go_hash("#overview");
+    driver.wait_for(
+        "the Overview",
+        "return document.querySelector('.overview-page .questions li:nth-child(3)') ? 1 : null;",
+        Duration::from_secs(10),
+    );
+    driver.screenshot("overview-page.png");
+    driver.go_hash("#about");
+    let rows = driver.wait_for(
+        "the About page's sources",
+        "const n = document.querySelectorAll('#about-sources tbody tr').length; return n > 0 ? n : null;",
+        Duration::from_secs(10),
+    );
+    assert_eq!(rows, json!(9), "one row per dataset in the manifest");
+    driver.screenshot("about-page.png");
 }

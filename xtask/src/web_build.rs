@@ -1,12 +1,18 @@
 //! `cargo xtask build-web`: the release build of the web app into `dist/`, with no bundler.
 //!
-//! 1. `cargo build --release --target wasm32-unknown-unknown -p brainprobe-app --bin app`
-//! 2. `wasm-bindgen --target web --no-typescript` (wasm-bindgen-cli, same version as
-//!    Cargo.lock) → `app.js` + `app_bg.wasm`
+//! 1. `cargo build --release --target wasm32-unknown-unknown -p brainprobe-app --bin app
+//!    --bin worker` — the page (Yew, no engine) and the Web Worker (engine + benchmarks)
+//! 2. for each: `wasm-bindgen --target web --no-typescript` (wasm-bindgen-cli, same version
+//!    as Cargo.lock) → `<bin>.js` + `<bin>_bg.wasm`
 //! 3. `wasm-opt -Oz` from binaryen 132 in `tools/binaryen` (Debian's 108 cannot read
 //!    rustc 1.95 output)
-//! 4. `index.html`, `www/style.css` and `www/assets/` (with the generated data bundles)
-//!    copied beside them.
+//! 4. `index.html`, `www/style.css`, `www/worker-entry.js` (the module worker's shim that
+//!    imports `worker.js`), `www/assets/` (with the generated data bundles) and the
+//!    committed model files (`weights/<id>/{model.safetensors,manifest.toml}` →
+//!    `dist/weights/`) copied beside them.
+//! 5. The gzipped size of the initial page (app wasm + JS + CSS + HTML) and of the worker
+//!    (loaded at start-up for the device line) is printed and written to
+//!    `dist/size-report.txt`.
 //!
 //! Nothing is downloaded: every tool comes from `cargo xtask setup`.
 
@@ -16,9 +22,9 @@ use std::process::Stdio;
 use crate::command::{cmd, run};
 use crate::root;
 
-/// The app's package and binary.
+/// The app's package and its binaries: the page and the Web Worker.
 const PACKAGE: &str = "brainprobe-app";
-const BIN: &str = "app";
+const BINS: [&str; 2] = ["app", "worker"];
 const TARGET: &str = "wasm32-unknown-unknown";
 
 /// WebAssembly features rustc 1.95 enables by default for wasm32-unknown-unknown; wasm-opt
@@ -36,12 +42,44 @@ const WASM_FEATURES: &[&str] = &[
 pub fn build() -> Result<(), String> {
     let root = root();
     let started = std::time::Instant::now();
-    let wasm = cargo_build()?;
+    let wasms = cargo_build()?;
+    let dist = root.join("dist");
+    let mut staged = Vec::new();
+    for (bin, wasm) in &wasms {
+        staged.push((bin, bindgen_and_optimize(&root, bin, wasm)?));
+    }
+    reset_dir(&dist)?;
+    for (bin, stage) in &staged {
+        for name in [format!("{bin}.js"), format!("{bin}_bg.wasm")] {
+            copy_file(&stage.join(&name), &dist.join(&name))?;
+        }
+    }
+    copy_file(&root.join("index.html"), &dist.join("index.html"))?;
+    copy_file(&root.join("www/style.css"), &dist.join("style.css"))?;
+    copy_file(
+        &root.join("www/worker-entry.js"),
+        &dist.join("worker-entry.js"),
+    )?;
+    let files = copy_dir(&root.join("www/assets"), &dist.join("assets"))?;
+    let weights = copy_weights(&root.join("weights"), &dist.join("weights"))?;
+    let report = size_report(&dist)?;
+    std::fs::write(dist.join("size-report.txt"), &report)
+        .map_err(|e| format!("write size-report.txt: {e}"))?;
+    print!("{report}");
+    println!(
+        "build-web: {} ready ({files} asset files, {weights} model files) in {:.1} s",
+        dist.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
 
-    // wasm-bindgen and wasm-opt work in a scratch directory beside cargo's output.
+/// wasm-bindgen then wasm-opt for one binary, in a scratch directory beside cargo's
+/// output; returns that directory.
+fn bindgen_and_optimize(root: &Path, bin: &str, wasm: &Path) -> Result<PathBuf, String> {
     let stage = wasm
         .parent()
-        .map(|p| p.join("web-build"))
+        .map(|p| p.join(format!("web-build-{bin}")))
         .ok_or("cargo's wasm artifact has no parent directory")?;
     reset_dir(&stage)?;
     run(cmd(
@@ -51,14 +89,14 @@ pub fn build() -> Result<(), String> {
             "web",
             "--no-typescript",
             "--out-name",
-            BIN,
+            bin,
             "--out-dir",
             &stage.display().to_string(),
             &wasm.display().to_string(),
         ],
     ))?;
-    let bg = stage.join(format!("{BIN}_bg.wasm"));
-    let optimized = stage.join(format!("{BIN}_bg.opt.wasm"));
+    let bg = stage.join(format!("{bin}_bg.wasm"));
+    let optimized = stage.join(format!("{bin}_bg.opt.wasm"));
     let wasm_opt = root.join("tools/binaryen/node_modules/.bin/wasm-opt");
     let mut opt_args: Vec<String> = vec!["-Oz".into()];
     opt_args.extend(WASM_FEATURES.iter().map(|s| s.to_string()));
@@ -70,43 +108,79 @@ pub fn build() -> Result<(), String> {
     let opt_args: Vec<&str> = opt_args.iter().map(String::as_str).collect();
     run(cmd(&wasm_opt.display().to_string(), &opt_args))?;
     rename(&optimized, &bg)?;
-
-    let dist = root.join("dist");
-    reset_dir(&dist)?;
-    for name in [format!("{BIN}.js"), format!("{BIN}_bg.wasm")] {
-        copy_file(&stage.join(&name), &dist.join(&name))?;
-    }
-    copy_file(&root.join("index.html"), &dist.join("index.html"))?;
-    copy_file(&root.join("www/style.css"), &dist.join("style.css"))?;
-    let files = copy_dir(&root.join("www/assets"), &dist.join("assets"))?;
-    let size = std::fs::metadata(dist.join(format!("{BIN}_bg.wasm")))
-        .map(|m| m.len())
-        .unwrap_or(0);
-    println!(
-        "build-web: {} ready ({BIN}_bg.wasm {size} B, {files} asset files) in {:.1} s",
-        dist.display(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    Ok(stage)
 }
 
-/// Runs the release cargo build and returns the path of the app's `.wasm`, as cargo
-/// reports it (so a custom target directory is respected).
-fn cargo_build() -> Result<PathBuf, String> {
-    let mut c = cmd(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--target",
-            TARGET,
-            "-p",
-            PACKAGE,
-            "--bin",
-            BIN,
-            "--message-format=json-render-diagnostics",
-        ],
-    );
+/// Copies every committed model's `model.safetensors` and `manifest.toml` (not training
+/// logs); returns the number of files.
+fn copy_weights(from: &Path, to: &Path) -> Result<usize, String> {
+    let mut files = 0;
+    let entries = std::fs::read_dir(from).map_err(|e| format!("read {}: {e}", from.display()))?;
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        for name in ["model.safetensors", "manifest.toml", "tokenizer.json"] {
+            if dir.join(name).is_file() {
+                let dest = to.join(entry.file_name());
+                std::fs::create_dir_all(&dest)
+                    .map_err(|e| format!("create {}: {e}", dest.display()))?;
+                copy_file(&dir.join(name), &dest.join(name))?;
+                files += 1;
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// gzip -9 size of a file, via the system `gzip`.
+fn gzipped_size(path: &Path) -> Result<u64, String> {
+    let out = std::process::Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("gzip {}: {e}", path.display()))?;
+    if !out.status.success() {
+        return Err(format!("gzip {} failed", path.display()));
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+/// Raw and gzipped sizes of what a first visit downloads before any model or data.
+fn size_report(dist: &Path) -> Result<String, String> {
+    let page = ["index.html", "style.css", "app.js", "app_bg.wasm"];
+    let worker = ["worker-entry.js", "worker.js", "worker_bg.wasm"];
+    let mut report = String::new();
+    let mut totals = [(0u64, 0u64); 2];
+    for (k, group) in [&page[..], &worker[..]].iter().enumerate() {
+        for name in group.iter() {
+            let path = dist.join(name);
+            let raw = std::fs::metadata(&path)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .len();
+            let gz = gzipped_size(&path)?;
+            totals[k].0 += raw;
+            totals[k].1 += gz;
+            report.push_str(&format!("  {name:<16} {raw:>10} B  gzip {gz:>9} B\n"));
+        }
+    }
+    let mb = |b: u64| b as f64 / 1e6;
+    report.push_str(&format!(
+        "initial page (html + css + app js/wasm): {:.3} MB gzipped; worker (started at load): {:.3} MB gzipped; together {:.3} MB gzipped (budget 1.5 MB)\n",
+        mb(totals[0].1),
+        mb(totals[1].1),
+        mb(totals[0].1 + totals[1].1)
+    ));
+    Ok(report)
+}
+
+/// Runs the release cargo build and returns each binary's `.wasm`, as cargo reports it
+/// (so a custom target directory is respected).
+fn cargo_build() -> Result<Vec<(&'static str, PathBuf)>, String> {
+    let mut args = vec!["build", "--release", "--target", TARGET, "-p", PACKAGE];
+    for bin in BINS {
+        args.extend(["--bin", bin]);
+    }
+    args.push("--message-format=json-render-diagnostics");
+    let mut c = cmd("cargo", &args);
     c.stdout(Stdio::piped()).stderr(Stdio::inherit());
     let line = format!("{c:?}");
     println!("+ {line}");
@@ -116,20 +190,29 @@ fn cargo_build() -> Result<PathBuf, String> {
     if !out.status.success() {
         return Err(format!("command failed ({}): {line}", out.status));
     }
-    String::from_utf8_lossy(&out.stdout)
+    let messages: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == BIN)
-        .flat_map(|m| {
-            m["filenames"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .collect();
+    BINS.iter()
+        .map(|&bin| {
+            messages
+                .iter()
+                .filter(|m| m["target"]["name"] == bin)
+                .flat_map(|m| {
+                    m["filenames"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
+                })
+                .filter_map(|f| f.as_str().map(PathBuf::from))
+                .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+                .map(|p| (bin, p))
+                .ok_or_else(|| format!("cargo reported no .wasm for {PACKAGE} bin `{bin}`"))
         })
-        .filter_map(|f| f.as_str().map(PathBuf::from))
-        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .ok_or_else(|| format!("cargo reported no .wasm for {PACKAGE} bin `{BIN}`"))
+        .collect()
 }
 
 fn reset_dir(dir: &Path) -> Result<(), String> {

@@ -1,100 +1,127 @@
-//! The app shell: header, navigation between pages, WebGPU status line.
+//! The app shell: header with navigation and device line, the run progress bar, and the
+//! page the URL names. Owns the worker client and the runs state, shared through [`Runs`].
 
 use yew::prelude::*;
 
-use crate::gpu_status::{probe, GpuStatus};
-use crate::pages::{data::DataPage, placeholder::Placeholder};
+use crate::components::run_progress::RunProgress;
+use crate::gpu_probe::probe;
+use crate::pages::{
+    about::AboutPage, data::DataPage, leaderboard::LeaderboardPage, overview::OverviewPage,
+    placeholder::Placeholder, vision::VisionPage,
+};
+use crate::route::{self, Page, Route};
+use crate::state::{Action, RunsState};
+use crate::worker::client::WorkerClient;
 
-/// Top-level pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Page {
-    /// Language models vs fMRI and reading times.
-    Language,
-    /// Vision models vs IT cortex.
-    Vision,
-    /// Occlusion robustness vs people.
-    Occlusion,
-    /// Models × benchmarks.
-    Leaderboard,
-    /// The datasets.
-    Data,
+/// What every page gets through a context: the runs state and the worker client.
+#[derive(Clone, PartialEq)]
+pub struct Runs {
+    /// Device, active run, results and errors.
+    pub state: UseReducerHandle<RunsState>,
+    /// Sends jobs to the worker.
+    pub client: WorkerClient,
 }
 
-impl Page {
-    const ALL: [Page; 5] = [
-        Page::Language,
-        Page::Vision,
-        Page::Occlusion,
-        Page::Leaderboard,
-        Page::Data,
-    ];
-
-    fn slug(self) -> &'static str {
-        match self {
-            Page::Language => "language",
-            Page::Vision => "vision",
-            Page::Occlusion => "occlusion",
-            Page::Leaderboard => "leaderboard",
-            Page::Data => "data",
-        }
+/// The current route, kept in step with the address bar.
+#[hook]
+fn use_route() -> Route {
+    let route = use_state(route::current);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = hash_listener(move || route.set(route::current()));
+            move || {
+                let _stop_listening = listener;
+            }
+        });
     }
-
-    fn title(self) -> &'static str {
-        match self {
-            Page::Language => "Language",
-            Page::Vision => "Vision",
-            Page::Occlusion => "Occlusion",
-            Page::Leaderboard => "Leaderboard",
-            Page::Data => "Data",
-        }
-    }
-
-    fn from_hash(hash: &str) -> Page {
-        let slug = hash.trim_start_matches('#');
-        Page::ALL
-            .into_iter()
-            .find(|p| p.slug() == slug)
-            .unwrap_or(Page::Data)
-    }
+    (*route).clone()
 }
 
-fn current_hash() -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default()
+#[cfg(target_arch = "wasm32")]
+fn hash_listener(on_change: impl Fn() + 'static) -> Option<impl Drop> {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    struct Listener(web_sys::Window, Closure<dyn Fn()>);
+    impl Drop for Listener {
+        fn drop(&mut self) {
+            let _ = self
+                .0
+                .remove_event_listener_with_callback("hashchange", self.1.as_ref().unchecked_ref());
+        }
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        String::new()
-    }
+    let window = web_sys::window()?;
+    let closure = Closure::<dyn Fn()>::new(on_change);
+    window
+        .add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref())
+        .ok()?;
+    Some(Listener(window, closure))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn hash_listener(_on_change: impl Fn() + 'static) -> Option<()> {
+    None
+}
+
+fn device_line(state: &RunsState) -> Html {
+    let (kind, text) = match &state.device {
+        None => ("probing", "Looking for a WebGPU adapter…".to_string()),
+        Some(d) if d.gpu && state.worker_ready => ("adapter", format!("WebGPU, in the compute worker: {}", d.text)),
+        Some(d) if d.gpu => ("adapter", format!("WebGPU adapter: {} (the compute worker starts with the first run)", d.text)),
+        Some(d) => (
+            "cpu-fallback",
+            format!(
+                "No WebGPU adapter — networks run on the CPU in the worker (slower; same numbers). Reason: {}",
+                d.fallback_reason.as_deref().unwrap_or("unknown")
+            ),
+        ),
+    };
+    html! { <p id="webgpu-status" class={classes!("gpu", kind)} data-state={kind} role="status">{text}</p> }
 }
 
 /// The whole app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let page = use_state(|| Page::from_hash(&current_hash()));
-    let gpu = use_state(|| None::<GpuStatus>);
+    let route = use_route();
+    let state = use_reducer(RunsState::default);
+    let client = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| {
+            WorkerClient::new(Callback::from(move |a| dispatcher.dispatch(a)))
+        })
+    };
     {
-        let gpu = gpu.clone();
+        let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            spawn(async move { gpu.set(Some(probe().await)) });
+            spawn(async move { dispatcher.dispatch(Action::Probed(probe().await)) });
         });
     }
+    let runs = Runs {
+        state: state.clone(),
+        client: (*client).clone(),
+    };
     let nav = Page::ALL.iter().map(|&p| {
-        let page = page.clone();
-        let class = if *page == p { "active" } else { "" };
-        let onclick = Callback::from(move |_| page.set(p));
-        html! { <a href={format!("#{}", p.slug())} class={class} id={format!("nav-{}", p.slug())} {onclick}>{p.title()}</a> }
+        let current = (route.page == p).then_some("page");
+        html! {
+            <a href={Route::page(p).to_hash()} class={classes!((route.page == p).then_some("active"))}
+               aria-current={current} id={format!("nav-{}", p.slug())}>{p.title()}</a>
+        }
     });
-    let (gpu_state, gpu_text) = match &*gpu {
-        None => ("probing", "Looking for a WebGPU adapter…".to_string()),
-        Some(s @ GpuStatus::Adapter { .. }) => ("adapter", s.describe()),
-        Some(s @ GpuStatus::CpuFallback { .. }) => ("cpu-fallback", s.describe()),
+    let body = match route.page {
+        Page::Overview => html! { <OverviewPage /> },
+        Page::Vision => html! { <VisionPage route={route.clone()} /> },
+        Page::Leaderboard => html! { <LeaderboardPage /> },
+        Page::Data => html! { <DataPage /> },
+        Page::About => html! { <AboutPage /> },
+        Page::Language => {
+            html! { <Placeholder title="Language" text="Per-layer fMRI (Pereira 2018) and reading-time (Futrell 2018) predictivity of gpt-mini, MiniLM, embeddings and their untrained versions. Its benchmarks are being written now; this page follows them." /> }
+        }
+        Page::Occlusion => {
+            html! { <Placeholder title="Occlusion" text="Accuracy against visibility for models and for people (Tang et al. 2018), with and without recurrence. Meanwhile the Leaderboard computes the tang2018-occlusion score in this browser." /> }
+        }
     };
     html! {
-        <>
+        <ContextProvider<Runs> context={runs}>
             <header class="site-header">
                 <div class="brand">
                     <img src="assets/logo.svg" alt="" width="36" height="36" />
@@ -103,24 +130,17 @@ pub fn app() -> Html {
                         <p class="tagline">{"How brain-like are small language and vision networks? Scored in your browser against published human data."}</p>
                     </div>
                 </div>
-                <nav>{ for nav }</nav>
-                <p id="webgpu-status" class={classes!("gpu", gpu_state)} data-state={gpu_state}>{gpu_text}</p>
+                <nav aria-label="pages">{ for nav }</nav>
+                { device_line(&state) }
+                <RunProgress />
             </header>
-            <main>
-                { match *page {
-                    Page::Data => html! { <DataPage /> },
-                    Page::Language => html! { <Placeholder title="Language" text="Per-layer fMRI (Pereira 2018) and reading-time (Futrell 2018) predictivity of gpt-mini, lstm-mini, embeddings and their untrained versions." /> },
-                    Page::Vision => html! { <Placeholder title="Vision" text="IT-cortex RSA of CORnet-Z/S-mini on the 92 images, and score against supervised updates (wiring up vision)." /> },
-                    Page::Occlusion => html! { <Placeholder title="Occlusion" text="Accuracy against visibility for models and for people (Tang et al. 2018), with and without recurrence." /> },
-                    Page::Leaderboard => html! { <Placeholder title="Leaderboard" text="Models × benchmarks, with the published Schrimpf et al. (2021) scores for reference." /> },
-                } }
-            </main>
-            <footer>{"Data stay in your browser. Datasets are third-party: see each card for licence and citation."}</footer>
-        </>
+            <main id={format!("page-{}", route.page.slug())}>{body}</main>
+            <footer>{"Data stay in your browser. Datasets are third-party: see the Data and About pages for licences and citations."}</footer>
+        </ContextProvider<Runs>>
     }
 }
 
-/// Runs a future on the browser event loop (natively: to completion, for tests).
+/// Runs a future on the browser event loop (natively: dropped, for tests).
 pub fn spawn<F: std::future::Future<Output = ()> + 'static>(f: F) {
     #[cfg(target_arch = "wasm32")]
     wasm_bindgen_futures::spawn_local(f);

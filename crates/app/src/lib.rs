@@ -1,11 +1,16 @@
-//! brainprobe web app: a header, navigation, and pages. The Data page loads every bundle in
-//! the browser and shows what each dataset is, its counts, licence, citation and a preview.
+//! brainprobe web app. The page (`bin/app.rs`: Yew, no engine) shows pages and plots; a Web
+//! Worker (`bin/worker.rs`) runs the engine and `brainprobe_benchmarks::registry::run` —
+//! the CLI's code path — and streams progress back ([`worker`]). The URL holds the view
+//! ([`route`]).
 
 pub mod app;
 pub mod components;
-pub mod gpu_status;
+pub mod gpu_probe;
 pub mod pages;
 pub mod plots;
+pub mod route;
+pub mod state;
+pub mod worker;
 
 /// Mounts the app on the document body.
 pub fn start() {
@@ -14,3 +19,6 @@ pub fn start() {
 
 /// URL prefix of the data bundles inside `dist/`.
 pub const ASSETS_URL: &str = "assets/data";
+
+/// URL prefix of the committed model weights inside `dist/` (copied by `build-web`).
+pub const WEIGHTS_URL: &str = "weights";

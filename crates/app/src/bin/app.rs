@@ -1,4 +1,4 @@
-//! Entry point of the web app (built by `cargo xtask build-web`).
+//! Entry point of the page (built by `cargo xtask build-web`).
 
 fn main() {
     brainprobe_app::start();

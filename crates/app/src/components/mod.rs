@@ -1,3 +1,4 @@
-//! Reusable UI components.
+//! Reusable pieces of pages.
 
 pub mod cifar_grid;
+pub mod run_progress;

@@ -1,5 +1,10 @@
-//! SVG plots, drawn from data with no plotting library (the app budget is small).
+//! Plots drawn from plain numbers with no plotting library (the app budget is small): SVG,
+//! and canvas for the 92 × 92 heatmaps. No I/O.
 
+pub mod layer_curve;
 pub mod line_plot;
+pub mod palette;
+pub mod rdm_canvas;
 pub mod rdm_heatmap;
 pub mod scale;
+pub mod wiring_plot;

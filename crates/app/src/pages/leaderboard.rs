@@ -1,0 +1,274 @@
+//! The Leaderboard page: vision models × vision benchmarks, each cell computed on demand in
+//! the worker (`registry::run`, as `brainprobe leaderboard` does) with its own progress,
+//! coloured by value; ceilings noted per column; export as CSV or JSON.
+
+use brainprobe_benchmarks::leaderboard::{Failure, Leaderboard};
+use brainprobe_benchmarks::registry::{Kind, Modality, BENCHMARKS};
+use brainprobe_benchmarks::{BenchmarkSpec, Score};
+use yew::prelude::*;
+
+use super::vision::{show, vision_models};
+use crate::app::Runs;
+use crate::plots::palette::{ramp, ramp_css};
+use crate::state::RunsState;
+use crate::worker::protocol::{DeviceChoice, Job};
+
+/// Benchmarks the browser cannot run, and why.
+pub fn browser_limitation(spec: &BenchmarkSpec) -> Option<&'static str> {
+    matches!(spec.kind, Kind::Attractor).then_some(
+        "CLI only: needs the CIFAR-10 training images, which the browser bundle does not hold",
+    )
+}
+
+fn columns() -> Vec<&'static BenchmarkSpec> {
+    BENCHMARKS
+        .iter()
+        .filter(|b| b.modality == Modality::Vision)
+        .collect()
+}
+
+fn job(model: &str, benchmark: &str) -> Job {
+    Job::Score {
+        model: model.to_string(),
+        benchmark: benchmark.to_string(),
+    }
+}
+
+/// The scores and failures on the page, as the CLI's leaderboard type.
+pub fn collect(state: &RunsState) -> Leaderboard {
+    let mut board = Leaderboard::default();
+    for model in vision_models() {
+        for spec in columns() {
+            let key = (job(model, spec.id), DeviceChoice::Auto);
+            if let Some(r) = state.results.get(&key) {
+                board.scores.push(r.score().clone());
+            } else if let Some(e) = state.errors.get(&key) {
+                board.failures.push(Failure {
+                    model: model.to_string(),
+                    benchmark: spec.id.to_string(),
+                    error: e.message.clone(),
+                });
+            }
+        }
+    }
+    board.notes.push(
+        "computed in the browser by brainprobe's web app (same registry::run as the CLI)".into(),
+    );
+    board
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One CSV row per score: ids, value, raw, ceiling, error, layer, device.
+pub fn to_csv(board: &Leaderboard) -> String {
+    let mut out = String::from("model,benchmark,value,raw,ceiling,error,layer,device\n");
+    let num = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
+    for s in &board.scores {
+        let row = [
+            s.model.id.clone(),
+            s.benchmark.id.clone(),
+            s.value
+                .get()
+                .map_or_else(|| s.value.to_string(), |v| format!("{v:.6}")),
+            s.raw
+                .get()
+                .map_or_else(|| s.raw.to_string(), |v| format!("{v:.6}")),
+            num(s.ceiling.as_ref().map(|c| c.value)),
+            num(s.error.as_ref().map(|e| e.value)),
+            s.layer.clone().unwrap_or_default(),
+            s.model.device.clone(),
+        ];
+        out.push_str(
+            &row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+/// Offers `text` as a file download (a Blob URL clicked through a hidden link).
+fn download(name: &str, mime: &str, text: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+            return;
+        };
+        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+            return;
+        };
+        if let Some(a) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("a").ok())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        {
+            a.set_href(&url);
+            a.set_download(name);
+            a.click();
+        }
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (name, mime, text);
+}
+
+fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Html {
+    let key = (job(model, spec.id), DeviceChoice::Auto);
+    let id = format!("cell-{model}-{}", spec.id);
+    if let Some(why) = browser_limitation(spec) {
+        return html! { <td {id} class="cell na" title={why}>{"CLI only"}</td> };
+    }
+    let score: Option<&Score> = state.results.get(&key).map(|r| r.score());
+    if let Some(s) = score {
+        let v = s.value.get();
+        let style = v.map(|v| {
+            let (r, g, b) = ramp(v);
+            let ink = if 0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64 > 140.0 {
+                "#111"
+            } else {
+                "#fff"
+            };
+            format!("background:{};color:{ink}", ramp_css(v))
+        });
+        let title = format!(
+            "raw {} · layer {} · {}",
+            show(s.raw),
+            s.layer.as_deref().unwrap_or("–"),
+            s.model.device
+        );
+        return html! { <td {id} class="cell done num" {style} {title} data-value={v.map(|v| format!("{v:.6}")).unwrap_or_default()}>{show(s.value)}</td> };
+    }
+    if let Some(active) = state.active.as_ref().filter(|a| a.key == key) {
+        let pct = (100 * active.done).checked_div(active.total).unwrap_or(0);
+        return html! { <td {id} class="cell running" aria-busy="true">{format!("{pct} % · {}", active.step)}</td> };
+    }
+    if state.queued.contains(&key) {
+        return html! { <td {id} class="cell queued">{"queued"}</td> };
+    }
+    let run = {
+        let client = runs.client.clone();
+        let job = key.0.clone();
+        Callback::from(move |_: MouseEvent| client.submit(job.clone(), DeviceChoice::Auto))
+    };
+    let error = state.errors.get(&key).map(|e| e.message.clone());
+    html! {
+        <td {id} class={classes!("cell", error.is_some().then_some("failed"))} title={error.clone()}>
+            <button class="cell-run" onclick={run} aria-label={format!("compute {model} on {}", spec.id)}>{ if error.is_some() { "failed — retry" } else { "compute" } }</button>
+        </td>
+    }
+}
+
+/// The page.
+#[function_component(LeaderboardPage)]
+pub fn leaderboard_page() -> Html {
+    let Some(runs) = use_context::<Runs>() else {
+        return html! {};
+    };
+    let state = &*runs.state;
+    let cols = columns();
+    let compute_all = {
+        let client = runs.client.clone();
+        let cols = cols.clone();
+        Callback::from(move |_: MouseEvent| {
+            for m in vision_models() {
+                for spec in cols.iter().filter(|s| browser_limitation(s).is_none()) {
+                    client.submit(job(m, spec.id), DeviceChoice::Auto);
+                }
+            }
+        })
+    };
+    let export_json = {
+        let state = runs.state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = serde_json::to_string_pretty(&collect(&state)).unwrap_or_default();
+            download("brainprobe-leaderboard.json", "application/json", &text);
+        })
+    };
+    let export_csv = {
+        let state = runs.state.clone();
+        Callback::from(move |_: MouseEvent| {
+            download(
+                "brainprobe-leaderboard.csv",
+                "text/csv",
+                &to_csv(&collect(&state)),
+            )
+        })
+    };
+    let ceiling_note = |spec: &BenchmarkSpec| -> String {
+        let seen = state
+            .results
+            .values()
+            .map(|r| r.score())
+            .find(|s| s.benchmark.id == spec.id);
+        match seen.map(|s| s.ceiling.clone()) {
+            Some(Some(c)) => format!("value = raw / ceiling {:.3}, clipped to [0, 1]", c.value),
+            Some(None) => "no ceiling: value = raw".into(),
+            None => spec.description.to_string(),
+        }
+    };
+    html! {
+        <section class="leaderboard-page">
+            <h2>{"Leaderboard"}</h2>
+            <p class="lead">{"Every vision model on every vision benchmark, computed in your browser when you ask (each cell is one "}<code>{"brainprobe score"}</code>{" run). Colour: value from 0 (dark blue) to 1 (yellow). Occlusion cells take minutes on a software GPU."}</p>
+            <p class="controls">
+                <button id="leaderboard-all" class="primary" onclick={compute_all}>{"Compute all"}</button>
+                <button id="export-csv" onclick={export_csv}>{"Export CSV"}</button>
+                <button id="export-json" onclick={export_json}>{"Export JSON"}</button>
+            </p>
+            <div class="table-scroll">
+                <table id="leaderboard" class="leaderboard">
+                    <thead>
+                        <tr>
+                            <th scope="col">{"model"}</th>
+                            { for cols.iter().map(|s| html! { <th scope="col" title={s.citation}><code>{s.id}</code><br /><small>{ceiling_note(s)}</small></th> }) }
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for vision_models().map(|m| html! {
+                            <tr>
+                                <th scope="row"><code>{m}</code></th>
+                                { for cols.iter().map(|s| cell(state, &runs, m, s)) }
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            <p class="note">{"Published reference rows (Schrimpf et al. 2021) exist only for the language benchmarks; the Data page lists them. Committed CLI results for this table are in results/leaderboard.md of the repository."}</p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_fields_that_need_it() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+        assert!(to_csv(&Leaderboard::default()).starts_with("model,benchmark,value"));
+    }
+
+    #[test]
+    fn only_the_attractor_is_cli_only() {
+        let limited: Vec<&str> = columns()
+            .into_iter()
+            .filter(|s| browser_limitation(s).is_some())
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(limited, vec!["tang2018-attractor"]);
+    }
+}

@@ -1,0 +1,47 @@
+//! The Overview page: what brainprobe shows in four sentences, its three questions with
+//! links into the pages that answer them, and where the networks run.
+
+use yew::prelude::*;
+
+use crate::app::Runs;
+use crate::route::{Page, Route};
+
+/// The page.
+#[function_component(OverviewPage)]
+pub fn overview_page() -> Html {
+    let device = use_context::<Runs>().and_then(|r| r.state.device.clone());
+    let where_ = match device {
+        None => "The compute worker is starting.".to_string(),
+        Some(d) if d.gpu => format!("Networks run in a Web Worker on your GPU through WebGPU ({}).", d.text),
+        Some(_) => "No WebGPU adapter was found, so networks run on your CPU in a Web Worker: slower, but the same numbers.".to_string(),
+    };
+    let link =
+        |page: Page, text: &'static str| html! { <a href={Route::page(page).to_hash()}>{text}</a> };
+    html! {
+        <section class="overview-page">
+            <h2>{"Do small networks see and read like brains?"}</h2>
+            <p class="lead">
+                {"brainprobe runs small language and vision networks in this page and compares their internal activity with published human brain recordings and behaviour. "}
+                {"Every score is computed on your machine by the same Rust code as the command-line tool, with the data's noise ceiling where one exists. "}
+                {"The networks are tiny (CORnet-mini on 32 × 32 images, gpt-mini), so what matters is the comparison between models, training stages and architectures, not the absolute numbers. "}
+                {"Nothing you type or upload leaves the browser."}
+            </p>
+            <p id="overview-device" class="device">{where_}</p>
+            <ol class="questions">
+                <li>
+                    <h3>{"Do language models predict the brain?"}</h3>
+                    <p>{"fMRI responses of the language network to 627 sentences (Pereira et al. 2018) and reading times on natural stories (Futrell et al. 2018). "}{link(Page::Language, "Language page")}{" — arriving with the language benchmarks; the "}{link(Page::Data, "Data page")}{" already shows the human data."}</p>
+                </li>
+                <li>
+                    <h3>{"How brain-like is a small vision model, and how much training does it need?"}</h3>
+                    <p>{"Representational similarity with human and monkey IT on 92 images (Kriegeskorte et al. 2008), per layer, and against the number of supervised updates. "}{link(Page::Vision, "Vision page")}</p>
+                </li>
+                <li>
+                    <h3>{"Why does recurrence help with occlusion?"}</h3>
+                    <p>{"People recognise objects from a few visible patches unless a backward mask stops recurrent processing (Tang et al. 2018); CORnet-S-mini with and without its recurrent steps. "}{link(Page::Leaderboard, "Leaderboard")}{" (tang2018-occlusion column); the "}{link(Page::Occlusion, "Occlusion page")}{" follows."}</p>
+                </li>
+            </ol>
+            <p>{"How scores are computed, data sources and licences: "}{link(Page::About, "About")}{"."}</p>
+        </section>
+    }
+}

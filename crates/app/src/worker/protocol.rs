@@ -1,0 +1,221 @@
+//! Messages between the page and its Web Worker, sent as JSON strings through
+//! `postMessage`. The page sends [`ToWorker`]; the worker answers with [`FromWorker`]: one
+//! `Ready` when it has looked for a GPU, then for every run a stream of `Progress` and one
+//! `Done` or `Failed`. Results are summaries (scores, one 92 × 92 RDM), never activations.
+
+use brainprobe_benchmarks::Score;
+use serde::{Deserialize, Serialize};
+
+/// Which device a run should use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeviceChoice {
+    /// The WebGPU adapter when the worker found one, else the CPU.
+    Auto,
+    /// The CPU (ndarray) path, e.g. to retry after a GPU error.
+    Cpu,
+}
+
+/// What to compute.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Job {
+    /// `brainprobe_benchmarks::registry::run` of `benchmark` on `model` — the CLI's `score`.
+    Score {
+        /// Model identifier (models registry).
+        model: String,
+        /// Benchmark identifier (benchmarks registry).
+        benchmark: String,
+    },
+    /// An IT RSA benchmark (`kriegeskorte2008-*`) plus the RDMs behind it, for the Vision page.
+    VisionRsa {
+        /// Model identifier.
+        model: String,
+        /// `kriegeskorte2008-it-rsa` or `kriegeskorte2008-monkey-it-rsa`.
+        benchmark: String,
+    },
+}
+
+impl Job {
+    /// Model identifier of the job.
+    pub fn model(&self) -> &str {
+        match self {
+            Job::Score { model, .. } | Job::VisionRsa { model, .. } => model,
+        }
+    }
+
+    /// Benchmark identifier of the job.
+    pub fn benchmark(&self) -> &str {
+        match self {
+            Job::Score { benchmark, .. } | Job::VisionRsa { benchmark, .. } => benchmark,
+        }
+    }
+}
+
+/// One run: an id chosen by the page, the job and the device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRequest {
+    /// Echoed in every answer about this run.
+    pub id: u32,
+    /// What to compute.
+    pub job: Job,
+    /// Where.
+    pub device: DeviceChoice,
+}
+
+/// Page → worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Start a run (the page sends one at a time; cancel = terminate the worker).
+    Run(RunRequest),
+}
+
+/// The device the worker found, for the page's device line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceLine {
+    /// True when a WebGPU adapter was opened.
+    pub gpu: bool,
+    /// Adapter description (engine `DeviceInfo`), or "CPU (ndarray)".
+    pub text: String,
+    /// Why there is no GPU, when there is none.
+    pub fallback_reason: Option<String>,
+}
+
+/// What a progress count counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unit {
+    /// Stimuli, images, layers …
+    Items,
+    /// Downloaded bytes.
+    Bytes,
+}
+
+/// Where a run failed, so the page can offer the right next step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunErrorKind {
+    /// The GPU failed (device lost, out of memory): retry on the CPU.
+    Gpu,
+    /// A data bundle or weights file could not be fetched or read.
+    Data,
+    /// An unknown id, or a model that this benchmark cannot score.
+    Request,
+    /// The benchmark itself failed.
+    Benchmark,
+    /// The worker stopped (crashed or failed to load).
+    Worker,
+}
+
+/// A failed run, as a sentence and a kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunError {
+    /// What failed.
+    pub kind: RunErrorKind,
+    /// The message shown on the page (rendered as text).
+    pub message: String,
+}
+
+/// The IT RSA score with the RDMs the Vision page draws.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VisionRsaResult {
+    /// The benchmark's score (same code path as the CLI's `score`).
+    pub score: Score,
+    /// Layer whose RDM is sent (the headline layer).
+    pub layer: String,
+    /// That layer's 92 × 92 RDM (1 − Pearson), row-major.
+    pub model_rdm: Vec<f32>,
+    /// The brain RDM the score's category structure is read from (mean over subjects, or
+    /// the monkey RDM), row-major.
+    pub brain_rdm: Vec<f32>,
+    /// Category of each of the 92 images, in RDM order.
+    pub categories: Vec<String>,
+}
+
+/// The result of a job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum JobResult {
+    /// A benchmark score.
+    Score(Box<Score>),
+    /// An IT RSA score with RDMs.
+    VisionRsa(Box<VisionRsaResult>),
+}
+
+impl JobResult {
+    /// The score inside.
+    pub fn score(&self) -> &Score {
+        match self {
+            JobResult::Score(s) => s,
+            JobResult::VisionRsa(v) => &v.score,
+        }
+    }
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker is ready; the device it will use for `Auto` runs.
+    Ready(DeviceLine),
+    /// Run `id` finished `done` of `total` units of `step`.
+    Progress {
+        /// Run id.
+        id: u32,
+        /// The step, e.g. "92 images" or "weights of cornet-s-mini".
+        step: String,
+        /// Units done.
+        done: u64,
+        /// Units in the step (0 = unknown).
+        total: u64,
+        /// What the units are.
+        unit: Unit,
+    },
+    /// Run `id` succeeded.
+    Done {
+        /// Run id.
+        id: u32,
+        /// The result.
+        result: JobResult,
+    },
+    /// Run `id` failed.
+    Failed {
+        /// Run id.
+        id: u32,
+        /// Why.
+        error: RunError,
+    },
+}
+
+/// Encodes a message for `postMessage`.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    serde_json::to_string(message).unwrap_or_else(|e| {
+        format!("{{\"Failed\":{{\"id\":0,\"error\":{{\"kind\":\"Worker\",\"message\":\"encode: {e}\"}}}}}}")
+    })
+}
+
+/// Decodes a message received through `postMessage`.
+pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("malformed worker message: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_as_json() {
+        let req = ToWorker::Run(RunRequest {
+            id: 7,
+            job: Job::VisionRsa {
+                model: "cornet-z-mini".into(),
+                benchmark: "kriegeskorte2008-it-rsa".into(),
+            },
+            device: DeviceChoice::Cpu,
+        });
+        assert_eq!(decode::<ToWorker>(&encode(&req)), Ok(req));
+        let p = FromWorker::Progress {
+            id: 7,
+            step: "92 images".into(),
+            done: 50,
+            total: 92,
+            unit: Unit::Items,
+        };
+        assert_eq!(decode::<FromWorker>(&encode(&p)), Ok(p));
+        assert!(decode::<ToWorker>("not json").is_err());
+    }
+}
