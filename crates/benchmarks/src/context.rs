@@ -17,6 +17,14 @@ pub struct RunOptions {
     pub attractor_steps: usize,
     /// For recurrent models, also run the feedforward sweep (T = 1) as the masking analogue.
     pub feedforward_variant: bool,
+    /// Language benchmarks: only the first N stimuli (Pereira sentences, localizer
+    /// stimuli per condition) or stories (Natural Stories); `None` = all. Tests only —
+    /// scores state the subset in their notes.
+    pub language_subset: Option<usize>,
+    /// `wikitext2-nextword`: score only the first N tokens (`None` = the whole test file).
+    pub wikitext_tokens: Option<usize>,
+    /// `fedorenko2010-localizer`: random-unit draws the localized units are compared with.
+    pub localizer_draws: usize,
 }
 
 impl Default for RunOptions {
@@ -27,6 +35,9 @@ impl Default for RunOptions {
             attractor_train_per_class: 100,
             attractor_steps: 256,
             feedforward_variant: true,
+            language_subset: None,
+            wikitext_tokens: None,
+            localizer_draws: 10,
         }
     }
 }
@@ -39,6 +50,9 @@ pub struct RunContext {
     /// browser bundle holds only test images, so in the app this is `None` and the
     /// attractor benchmark says so; natively the CLI reads them from the data cache.
     pub cifar_train: Option<CifarSet>,
+    /// The WikiText-2 raw test text (`wikitext2-nextword`). It is not in the data bundle
+    /// (native-only, in the verified cache), so the CLI reads it and the app has none.
+    pub wikitext2_test: Option<String>,
     /// Sizes and switches.
     pub options: RunOptions,
 }
@@ -49,6 +63,7 @@ impl RunContext {
         Self {
             assets,
             cifar_train: None,
+            wikitext2_test: None,
             options: RunOptions::default(),
         }
     }

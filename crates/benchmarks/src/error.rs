@@ -34,6 +34,17 @@ pub enum BenchError {
         /// What is missing and how to provide it.
         what: String,
     },
+    /// The benchmark does not apply to this model (e.g. surprisal from a model without a
+    /// next-word head); the leaderboard lists such pairs as not applicable, not as failures.
+    #[error("benchmark `{benchmark}` does not apply to `{model}`: {reason}")]
+    NotApplicable {
+        /// Benchmark identifier.
+        benchmark: String,
+        /// Model identifier.
+        model: String,
+        /// Why.
+        reason: String,
+    },
     /// A run option is out of range.
     #[error("invalid option `{name}`: {reason}")]
     InvalidOption {

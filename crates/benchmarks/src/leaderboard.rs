@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::language::findings::Finding;
 use crate::score::Score;
 
 /// A published number shown beside ours, never mixed in.
@@ -40,6 +41,9 @@ pub struct Leaderboard {
     pub reference: Vec<ReferenceRow>,
     /// Remarks (e.g. "no published vision reference rows").
     pub notes: Vec<String>,
+    /// Findings read off our scores (language runs), each with its numbers and verdict.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
 }
 
 impl Leaderboard {
@@ -105,6 +109,13 @@ impl Leaderboard {
         }
         for n in &self.notes {
             md.push_str(&format!("\n{n}\n"));
+        }
+        for f in &self.findings {
+            md.push_str(&format!("\n**Finding {}: {}**\n\n", f.number, f.claim));
+            for l in &f.lines {
+                md.push_str(&format!("- {l}\n"));
+            }
+            md.push_str(&format!("\nVerdict: {}\n", f.verdict));
         }
         md
     }

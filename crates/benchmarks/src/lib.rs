@@ -23,6 +23,7 @@
 pub mod context;
 pub mod data;
 pub mod error;
+pub mod language;
 pub mod leaderboard;
 pub mod progress;
 pub mod registry;
@@ -35,4 +36,4 @@ pub use error::{BenchError, Result};
 pub use progress::{Progress, Silent};
 pub use registry::{find, BenchmarkSpec, Modality, BENCHMARKS};
 pub use score::{Score, Undefined, Value};
-pub use subject::{Subject, VisionSubject};
+pub use subject::{LanguageSubject, Subject, VisionSubject};

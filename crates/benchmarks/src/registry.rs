@@ -1,9 +1,9 @@
 //! Benchmarks by identifier: one row per benchmark (id, version, data, what it needs) and
-//! [`run`], which dispatches to the benchmark's module. Language benchmarks (issue 6) add
-//! their rows and a [`Kind`] variant each.
+//! [`run`], which dispatches to the benchmark's module (vision and language).
 
 use crate::context::RunContext;
 use crate::error::{BenchError, Result};
+use crate::language::{fedorenko2010, futrell2018, pereira2018, wikitext2};
 use crate::progress::Progress;
 use crate::score::Score;
 use crate::subject::Subject;
@@ -38,6 +38,16 @@ pub enum Kind {
     Occlusion,
     /// Hopfield attractor readout under occlusion.
     Attractor,
+    /// Sentence representation → averaged language-network response (Pereira 2018).
+    Pereira,
+    /// Per-word activations → mean reading time (Natural Stories).
+    FutrellActivations,
+    /// Per-word surprisal vs mean reading time (Natural Stories; causal models).
+    FutrellSurprisal,
+    /// Word-level perplexity on WikiText-2 test (causal models).
+    NextWord,
+    /// The model's own language network (sentences > nonwords), scored on Pereira.
+    Localizer,
 }
 
 /// One registered benchmark.
@@ -65,6 +75,11 @@ pub static BENCHMARKS: &[BenchmarkSpec] = &[
     kriegeskorte2008::MONKEY_SPEC,
     occlusion::SPEC,
     attractor::SPEC,
+    pereira2018::SPEC,
+    futrell2018::SPEC,
+    futrell2018::SURPRISAL_SPEC,
+    wikitext2::SPEC,
+    fedorenko2010::SPEC,
 ];
 
 /// The benchmark `id`, or an error listing the known ids.
@@ -89,20 +104,27 @@ pub async fn run(
     ctx: &RunContext,
     progress: &dyn Progress,
 ) -> Result<Score> {
-    let vision = match subject {
-        Subject::Vision(v) if spec.modality == Modality::Vision => v,
-        _ => {
-            return Err(BenchError::WrongModality {
-                benchmark: spec.id.to_string(),
-                model: subject.id().to_string(),
-                needs: spec.modality.name(),
-            })
-        }
+    let wrong = || BenchError::WrongModality {
+        benchmark: spec.id.to_string(),
+        model: subject.id().to_string(),
+        needs: spec.modality.name(),
     };
-    match spec.kind {
-        Kind::ItRsa(target) => kriegeskorte2008::run(spec, target, vision, ctx, progress).await,
-        Kind::Occlusion => occlusion::run(spec, vision, ctx, progress).await,
-        Kind::Attractor => attractor::run(spec, vision, ctx, progress).await,
+    match (subject, spec.modality) {
+        (Subject::Vision(vision), Modality::Vision) => match spec.kind {
+            Kind::ItRsa(target) => kriegeskorte2008::run(spec, target, vision, ctx, progress).await,
+            Kind::Occlusion => occlusion::run(spec, vision, ctx, progress).await,
+            Kind::Attractor => attractor::run(spec, vision, ctx, progress).await,
+            _ => Err(wrong()),
+        },
+        (Subject::Language(lm), Modality::Language) => match spec.kind {
+            Kind::Pereira => pereira2018::run(spec, lm, ctx, progress).await,
+            Kind::FutrellActivations => futrell2018::run_activations(spec, lm, ctx, progress).await,
+            Kind::FutrellSurprisal => futrell2018::run_surprisal(spec, lm, ctx, progress).await,
+            Kind::NextWord => wikitext2::run(spec, lm, ctx, progress).await,
+            Kind::Localizer => fedorenko2010::run(spec, lm, ctx, progress).await,
+            _ => Err(wrong()),
+        },
+        _ => Err(wrong()),
     }
 }
 

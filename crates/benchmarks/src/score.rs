@@ -8,6 +8,10 @@ use std::fmt;
 use brainprobe_metrics::ceiling::ceiling_normalize;
 use serde::{Deserialize, Serialize};
 
+use crate::language::fedorenko2010::LocalizerDetails;
+use crate::language::futrell2018::FutrellDetails;
+use crate::language::pereira2018::PereiraDetails;
+use crate::language::wikitext2::NextWordDetails;
 use crate::registry::BenchmarkSpec;
 use crate::vision::attractor::AttractorDetails;
 use crate::vision::kriegeskorte2008::RsaDetails;
@@ -167,6 +171,14 @@ pub enum Details {
     Occlusion(OcclusionDetails),
     /// Hopfield attractor readout (`tang2018-attractor`).
     Attractor(AttractorDetails),
+    /// Pereira encoding (`pereira2018-langnet`).
+    Pereira(PereiraDetails),
+    /// Reading times (`futrell2018-rt`, `futrell2018-rt-surprisal`).
+    Futrell(FutrellDetails),
+    /// WikiText-2 perplexity (`wikitext2-nextword`).
+    NextWord(NextWordDetails),
+    /// The model's language network (`fedorenko2010-localizer`).
+    Localizer(LocalizerDetails),
 }
 
 /// The result of one benchmark on one model.

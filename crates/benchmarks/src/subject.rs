@@ -1,8 +1,9 @@
 //! What a benchmark sees of a model: give it stimuli, get recordings or predictions —
-//! never its internals. One variant per modality; the language models of the language
-//! benchmarks will add theirs beside [`Subject::Vision`].
+//! never its internals. One variant per modality: [`Subject::Vision`] (CORnet-mini on
+//! images) and [`Subject::Language`] (any [`LanguageModel`] on passages of text).
 
 use brainprobe_engine::Device;
+use brainprobe_models::language::{LanguageModel, PartRecording, Passage};
 use brainprobe_models::vision::cornet::Cornet;
 use brainprobe_models::vision::record::{record, LayerActivations, LayerSelection};
 use brainprobe_models::Manifest;
@@ -11,11 +12,15 @@ use crate::error::Result;
 use crate::progress::Progress;
 use crate::score::ModelRef;
 
-/// A model under test.
+/// A model under test. Made once per run and passed by reference, so the variants' size
+/// difference does not matter (and boxing would change the public constructors).
+#[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum Subject {
     /// A CORnet-mini on 32 × 32 images.
     Vision(VisionSubject),
+    /// A language model on passages of text.
+    Language(LanguageSubject),
 }
 
 impl Subject {
@@ -23,6 +28,7 @@ impl Subject {
     pub fn id(&self) -> &str {
         match self {
             Subject::Vision(v) => &v.model.id,
+            Subject::Language(l) => l.model.id(),
         }
     }
 }
@@ -118,6 +124,63 @@ impl VisionSubject {
                     .collect()
             })
             .unwrap_or_default())
+    }
+}
+
+/// A language model on a device, with the provenance a score records.
+pub struct LanguageSubject {
+    /// The loaded model.
+    pub model: LanguageModel,
+    /// Where it runs (context-free embeddings ignore it).
+    pub device: Device,
+    /// sha256 of its weights file, or a description of generated weights.
+    pub weights_sha256: String,
+    /// Training updates its weights received (0 = untrained).
+    pub updates: u64,
+}
+
+impl LanguageSubject {
+    /// Wraps a loaded model with its provenance (the caller knows where the weights came from).
+    pub fn new(model: LanguageModel, device: Device, weights_sha256: String, updates: u64) -> Self {
+        Self {
+            model,
+            device,
+            weights_sha256,
+            updates,
+        }
+    }
+
+    /// The model reference stored in a score.
+    pub fn model_ref(&self) -> ModelRef {
+        let info = self.device.describe();
+        ModelRef {
+            id: self.model.id().to_string(),
+            weights_sha256: self.weights_sha256.clone(),
+            updates: self.updates,
+            timesteps: None,
+            device: if info.kind == "cpu" {
+                "cpu".into()
+            } else {
+                format!("gpu ({}, {})", info.name, info.backend)
+            },
+        }
+    }
+
+    /// Records `passages` (METRICS §7.1): per selected layer one row per part, surprisal
+    /// for causal models, and the recording's notes.
+    pub async fn record(
+        &self,
+        passages: &[Passage],
+        layers: &LayerSelection,
+        stage: &str,
+        progress: &dyn Progress,
+    ) -> Result<PartRecording> {
+        Ok(self
+            .model
+            .record(passages, layers, &self.device, |done, total| {
+                progress.update(stage, done, total)
+            })
+            .await?)
     }
 }
 

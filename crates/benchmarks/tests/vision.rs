@@ -37,6 +37,7 @@ fn small() -> RunContext {
         attractor_train_per_class: 10,
         attractor_steps: 16,
         feedforward_variant: true,
+        ..RunOptions::default()
     };
     ctx
 }

@@ -36,6 +36,8 @@ enum Command {
     Score(commands::score::ScoreArgs),
     /// Every model × benchmark: leaderboard.json and leaderboard.md under `--out`.
     Leaderboard(commands::leaderboard::LeaderboardArgs),
+    /// Predict the Pereira language-network response to any sentence (predicted, not measured).
+    PredictLangnet(commands::predict_langnet::PredictArgs),
     /// IT RSA and CIFAR-10 accuracy of every cornet-s-mini checkpoint vs supervised updates.
     WiringUp(commands::wiring_up::WiringUpArgs),
     /// Benchmarks (`bench engine`: CPU vs GPU op timings).
@@ -66,6 +68,7 @@ fn main() {
         Command::Eval(args) => commands::eval::run(args),
         Command::Leaderboard(args) => commands::leaderboard::run(args),
         Command::WiringUp(args) => commands::wiring_up::run(args),
+        Command::PredictLangnet(args) => commands::predict_langnet::run(args),
     };
     if let Err(e) = result {
         eprintln!("brainprobe: error: {e}");

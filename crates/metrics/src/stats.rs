@@ -77,9 +77,36 @@ pub fn clip(x: f64, lo: f64, hi: f64) -> f64 {
     }
 }
 
+/// Student's two-sample t statistic with pooled variance (scipy `ttest_ind`, its default
+/// `equal_var=True`): (mean(a) − mean(b)) / sqrt(s_p² (1/n_a + 1/n_b)). NaN when either
+/// sample has fewer than 2 values or the pooled variance is 0 (both samples constant).
+pub fn ttest_ind(a: &[f64], b: &[f64]) -> f64 {
+    let (na, nb) = (a.len(), b.len());
+    if na < 2 || nb < 2 {
+        return f64::NAN;
+    }
+    let pooled = (variance(a, 1) * (na - 1) as f64 + variance(b, 1) * (nb - 1) as f64)
+        / (na + nb - 2) as f64;
+    if pooled <= 0.0 {
+        return f64::NAN;
+    }
+    (mean(a) - mean(b)) / (pooled * (1.0 / na as f64 + 1.0 / nb as f64)).sqrt()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn student_t_like_scipy() {
+        // scipy.stats.ttest_ind([1, 2, 3, 4], [2, 4, 6, 8, 10]).statistic
+        let t = ttest_ind(&[1.0, 2.0, 3.0, 4.0], &[2.0, 4.0, 6.0, 8.0, 10.0]);
+        // by hand: means 2.5, 6; vars 5/3, 10; pooled (5 + 40) / 7 = 45/7
+        let expect = -3.5 / (45.0f64 / 7.0 * (0.25 + 0.2)).sqrt();
+        assert!((t - expect).abs() < 1e-12, "{t}");
+        assert!(ttest_ind(&[1.0, 1.0], &[1.0, 1.0]).is_nan());
+        assert!(ttest_ind(&[1.0], &[1.0, 2.0]).is_nan());
+    }
 
     #[test]
     fn medians() {

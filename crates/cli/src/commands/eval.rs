@@ -3,27 +3,17 @@
 //! once, sliding windows of the model's context with stride half of it, every token but
 //! the first scored once; word-level perplexity over the file's whitespace-separated words
 //! is the headline (comparable across tokenizers). `--update-manifest` writes the numbers
-//! into the model's committed `manifest.toml` under `[evaluation]`.
+//! into the model's committed `manifest.toml` under `[evaluation]`. The computation is the
+//! `wikitext2-nextword` benchmark's (`brainprobe_benchmarks::language::wikitext2`), so
+//! `eval` and `score --benchmark wikitext2-nextword` give the same numbers.
 
 use std::path::PathBuf;
 
-use brainprobe_data::assets::default_native_root;
+use brainprobe_benchmarks::language::wikitext2::{causal, evaluate, SPEC};
 use brainprobe_models::language::native::load_language;
-use brainprobe_models::language::LanguageModel;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::device::{open, DeviceChoice};
-
-/// Path of the WikiText-2 raw test split in the prepared cache (`data/cache/` beside the
-/// `www/assets/data` bundles of the same workspace).
-fn wikitext_test() -> PathBuf {
-    let rel = PathBuf::from(brainprobe_data::prepare::CACHE_DIR).join("corpora/wikitext2/test.txt");
-    default_native_root()
-        .ancestors()
-        .nth(3)
-        .map(|workspace| workspace.join(&rel))
-        .unwrap_or(rel)
-}
+use super::scoring::{assets, stage_bar, wikitext2_test_path};
 
 /// Perplexities of `model` on WikiText-2 test.
 pub struct Wikitext2Eval {
@@ -35,61 +25,34 @@ pub struct Wikitext2Eval {
     pub summary: brainprobe_metrics::lm::Perplexity,
 }
 
-/// Runs the evaluation (`limit` keeps only the first N tokens: a quick look, not the
-/// benchmark number).
+/// Runs the evaluation through the `wikitext2-nextword` benchmark's code (`limit` keeps
+/// only the first N tokens: a quick look, not the benchmark number).
 pub fn wikitext2(
     model: &str,
     device: DeviceChoice,
     limit: Option<usize>,
 ) -> Result<Wikitext2Eval, String> {
-    let path = wikitext_test();
+    let path = wikitext2_test_path(&assets().1);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("{}: {e} (run `cargo xtask prepare-data`)", path.display()))?;
     let device = open(device)?;
     let lm = load_language(model, &device).map_err(|e| e.to_string())?;
-    let LanguageModel::Gpt(gpt) = &lm else {
-        return Err(format!(
-            "`{model}` has no next-token head: WikiText-2 perplexity is for causal models"
-        ));
-    };
-    let encoded = gpt
-        .tokenizer
-        .encode_text(&text, false)
-        .map_err(|e| e.to_string())?;
-    let mut ids = encoded.ids;
-    let mut words = text.split_whitespace().count();
-    if let Some(n) = limit.filter(|&n| n > 0 && n < ids.len()) {
-        ids.truncate(n);
-        let end = encoded.offsets[n - 1].1.min(text.len());
-        words = text
-            .get(..end)
-            .map_or(words, |t| t.split_whitespace().count());
+    let causal_lm = causal(&lm, SPEC.id).map_err(|e| e.to_string())?;
+    if let Some(n) = limit {
         eprintln!("note: --limit-tokens {n}: a quick look, not the benchmark number");
     }
-    let windows = brainprobe_models::language::causal::sliding_windows(
-        ids.len(),
-        gpt.config.context,
-        gpt.config.context / 2,
-    );
-    let bar = ProgressBar::new(windows.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} windows, {eta} left")
-            .map_err(|e| e.to_string())?,
-    );
-    let mut nll = Vec::with_capacity(ids.len());
-    for w in &windows {
-        let states = pollster::block_on(gpt.token_states(&ids[w.begin..w.end], &[]))
-            .map_err(|e| e.to_string())?;
-        for t in w.first.max(1)..w.end {
-            nll.push(-states.logprob[t - w.begin]);
-        }
-        bar.inc(1);
-    }
+    let bar = stage_bar(false);
+    let progress = |stage: &str, done: usize, total: usize| {
+        bar.set_message(stage.to_string());
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let (summary, details) = pollster::block_on(evaluate(causal_lm, &text, limit, &progress))
+        .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    let summary = brainprobe_metrics::lm::perplexity(&nll, words).map_err(|e| e.to_string())?;
     Ok(Wikitext2Eval {
-        tokens: nll.len(),
-        words,
+        tokens: details.tokens,
+        words: details.words,
         summary,
     })
 }

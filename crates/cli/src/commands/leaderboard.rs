@@ -5,8 +5,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use brainprobe_benchmarks::data::DataLog;
+use brainprobe_benchmarks::language::findings::{findings, published_rows};
 use brainprobe_benchmarks::leaderboard::{Failure, Leaderboard};
 use brainprobe_benchmarks::registry::{self, find, Modality, BENCHMARKS};
+use brainprobe_benchmarks::BenchError;
 use brainprobe_benchmarks::BenchmarkSpec;
 use brainprobe_models::registry::MODELS;
 use clap::Args;
@@ -30,6 +33,13 @@ pub struct LeaderboardArgs {
     /// Engine device.
     #[arg(long, value_enum, default_value_t)]
     device: DeviceChoice,
+    /// `wikitext2-nextword`: score only the first N tokens (stated in every such score).
+    #[arg(long)]
+    wikitext_tokens: Option<usize>,
+    /// Keep the scores of an existing `leaderboard.json` in `--out` for pairs not run now
+    /// (pairs run now replace theirs); findings are recomputed over the union.
+    #[arg(long)]
+    append: bool,
 }
 
 /// Runs the pairs and writes the files.
@@ -62,7 +72,8 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
         return Err("no model matches the modality of any chosen benchmark".into());
     }
     let device = open(args.device)?;
-    let ctx = context(&specs)?;
+    let mut ctx = context(&specs)?;
+    ctx.options.wikitext_tokens = args.wikitext_tokens;
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let bar = ProgressBar::new(pairs.len() as u64);
     bar.set_style(
@@ -70,6 +81,29 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut board = Leaderboard::default();
+    if args.append {
+        let path = args.out.join("leaderboard.json");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let old: Leaderboard =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let rerun = |m: &str, b: &str| pairs.iter().any(|(pm, ps)| pm == m && ps.id == b);
+            board.scores = old
+                .scores
+                .into_iter()
+                .filter(|s| !rerun(&s.model.id, &s.benchmark.id))
+                .collect();
+            board.failures = old
+                .failures
+                .into_iter()
+                .filter(|f| !rerun(&f.model, &f.benchmark))
+                .collect();
+            board.notes = old
+                .notes
+                .into_iter()
+                .filter(|n| n.starts_with("not applicable") || n.starts_with("not run"))
+                .collect();
+        }
+    }
     let start = Instant::now();
     let mut loaded: Option<(String, brainprobe_benchmarks::Subject)> = None;
     for (model, spec) in &pairs {
@@ -82,8 +116,23 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
         let progress = |stage: &str, done: usize, total: usize| {
             bar.set_message(format!("{model} × {}: {stage} {done}/{total}", spec.id));
         };
+        let t0 = Instant::now();
         match pollster::block_on(registry::run(spec, subject, &ctx, &progress)) {
-            Ok(score) => board.scores.push(score),
+            Ok(score) => {
+                bar.suspend(|| {
+                    eprintln!(
+                        "{model} × {}: {:.4} (raw {:.4}) in {:.0} s",
+                        spec.id,
+                        score.value,
+                        score.raw,
+                        t0.elapsed().as_secs_f64()
+                    )
+                });
+                board.scores.push(score)
+            }
+            Err(e @ BenchError::NotApplicable { .. }) => {
+                board.notes.push(format!("not applicable: {e}"))
+            }
             Err(e) => board.failures.push(Failure {
                 model: model.clone(),
                 benchmark: spec.id.into(),
@@ -93,8 +142,18 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    if specs.iter().any(|s| s.modality == Modality::Vision) {
+    if specs.iter().any(|s| s.modality == Modality::Vision) && !args.append {
         board.notes.push("No published reference rows exist for these vision benchmarks in the data mirror (the Schrimpf et al. 2021 scores are for language benchmarks); every number above was computed here.".into());
+    }
+    if specs.iter().any(|s| s.modality == Modality::Language) {
+        let mut log = DataLog::new(&ctx.assets);
+        board.reference =
+            pollster::block_on(published_rows(&mut log)).map_err(|e| e.to_string())?;
+        board.findings = findings(&board.scores, &board.reference);
+        board
+            .notes
+            .retain(|n| !n.starts_with("Language scores are raw"));
+        board.notes.push("Language scores are raw Pearson r for pereira2018-langnet and fedorenko2010-localizer (no ceiling exists for the averaged response), ceiling-normalised (raw in brackets) for the futrell2018 benchmarks, and word-level perplexity (lower is better) for wikitext2-nextword. Cells are the committed (last) layer; per-layer scores and the best layer are in leaderboard.json.".into());
     }
     let json = serde_json::to_string_pretty(&board).map_err(|e| e.to_string())?;
     let write = |name: &str, text: &str| {

@@ -9,6 +9,7 @@ pub mod eval;
 pub mod leaderboard;
 pub mod metric;
 pub mod models;
+pub mod predict_langnet;
 pub mod prepare;
 pub mod record;
 pub mod record_language;

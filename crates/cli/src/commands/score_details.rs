@@ -12,8 +12,76 @@ pub fn details(d: Option<&Details>) -> String {
         Some(Details::Rsa(r)) => rsa(r),
         Some(Details::Occlusion(o)) => occlusion(o),
         Some(Details::Attractor(a)) => attractor(a),
+        Some(Details::Pereira(p)) => format!(
+            "{} sentences, {}; committed layer r per split: {}; α per split: {}\n",
+            p.sentences,
+            p.splits,
+            list(&p.per_split_r, 3),
+            list(&p.alphas, 3)
+        ),
+        Some(Details::Futrell(f)) => {
+            let mut o = format!(
+                "{} variant: {} stories, {} words scored ({} sentence-initial dropped); reliability before clipping {:.4}, max attainable r {:.4}\n",
+                f.variant, f.stories, f.words_scored, f.words_excluded, f.reliability_unclipped, f.max_attainable_r
+            );
+            if let Some(r) = f.signed_r {
+                o.push_str(&format!("signed Pearson r (surprisal vs RT): {r:.4}\n"));
+            }
+            if !f.per_fold_r.is_empty() {
+                o.push_str(&format!(
+                    "committed layer r per story fold: {}\n",
+                    list(&f.per_fold_r, 3)
+                ));
+            }
+            o
+        }
+        Some(Details::NextWord(n)) => format!(
+            "{} tokens, {} words; token perplexity {:.2}, {:.3} bits/word{}\n",
+            n.tokens,
+            n.words,
+            n.token_perplexity,
+            n.bits_per_word,
+            n.token_limit
+                .map_or(String::new(), |l| format!(" (first {l} tokens only)"))
+        ),
+        Some(Details::Localizer(l)) => {
+            let mut o = format!(
+                "{} sentences vs {} nonword lists; {} of {} units localized (t ≥ {:.2}; {} constant units)\n",
+                l.stimuli.0, l.stimuli.1, l.units_selected, l.units_total, l.t_threshold, l.units_constant
+            );
+            o.push_str(&format!(
+                "{:<12} {:>6} {:>9} {:>13} {:>11}\n",
+                "layer", "units", "selected", "of network", "of layer"
+            ));
+            for s in &l.layers {
+                o.push_str(&format!(
+                    "{:<12} {:>6} {:>9} {:>12.1}% {:>10.2}%\n",
+                    s.layer,
+                    s.units,
+                    s.selected,
+                    100.0 * s.share_of_network,
+                    100.0 * s.share_of_layer
+                ));
+            }
+            o.push_str(&format!(
+                "Pereira r from the localized units {:.4} vs {} random draws of as many units: mean {:.4}, SD {:.4} ({})\n",
+                l.localized_r,
+                l.random_r.len(),
+                l.random_mean,
+                l.random_sd,
+                l.random_r.iter().map(|v| format!("{v:.3}")).collect::<Vec<_>>().join(", ")
+            ));
+            o
+        }
         _ => String::new(),
     }
+}
+
+fn list(v: &[f64], digits: usize) -> String {
+    v.iter()
+        .map(|x| format!("{x:.digits$}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn rsa(r: &RsaDetails) -> String {

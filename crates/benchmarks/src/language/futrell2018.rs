@@ -1,0 +1,296 @@
+//! `futrell2018-rt` (activations) and `futrell2018-rt-surprisal` (METRICS §2.3, §3.1, §7.3).
+//!
+//! Data: Futrell et al. (2018), Natural Stories — 10 stories, 10,256 words, per-word mean
+//! self-paced reading time over 62–97 readers. Each story is one passage with its words as
+//! parts (context reset per story, left-truncated to the model's window). Sentence-initial
+//! words (the reference's segmentation rule, METRICS §3.1 step 5) are dropped from both
+//! model and data, leaving 9,775 words.
+//!
+//! - surprisal: per-word surprisal in bits of a causal model (sum over its tokens) vs mean
+//!   RT; raw = |Pearson r| (exact variant), no fitting.
+//! - activations: per layer, RidgeCV from the word's state (its last token, story context)
+//!   to mean RT, GroupKFold(10, shuffled, seed 1234) with the story as group, Pearson r on
+//!   the held-out story; raw = mean over folds.
+//!
+//! Ceiling (both): ρ = 1 − mean(sd²/n) / var(mean RT) on the scored words (sampling error,
+//! METRICS §2.3; 0.83191 on the full data); score = clip(raw / ρ, 0, 1); sqrt(ρ), the
+//! largest r a noise-free predictor can expect, is reported beside it.
+
+use brainprobe_data::datasets::futrell::{self, NaturalStories, StoryWord};
+use brainprobe_metrics::ceiling::{sampling_error_reliability, Reliability};
+use brainprobe_metrics::correlation::pearson;
+use brainprobe_metrics::lm::segment_sentences;
+use brainprobe_metrics::splits::group_kfold;
+use brainprobe_models::language::{LayerSelection, Passage};
+use ndarray::{Array1, Axis};
+use serde::{Deserialize, Serialize};
+
+use super::{as_f64, committed_layer, predictivity};
+use crate::context::RunContext;
+use crate::data::DataLog;
+use crate::error::{BenchError, Result};
+use crate::progress::Progress;
+use crate::registry::{BenchmarkSpec, Kind, Modality};
+use crate::score::{best_index, normalize, Ceiling, Details, ErrorEstimate, LayerScore, Score};
+use crate::score::{Undefined, Value};
+use crate::subject::LanguageSubject;
+
+const CITATION: &str = "Futrell et al. 2018, LREC (Natural Stories corpus)";
+
+/// `futrell2018-rt`: cross-validated regression from layer activations.
+pub const SPEC: BenchmarkSpec = BenchmarkSpec {
+    id: "futrell2018-rt",
+    version: 1,
+    modality: Modality::Language,
+    data: &["futrell2018_naturalstories"],
+    kind: Kind::FutrellActivations,
+    description: "RidgeCV from each layer's per-word state (story context) to mean reading time, GroupKFold by story; ceiling = sampling-error reliability",
+    citation: CITATION,
+};
+
+/// `futrell2018-rt-surprisal`: surprisal of a causal model vs reading time.
+pub const SURPRISAL_SPEC: BenchmarkSpec = BenchmarkSpec {
+    id: "futrell2018-rt-surprisal",
+    version: 1,
+    modality: Modality::Language,
+    data: &["futrell2018_naturalstories"],
+    kind: Kind::FutrellSurprisal,
+    description: "|Pearson r| of a causal model's per-word surprisal (bits) with mean reading time; ceiling = sampling-error reliability",
+    citation: CITATION,
+};
+
+/// Reading-time results beside the headline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FutrellDetails {
+    /// `surprisal` or `activations`.
+    pub variant: String,
+    /// Stories presented.
+    pub stories: usize,
+    /// Words scored (sentence-initial words dropped).
+    pub words_scored: usize,
+    /// Sentence-initial words dropped.
+    pub words_excluded: usize,
+    /// ρ before clipping to [0, 1].
+    pub reliability_unclipped: f64,
+    /// sqrt(ρ): the highest r a noise-free predictor can expect.
+    pub max_attainable_r: f64,
+    /// Activations: Pearson r per held-out story fold (committed layer). Surprisal: empty.
+    pub per_fold_r: Vec<f64>,
+    /// Surprisal only: the signed Pearson r (the raw score is its absolute value).
+    pub signed_r: Option<f64>,
+}
+
+/// The corpus, the story passages and which words are scored.
+pub struct Stories {
+    /// Words in (story, zone) order (the first `n` stories if a subset was asked for).
+    pub words: Vec<StoryWord>,
+    /// One passage per story, words as parts.
+    pub passages: Vec<Passage>,
+    /// Indices into `words` of the scored (non-sentence-initial) words.
+    pub kept: Vec<usize>,
+    /// The reliability of the mean RTs of the kept words.
+    pub reliability: Reliability,
+}
+
+/// Reads Natural Stories (digests in `log`), the first `n_stories` if given.
+pub async fn stories(log: &mut DataLog<'_>, n_stories: Option<usize>) -> Result<Stories> {
+    let ns = NaturalStories::parse(
+        &log.read(futrell::WORDS).await?,
+        &log.read(futrell::STORIES).await?,
+    )?;
+    let limit = n_stories.unwrap_or(usize::MAX) as u32;
+    let words: Vec<StoryWord> = ns.words.into_iter().filter(|w| w.story <= limit).collect();
+    let mut passages: Vec<Passage> = Vec::new();
+    let mut current = None;
+    for w in &words {
+        if current != Some(w.story) {
+            passages.push(Vec::new());
+            current = Some(w.story);
+        }
+        if let Some(p) = passages.last_mut() {
+            p.push(w.word.clone());
+        }
+    }
+    let texts: Vec<&str> = words.iter().map(|w| w.word.as_str()).collect();
+    let (_, within) = segment_sentences(&texts);
+    let kept: Vec<usize> = (0..words.len()).filter(|&i| within[i] != 1).collect();
+    let pick = |f: &dyn Fn(&StoryWord) -> f64| -> Array1<f64> {
+        kept.iter().map(|&i| f(&words[i])).collect()
+    };
+    let reliability = sampling_error_reliability(
+        pick(&|w| w.mean_rt_ms).view(),
+        pick(&|w| w.sd_rt_ms).view(),
+        pick(&|w| w.n_subjects as f64).view(),
+    )?;
+    Ok(Stories {
+        words,
+        passages,
+        kept,
+        reliability,
+    })
+}
+
+fn ceiling(r: &Reliability) -> Ceiling {
+    Ceiling {
+        value: r.rho,
+        lower: None,
+        method: format!(
+            "sampling-error reliability of the item means, ρ = 1 − mean(sd²/n) / var(mean RT) on the scored words (METRICS §2.3); max attainable r = sqrt(ρ) = {:.4}",
+            r.sqrt_rho
+        ),
+    }
+}
+
+fn base_details(st: &Stories, variant: &str) -> FutrellDetails {
+    FutrellDetails {
+        variant: variant.into(),
+        stories: st.passages.len(),
+        words_scored: st.kept.len(),
+        words_excluded: st.words.len() - st.kept.len(),
+        reliability_unclipped: st.reliability.rho_unclipped,
+        max_attainable_r: st.reliability.sqrt_rho,
+        per_fold_r: Vec::new(),
+        signed_r: None,
+    }
+}
+
+fn common_notes(score: &mut Score, st: &Stories, subset: Option<usize>) {
+    score.notes.push(format!(
+        "{} sentence-initial words dropped from model and data (METRICS §3.1 step 5); {} words scored.",
+        st.words.len() - st.kept.len(),
+        st.kept.len()
+    ));
+    if st.reliability.clipped {
+        score.notes.push(format!(
+            "Reliability clipped to [0, 1] (was {:.4}).",
+            st.reliability.rho_unclipped
+        ));
+    }
+    if subset.is_some() {
+        score.notes.push(format!(
+            "Subset run: the first {} stories only (a test size, not the benchmark number).",
+            st.passages.len()
+        ));
+    }
+}
+
+/// Runs `futrell2018-rt-surprisal` on a causal `subject`.
+pub async fn run_surprisal(
+    spec: &BenchmarkSpec,
+    subject: &LanguageSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<Score> {
+    super::wikitext2::causal(&subject.model, spec.id)?;
+    let mut log = DataLog::new(&ctx.assets);
+    let st = stories(&mut log, ctx.options.language_subset).await?;
+    let rec = subject
+        .record(
+            &st.passages,
+            &LayerSelection::Named(Vec::new()),
+            "story words",
+            progress,
+        )
+        .await?;
+    let surprisal = rec
+        .surprisal_bits
+        .ok_or_else(|| BenchError::NotApplicable {
+            benchmark: spec.id.into(),
+            model: subject.model.id().into(),
+            reason: "it has no next-token head (surprisal needs a causal model)".into(),
+        })?;
+    let x: Vec<f64> = st.kept.iter().map(|&i| surprisal[i]).collect();
+    if let Some(k) = x.iter().position(|v| !v.is_finite()) {
+        return Err(BenchError::InvalidOption {
+            name: "surprisal",
+            reason: format!(
+                "word `{}` has no finite surprisal",
+                st.words[st.kept[k]].word
+            ),
+        });
+    }
+    let y: Vec<f64> = st.kept.iter().map(|&i| st.words[i].mean_rt_ms).collect();
+    let r = pearson(&x, &y);
+    let mut score = Score::new(
+        spec,
+        subject.model_ref(),
+        log.finish().await?,
+        "|Pearson r| of per-word surprisal (bits) with mean reading time (ms)",
+    );
+    score.ceiling = Some(ceiling(&st.reliability));
+    let raw = if r.is_finite() {
+        Value::Defined(r.abs())
+    } else {
+        Value::Undefined(Undefined::Constant)
+    };
+    score.set_raw(raw);
+    let mut details = base_details(&st, "surprisal");
+    details.signed_r = r.is_finite().then_some(r);
+    score.details = Some(Details::Futrell(details));
+    common_notes(&mut score, &st, ctx.options.language_subset);
+    score.notes.extend(rec.notes);
+    Ok(score)
+}
+
+/// Runs `futrell2018-rt` (activations) on `subject`.
+pub async fn run_activations(
+    spec: &BenchmarkSpec,
+    subject: &LanguageSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<Score> {
+    let mut log = DataLog::new(&ctx.assets);
+    let st = stories(&mut log, ctx.options.language_subset).await?;
+    let rec = subject
+        .record(&st.passages, &LayerSelection::All, "story words", progress)
+        .await?;
+    let y: Vec<f64> = st.kept.iter().map(|&i| st.words[i].mean_rt_ms).collect();
+    let groups: Vec<i64> = st.kept.iter().map(|&i| st.words[i].story as i64).collect();
+    let folds = st.passages.len().min(10);
+    let splits = group_kfold(&groups, folds, 1234)?;
+    let mut score = Score::new(
+        spec,
+        subject.model_ref(),
+        log.finish().await?,
+        "Pearson r (held-out story, mean over GroupKFold folds) of RidgeCV predictions of mean reading time from the word's state",
+    );
+    let rho = ceiling(&st.reliability);
+    score.ceiling = Some(rho.clone());
+    let names: Vec<String> = rec.layers.iter().map(|l| l.name.clone()).collect();
+    let committed = committed_layer(&names);
+    let mut details = base_details(&st, "activations");
+    for layer in &rec.layers {
+        let x = as_f64(layer).select(Axis(0), &st.kept);
+        let (raw, p) = predictivity(x.view(), &y, &splits)?;
+        let error = p.as_ref().map(|p| p.aggregate.error);
+        if committed.as_deref() == Some(layer.name.as_str()) {
+            score.set_raw(raw);
+            score.error = error.map(|value| ErrorEstimate {
+                value,
+                method: format!("SE over {folds} story folds"),
+            });
+            if let Some(p) = &p {
+                details.per_fold_r = p.r.column(0).to_vec();
+            }
+        }
+        score.layers.push(LayerScore {
+            layer: layer.name.clone(),
+            raw,
+            value: normalize(raw, Some(rho.value)).0,
+            error,
+        });
+    }
+    score.layer = committed;
+    let values: Vec<Value> = score.layers.iter().map(|l| l.value).collect();
+    score.best_layer = best_index(&values).map(|i| score.layers[i].layer.clone());
+    score.details = Some(Details::Futrell(details));
+    common_notes(&mut score, &st, ctx.options.language_subset);
+    score.notes.push(format!(
+        "GroupKFold({folds}, shuffled, seed 1234) with the story as group: each fold predicts a whole unseen story."
+    ));
+    if subject.model.is_bidirectional() {
+        score.notes.push("Bidirectional model: a word's state has seen the whole word (all its word pieces) but no later words.".into());
+    }
+    score.notes.extend(rec.notes);
+    Ok(score)
+}

@@ -1,0 +1,80 @@
+//! Language benchmarks (issue 6): `pereira2018-langnet` (averaged language-network fMRI
+//! responses to 627 sentences), `futrell2018-rt` and `futrell2018-rt-surprisal` (Natural
+//! Stories self-paced reading times), `wikitext2-nextword` (word-level perplexity) and
+//! `fedorenko2010-localizer` (the model's own "language network" by the sentences > nonwords
+//! contrast). Findings across models live in [`findings`].
+
+pub mod fedorenko2010;
+pub mod findings;
+pub mod futrell2018;
+pub mod pereira2018;
+pub mod wikitext2;
+
+use brainprobe_metrics::correlation::PearsonVariant;
+use brainprobe_metrics::regression::Regression;
+use brainprobe_metrics::splits::Split;
+use brainprobe_metrics::{cross_validate, Predictivity};
+use brainprobe_models::language::LayerActivations;
+use ndarray::{Array2, ArrayView2};
+
+use crate::error::Result;
+use crate::score::{Undefined, Value};
+
+/// The layer a language model commits to when a benchmark reports one headline number:
+/// its last recorded layer (the model's output representation; the only one for
+/// context-free embeddings). A fixed rule, not chosen on any brain data; the best layer
+/// (selected on the test data, so optimistic) is reported beside it.
+pub fn committed_layer(names: &[String]) -> Option<String> {
+    names.last().cloned()
+}
+
+/// One layer's activations as f64 (rows = stimuli).
+pub fn as_f64(layer: &LayerActivations) -> Array2<f64> {
+    layer.values.mapv(f64::from)
+}
+
+/// True when every row of `x` is the same (no stimulus information at all).
+pub fn is_constant(x: ArrayView2<f64>) -> bool {
+    match x.rows().into_iter().next() {
+        None => true,
+        Some(first) => x.rows().into_iter().all(|r| r == first),
+    }
+}
+
+/// Cross-validated RidgeCV predictivity of `y` (one column) from `x` on `splits`
+/// (METRICS §1, epsilon Pearson, mean over splits of r); `Undefined(Constant)` when the
+/// features carry no stimulus information.
+pub fn predictivity(
+    x: ArrayView2<f64>,
+    y: &[f64],
+    splits: &[Split],
+) -> Result<(Value, Option<Predictivity>)> {
+    if is_constant(x) {
+        return Ok((Value::Undefined(Undefined::Constant), None));
+    }
+    let y = column(y);
+    let p = cross_validate(
+        x,
+        y.view(),
+        splits,
+        &Regression::ridge_cv_default(),
+        PearsonVariant::Epsilon,
+    )?;
+    Ok((
+        Value::finite_or(p.aggregate.raw, Undefined::NotFinite),
+        Some(p),
+    ))
+}
+
+/// `values` as an `(n, 1)` matrix.
+pub fn column(values: &[f64]) -> Array2<f64> {
+    Array2::from_shape_fn((values.len(), 1), |(i, _)| values[i])
+}
+
+/// Keeps the first `n` items when a subset is asked for.
+pub fn subset<T>(mut items: Vec<T>, n: Option<usize>) -> Vec<T> {
+    if let Some(n) = n {
+        items.truncate(n);
+    }
+    items
+}

@@ -1,0 +1,84 @@
+//! `brainprobe score` on a language benchmark and `predict-langnet` with good and bad input
+//! (empty, 10 000 characters, emoji, right-to-left text), on the cheap embed-ppmi model
+//! (Cpu). Needs the bundles (`cargo xtask prepare-data`).
+
+use std::path::Path;
+use std::process::Command;
+
+fn brainprobe(args: &[&str]) -> (bool, String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = Command::new(env!("CARGO_BIN_EXE_brainprobe"))
+        .args(args)
+        .current_dir(&root)
+        .output()
+        .expect("brainprobe runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn score_pereira_says_there_is_no_ceiling() {
+    let (ok, out, err) = brainprobe(&[
+        "score",
+        "--model",
+        "embed-ppmi",
+        "--benchmark",
+        "pereira2018-langnet",
+        "--device",
+        "cpu",
+    ]);
+    assert!(ok, "{err}");
+    for want in [
+        "best layer: embedding",
+        "ceiling: none",
+        "No noise ceiling",
+        "α per split",
+    ] {
+        assert!(out.contains(want), "missing `{want}` in\n{out}");
+    }
+    // a vision benchmark refuses a language model clearly
+    let (ok, _, err) = brainprobe(&[
+        "score",
+        "--model",
+        "embed-ppmi",
+        "--benchmark",
+        "kriegeskorte2008-it-rsa",
+        "--device",
+        "cpu",
+    ]);
+    assert!(!ok && err.contains("scores vision models"), "{err}");
+}
+
+#[test]
+fn predict_langnet_handles_bad_input() {
+    let predict = |s: &str| brainprobe(&["predict-langnet", s, "--model", "embed-ppmi"]);
+    let (ok, out, err) = predict("The dog chased the ball across the park.");
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("PREDICTED, NOT MEASURED") && out.contains("percentile"),
+        "{out}"
+    );
+    let (ok, _, err) = predict("   ");
+    assert!(!ok && err.contains("empty"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let long = "word ".repeat(2_000);
+    let (ok, out, err) = predict(&long);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("input truncated from 9999 to its first 1000 characters"),
+        "{out}"
+    );
+    for odd in ["🙂🙂🙂 🎉", "שלום עולם, מה שלומך?", "مرحبا بالعالم"]
+    {
+        let (ok, out, err) = predict(odd);
+        assert!(ok, "{odd}: {err}");
+        assert!(out.contains("predicted language-network response"), "{out}");
+        assert!(
+            out.contains("note:"),
+            "unknown words must be reported: {out}"
+        );
+    }
+}
