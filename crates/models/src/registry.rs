@@ -144,6 +144,11 @@ pub const MODELS: &[ModelInfo] = &[
         description: "gpt-mini (4-layer causal transformer, d 192) after all 360 updates (1.47 M tokens)",
     },
     ModelInfo {
+        id: "lstm-mini",
+        family: Family::Lstm,
+        description: "lstm-mini (2-layer LSTM, hidden 256) after 200 updates (0.82 M tokens); still at the unigram plateau",
+    },
+    ModelInfo {
         id: "lstm-mini-untrained",
         family: Family::Lstm,
         description: "lstm-mini (2-layer LSTM, hidden 256) at its seeded initialisation",
