@@ -11,7 +11,7 @@
 //!    committed model files (`weights/<id>/{model.safetensors,manifest.toml}` →
 //!    `dist/weights/`) copied beside them.
 //! 5. The gzipped size of the initial page (app wasm + JS + CSS + HTML) and of the worker
-//!    (loaded at start-up for the device line) is printed and written to
+//!    (loaded by the first run, like models and data) is printed and written to
 //!    `dist/size-report.txt`.
 //!
 //! Nothing is downloaded: every tool comes from `cargo xtask setup`.
@@ -164,7 +164,7 @@ fn size_report(dist: &Path) -> Result<String, String> {
     }
     let mb = |b: u64| b as f64 / 1e6;
     report.push_str(&format!(
-        "initial page (html + css + app js/wasm): {:.3} MB gzipped; worker (started at load): {:.3} MB gzipped; together {:.3} MB gzipped (budget 1.5 MB)\n",
+        "initial page (html + css + app js/wasm): {:.3} MB gzipped; worker (loaded by the first run): {:.3} MB gzipped; both {:.3} MB gzipped (budget for the initial page: 1.5 MB)\n",
         mb(totals[0].1),
         mb(totals[1].1),
         mb(totals[0].1 + totals[1].1)

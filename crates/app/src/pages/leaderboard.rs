@@ -245,6 +245,11 @@ pub fn leaderboard_page() -> Html {
                     </tbody>
                 </table>
             </div>
+            <div class="leaderboard-legend" aria-hidden="true">
+                <span>{"0"}</span>
+                <div class="colorbar" style={format!("background: linear-gradient(to right, {})", (0..=4).map(|k| ramp_css(k as f64 / 4.0)).collect::<Vec<_>>().join(", "))}></div>
+                <span>{"1 — value (ceiling-normalised where the column has a ceiling)"}</span>
+            </div>
             <p class="note">{"Published reference rows (Schrimpf et al. 2021) exist only for the language benchmarks; the Data page lists them. Committed CLI results for this table are in results/leaderboard.md of the repository."}</p>
         </section>
     }

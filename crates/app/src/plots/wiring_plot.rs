@@ -96,7 +96,7 @@ pub fn wiring_plot(p: &WiringPlotProps) -> Html {
             { for log_ticks(u0, u1).into_iter().map(|t| html! {
                 <text class="tick" x={x.map(t).to_string()} y={(H - BOTTOM + 16.0).to_string()} text-anchor="middle">{tick_label(t)}</text>
             }) }
-            <text class="tick" x={birth_x.to_string()} y={(H - BOTTOM + 16.0).to_string()} text-anchor="middle">{"0 (at birth)"}</text>
+            <text class="tick" x={birth_x.to_string()} y={(H - BOTTOM + 16.0).to_string()} text-anchor="middle">{"at birth"}</text>
             <line class="axis" x1={LEFT.to_string()} x2={LEFT.to_string()} y1={TOP.to_string()} y2={(H - BOTTOM).to_string()} />
             <line class="axis" x1={(LEFT + BIRTH).to_string()} x2={(W - RIGHT).to_string()} y1={(H - BOTTOM).to_string()} y2={(H - BOTTOM).to_string()} />
             <text class="label" x={((LEFT + W - RIGHT) / 2.0).to_string()} y={(H - 6.0).to_string()} text-anchor="middle">{"supervised updates (training images seen, log scale)"}</text>
