@@ -94,24 +94,50 @@ fn minilm_records_pereira_on_gpu_as_on_cpu() {
         );
         return;
     }
+    let stderr = gpu_matches_cpu("minilm-l6", &["embedding", "layer.5"], 384);
+    assert!(stderr.contains("bidirectional"), "{stderr}");
+}
+
+/// The causal models: every recorded layer on the Gpu equals the Cpu within 1e-4 of the
+/// layer's scale (`--layer all`).
+#[test]
+fn causal_models_record_pereira_on_gpu_as_on_cpu() {
+    let gpt = [
+        "embedding",
+        "block.0",
+        "block.1",
+        "block.2",
+        "block.3",
+        "final_norm",
+    ];
+    gpu_matches_cpu("gpt-mini", &gpt, 192);
+    gpu_matches_cpu("lstm-mini", &["embedding", "lstm.0", "lstm.1"], 256);
+}
+
+/// Records the first [`LIMIT`] Pereira sentences with `model` on the Cpu and the Gpu and
+/// checks `layers` (each `width` wide) agree; returns the Cpu run's stderr.
+fn gpu_matches_cpu(model: &str, layers: &[&str], width: usize) -> String {
     let dir = tempfile::tempdir().unwrap();
     let (cpu, gpu) = (dir.path().join("cpu.npy"), dir.path().join("gpu.npy"));
-    let stderr = record("minilm-l6", "embedding,layer.5", "cpu", &cpu, LIMIT);
-    assert!(stderr.contains("bidirectional"), "{stderr}");
-    record("minilm-l6", "embedding,layer.5", "gpu", &gpu, LIMIT);
-    for layer in ["embedding", "layer.5"] {
+    let stderr = record(model, "all", "cpu", &cpu, LIMIT);
+    record(model, "all", "gpu", &gpu, LIMIT);
+    for layer in layers {
         let a = read(&dir.path().join(format!("cpu.{layer}.npy")));
         let b = read(&dir.path().join(format!("gpu.{layer}.npy")));
-        assert_eq!(a.dim(), (8, 384));
+        assert_eq!(a.dim(), (8, width), "{model} {layer}");
         let scale = a.iter().fold(0f32, |m, v| m.max(v.abs()));
         let diff = a
             .iter()
             .zip(b.iter())
             .fold(0f32, |m, (x, y)| m.max((x - y).abs()));
         println!(
-            "minilm-l6 {layer}: Gpu vs Cpu max |diff| / max |cpu| = {:e}",
+            "{model} {layer}: Gpu vs Cpu max |diff| / max |cpu| = {:e}",
             diff / scale
         );
-        assert!(diff <= 1e-4 * scale, "{layer}: {diff} (scale {scale})");
+        assert!(
+            diff <= 1e-4 * scale,
+            "{model} {layer}: {diff} (scale {scale})"
+        );
     }
+    stderr
 }
