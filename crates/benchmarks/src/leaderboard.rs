@@ -47,7 +47,7 @@ pub struct Leaderboard {
 }
 
 impl Leaderboard {
-    /// Benchmark ids in first-seen order.
+    /// Benchmark ids in registry order (unregistered ids last, in first-seen order).
     fn benchmarks(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for s in &self.scores {
@@ -55,6 +55,13 @@ impl Leaderboard {
                 out.push(s.benchmark.id.clone());
             }
         }
+        let rank = |id: &String| {
+            crate::registry::BENCHMARKS
+                .iter()
+                .position(|b| b.id == id)
+                .unwrap_or(usize::MAX)
+        };
+        out.sort_by_key(rank);
         out
     }
 

@@ -212,6 +212,19 @@ fn finding2(scores: &[Score]) -> Finding {
     }
 }
 
+/// Words for a correlation over a handful of checkpoints.
+fn strength(r: f64) -> &'static str {
+    if !r.is_finite() {
+        "undefined"
+    } else if r <= -0.5 {
+        "clearly negative, as expected"
+    } else if r < 0.0 {
+        "negative but weak"
+    } else {
+        "NOT negative"
+    }
+}
+
 fn finding3(scores: &[Score]) -> Finding {
     let mut lines = Vec::new();
     let mut verdicts = Vec::new();
@@ -229,25 +242,26 @@ fn finding3(scores: &[Score]) -> Finding {
             let (Some(ppl), (_, _, Some(best), _)) = (p.raw.get(), numbers(b)) else {
                 continue;
             };
+            let Some(committed) = b.raw.get() else {
+                continue;
+            };
             lines.push(format!(
-                "{bench}: {m} — best-layer raw {best:.3}, committed {}, WikiText-2 word perplexity {ppl:.1}",
-                fmt(b.raw.get())
+                "{bench}: {m} — committed {committed:.3}, best layer {best:.3}, WikiText-2 word perplexity {ppl:.1}"
             ));
-            pairs.push((best, ppl));
+            pairs.push((committed, best, ppl));
         }
         if pairs.len() >= 3 {
-            let (x, y): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-            let r = pearson(&x, &y);
-            let logy: Vec<f64> = y.iter().map(|v| v.ln()).collect();
-            let rl = pearson(&x, &logy);
+            let ppl: Vec<f64> = pairs.iter().map(|p| p.2).collect();
+            let log_ppl: Vec<f64> = ppl.iter().map(|v| v.ln()).collect();
+            let committed: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+            let best: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+            let (rc, rb) = (pearson(&committed, &ppl), pearson(&best, &ppl));
+            let (rcl, rbl) = (pearson(&committed, &log_ppl), pearson(&best, &log_ppl));
             verdicts.push(format!(
-                "{bench}: r = {r:.3} (vs log perplexity {rl:.3}) over {} checkpoints — {}",
+                "{bench} over {} checkpoints: committed layer r = {rc:.3} ({}; vs log perplexity {rcl:.3}), best layer r = {rb:.3} ({}; vs log perplexity {rbl:.3})",
                 pairs.len(),
-                if r < 0.0 {
-                    "negative, as expected"
-                } else {
-                    "NOT negative"
-                }
+                strength(rc),
+                strength(rb)
             ));
         } else {
             verdicts.push(format!(
@@ -258,7 +272,7 @@ fn finding3(scores: &[Score]) -> Finding {
     }
     Finding {
         number: 3,
-        claim: "Across gpt-mini checkpoints, brain score (best layer) falls as WikiText-2 perplexity rises".into(),
+        claim: "Across gpt-mini checkpoints, brain score rises as WikiText-2 perplexity falls (Pearson r of score with perplexity expected negative)".into(),
         lines,
         verdict: verdicts.join("; "),
     }

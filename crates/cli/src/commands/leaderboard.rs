@@ -155,6 +155,8 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
             .retain(|n| !n.starts_with("Language scores are raw"));
         board.notes.push("Language scores are raw Pearson r for pereira2018-langnet and fedorenko2010-localizer (no ceiling exists for the averaged response), ceiling-normalised (raw in brackets) for the futrell2018 benchmarks, and word-level perplexity (lower is better) for wikitext2-nextword. Cells are the committed (last) layer; per-layer scores and the best layer are in leaderboard.json.".into());
     }
+    let mut seen = std::collections::HashSet::new();
+    board.notes.retain(|n| seen.insert(n.clone()));
     let json = serde_json::to_string_pretty(&board).map_err(|e| e.to_string())?;
     let write = |name: &str, text: &str| {
         let path = args.out.join(name);
