@@ -298,7 +298,12 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
     let (_server, driver) = open("#vision?model=cornet-z-mini&benchmark=kriegeskorte2008-it-rsa");
     let expected = cli_score("cornet-z-mini", "kriegeskorte2008-it-rsa");
 
-    // GPU (the default when an adapter exists).
+    // GPU (the default when an adapter exists), once the page has rendered.
+    driver.wait_for(
+        "the Vision page",
+        "return document.querySelector('#vision-run') ? 1 : null;",
+        Duration::from_secs(60),
+    );
     driver.script("document.querySelector('#vision-run').click(); return 1;");
     let gpu = vision_score(&driver);
     println!("vision: GPU {gpu:.6}, CLI {expected:.6}");
@@ -364,6 +369,11 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
 fn leaderboard_overview_and_about_render() {
     let (_server, driver) = open("#leaderboard");
     let cell = "cell-cornet-z-mini-kriegeskorte2008-monkey-it-rsa";
+    driver.wait_for(
+        "the leaderboard table",
+        &format!("return document.querySelector('#{cell} button') ? 1 : null;"),
+        Duration::from_secs(60),
+    );
     driver.script(&format!(
         "document.querySelector('#{cell} button').click(); return 1;"
     ));
