@@ -7,14 +7,14 @@
 //! states and log-probabilities of one unchunked pass, and recording gives per-part
 //! surprisal.
 
-use brainprobe_engine::{Device, Tensor};
+use brainprobe_engine::Device;
 use brainprobe_models::language::causal::next_token_logprobs;
 use brainprobe_models::language::lstm::{Lstm, CHUNK};
 use brainprobe_models::language::LayerSelection;
 use brainprobe_models::{Manifest, Weights};
 use brainprobe_text::Tokenizer;
 
-use crate::common::{gpu, relative_error, TestResult};
+use crate::common::{gpu, matches_causal_fixture, relative_error, TestResult};
 
 const TOLERANCE: f32 = 1e-4;
 const ID: &str = "lstm-mini-untrained";
@@ -46,32 +46,7 @@ async fn check(device: &Device) -> TestResult {
     let out = model
         .forward(&ids, &model.zero_state().map_err(err)?)
         .map_err(err)?;
-    let mut tensors: Vec<(String, &Tensor)> = out
-        .layers
-        .iter()
-        .map(|(n, t)| (format!("layer.{n}"), t))
-        .collect();
-    tensors.push(("logits".to_string(), &out.logits));
-    let values = Tensor::read_all(&tensors.iter().map(|(_, t)| *t).collect::<Vec<_>>())
-        .await
-        .map_err(|e| e.to_string())?;
-    for ((key, t), got) in tensors.iter().zip(&values) {
-        let want = fixture.get(key, t.shape()).map_err(err)?;
-        let rel = relative_error(got, &want.data);
-        if rel.is_nan() || rel > TOLERANCE {
-            return Err(format!(
-                "{ID} on {}: `{key}` differs from candle by {rel:e} (relative)",
-                device.describe()
-            ));
-        }
-    }
-    if tensors.len() != 4 {
-        return Err(format!(
-            "{ID}: {} tensors compared, expected 4",
-            tensors.len()
-        ));
-    }
-    Ok(())
+    matches_causal_fixture(ID, device, &fixture, &out.layers, &out.logits, TOLERANCE, 4).await
 }
 
 async fn lstm_cpu_matches_candle() -> TestResult {

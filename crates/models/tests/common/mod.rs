@@ -53,3 +53,43 @@ pub fn relative_error(got: &[f32], want: &[f32]) -> f32 {
         diff / scale
     }
 }
+
+/// Compares a causal model's forward pass with its candle fixture: every recorded
+/// `layer.<name>` and `logits` within `tolerance` relative; `expected` tensors in all.
+pub async fn matches_causal_fixture(
+    id: &str,
+    device: &Device,
+    fixture: &brainprobe_models::Weights,
+    layers: &[(String, brainprobe_engine::Tensor)],
+    logits: &brainprobe_engine::Tensor,
+    tolerance: f32,
+    expected: usize,
+) -> TestResult {
+    let err = |e: brainprobe_models::ModelError| format!("{id}: {e}");
+    let mut tensors: Vec<(String, &brainprobe_engine::Tensor)> = layers
+        .iter()
+        .map(|(n, t)| (format!("layer.{n}"), t))
+        .collect();
+    tensors.push(("logits".to_string(), logits));
+    let values =
+        brainprobe_engine::Tensor::read_all(&tensors.iter().map(|(_, t)| *t).collect::<Vec<_>>())
+            .await
+            .map_err(|e| e.to_string())?;
+    for ((key, t), got) in tensors.iter().zip(&values) {
+        let want = fixture.get(key, t.shape()).map_err(err)?;
+        let rel = relative_error(got, &want.data);
+        if rel.is_nan() || rel > tolerance {
+            return Err(format!(
+                "{id} on {}: `{key}` differs from candle by {rel:e} (relative)",
+                device.describe()
+            ));
+        }
+    }
+    if tensors.len() != expected {
+        return Err(format!(
+            "{id}: {} tensors compared, expected {expected}",
+            tensors.len()
+        ));
+    }
+    Ok(())
+}
