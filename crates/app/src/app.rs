@@ -6,8 +6,8 @@ use yew::prelude::*;
 use crate::components::run_progress::RunProgress;
 use crate::gpu_probe::probe;
 use crate::pages::{
-    about::AboutPage, data::DataPage, leaderboard::LeaderboardPage, overview::OverviewPage,
-    placeholder::Placeholder, vision::VisionPage,
+    about::AboutPage, data::DataPage, leaderboard::LeaderboardPage, occlusion::OcclusionPage,
+    overview::OverviewPage, placeholder::Placeholder, vision::VisionPage,
 };
 use crate::route::{self, Page, Route};
 use crate::state::{Action, RunsState};
@@ -116,9 +116,7 @@ pub fn app() -> Html {
         Page::Language => {
             html! { <Placeholder title="Language" text="Per-layer fMRI (Pereira 2018) and reading-time (Futrell 2018) predictivity of gpt-mini, MiniLM, embeddings and their untrained versions. Its benchmarks are being written now; this page follows them." /> }
         }
-        Page::Occlusion => {
-            html! { <Placeholder title="Occlusion" text="Accuracy against visibility for models and for people (Tang et al. 2018), with and without recurrence. Meanwhile the Leaderboard computes the tang2018-occlusion score in this browser." /> }
-        }
+        Page::Occlusion => html! { <OcclusionPage route={route.clone()} /> },
     };
     html! {
         <ContextProvider<Runs> context={runs}>

@@ -59,7 +59,7 @@ fn vision_page_and_leaderboard_jobs_equal_the_cli_score() {
         &Silent,
     ))
     .expect("score job");
-    assert_eq!(board.score(), &cli);
+    assert_eq!(board.score(), Some(&cli));
 }
 
 #[test]

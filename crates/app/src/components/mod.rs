@@ -1,4 +1,5 @@
 //! Reusable pieces of pages.
 
 pub mod cifar_grid;
+pub mod pixel_canvas;
 pub mod run_progress;

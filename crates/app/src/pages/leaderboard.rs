@@ -40,8 +40,8 @@ pub fn collect(state: &RunsState) -> Leaderboard {
     for model in vision_models() {
         for spec in columns() {
             let key = (job(model, spec.id), DeviceChoice::Auto);
-            if let Some(r) = state.results.get(&key) {
-                board.scores.push(r.score().clone());
+            if let Some(r) = state.results.get(&key).and_then(|r| r.score()) {
+                board.scores.push(r.clone());
             } else if let Some(e) = state.errors.get(&key) {
                 board.failures.push(Failure {
                     model: model.to_string(),
@@ -130,7 +130,7 @@ fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Ht
     if let Some(why) = browser_limitation(spec) {
         return html! { <td {id} class="cell na" title={why}>{"CLI only"}</td> };
     }
-    let score: Option<&Score> = state.results.get(&key).map(|r| r.score());
+    let score: Option<&Score> = state.results.get(&key).and_then(|r| r.score());
     if let Some(s) = score {
         let v = s.value.get();
         let style = v.map(|v| {
@@ -210,7 +210,7 @@ pub fn leaderboard_page() -> Html {
         let seen = state
             .results
             .values()
-            .map(|r| r.score())
+            .filter_map(|r| r.score())
             .find(|s| s.benchmark.id == spec.id);
         match seen.map(|s| s.ceiling.clone()) {
             Some(Some(c)) => format!("value = raw / ceiling {:.3}, clipped to [0, 1]", c.value),

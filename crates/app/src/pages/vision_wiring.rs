@@ -67,7 +67,7 @@ pub fn wiring_up_section() -> Html {
             let score = state
                 .results
                 .get(&(job(m), DeviceChoice::Auto))?
-                .score()
+                .score()?
                 .clone();
             Some(WiringPoint {
                 model: m.to_string(),

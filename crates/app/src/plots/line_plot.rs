@@ -89,7 +89,7 @@ pub fn line_plot(p: &LinePlotProps) -> Html {
                                 if e > 0.0 {
                                     <line x1={x.map(px).to_string()} x2={x.map(px).to_string()} y1={y.map(py - e).to_string()} y2={y.map(py + e).to_string()} stroke={s.color.clone()} />
                                 }
-                                <circle cx={x.map(px).to_string()} cy={y.map(py).to_string()} r="3" fill={s.color.clone()}><title>{format!("{}: {px:.1}, {py:.3} ± {e:.3}", s.name)}</title></circle>
+                                <circle class="mark" cx={x.map(px).to_string()} cy={y.map(py).to_string()} r="3" fill={s.color.clone()} tabindex="0"><title>{format!("{}: {px:.1}, {py:.3} ± {e:.3}", s.name)}</title></circle>
                             </g>
                         }) }
                         <rect x={(LEFT + 10.0).to_string()} y={(TOP + 6.0 + 16.0 * k as f64).to_string()} width="12" height="3" fill={s.color.clone()} />

@@ -82,6 +82,14 @@ pub async fn run_job(
                 score,
             })))
         }
+        Job::Classify {
+            image,
+            visibility_pct,
+            ..
+        } => Ok(JobResult::Classify(Box::new(
+            super::occlusion_jobs::run_classify(image, *visibility_pct, subject, ctx, progress)
+                .await?,
+        ))),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod jobs;
+pub mod occlusion_jobs;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,8 @@
 use brainprobe_benchmarks::Score;
 use serde::{Deserialize, Serialize};
 
+pub use super::occlusion_jobs::{ClassifyResult, Guess, ImageSource};
+
 /// Which device a run should use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DeviceChoice {
@@ -32,6 +34,15 @@ pub enum Job {
         /// `kriegeskorte2008-it-rsa` or `kriegeskorte2008-monkey-it-rsa`.
         benchmark: String,
     },
+    /// One image behind `tang2018-occlusion`'s bubbles, classified (the Occlusion page).
+    Classify {
+        /// Model identifier (a vision model).
+        model: String,
+        /// The image.
+        image: ImageSource,
+        /// Lower edge of the visibility bin in percent (bins 5 wide); 100 = unoccluded.
+        visibility_pct: u32,
+    },
 }
 
 impl Job {
@@ -39,6 +50,7 @@ impl Job {
     pub fn model(&self) -> &str {
         match self {
             Job::Score { model, .. } | Job::VisionRsa { model, .. } => model,
+            Job::Classify { model, .. } => model,
         }
     }
 
@@ -46,6 +58,7 @@ impl Job {
     pub fn benchmark(&self) -> &str {
         match self {
             Job::Score { benchmark, .. } | Job::VisionRsa { benchmark, .. } => benchmark,
+            Job::Classify { .. } => "tang2018-occlusion",
         }
     }
 }
@@ -135,14 +148,17 @@ pub enum JobResult {
     Score(Box<Score>),
     /// An IT RSA score with RDMs.
     VisionRsa(Box<VisionRsaResult>),
+    /// One occluded image's top-3 classes (no score).
+    Classify(Box<ClassifyResult>),
 }
 
 impl JobResult {
-    /// The score inside.
-    pub fn score(&self) -> &Score {
+    /// The score inside, if the job computes one.
+    pub fn score(&self) -> Option<&Score> {
         match self {
-            JobResult::Score(s) => s,
-            JobResult::VisionRsa(v) => &v.score,
+            JobResult::Score(s) => Some(s),
+            JobResult::VisionRsa(v) => Some(&v.score),
+            JobResult::Classify(_) => None,
         }
     }
 }

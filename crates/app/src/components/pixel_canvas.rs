@@ -1,0 +1,94 @@
+//! A small RGB image (e.g. one 32 × 32 CIFAR-10 picture) drawn on a canvas, enlarged by CSS
+//! with square pixels.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+/// Properties of [`PixelCanvas`].
+#[derive(Properties, PartialEq)]
+pub struct PixelCanvasProps {
+    /// DOM id of the `<canvas>`.
+    pub id: AttrValue,
+    /// Row-major RGB bytes, `side × side × 3`.
+    pub pixels: Rc<Vec<u8>>,
+    /// Image side in pixels.
+    pub side: usize,
+    /// What the image shows (the canvas's accessible name and tooltip).
+    pub label: AttrValue,
+}
+
+/// RGBA bytes of an RGB image (opaque); `None` when `rgb` is not `side × side × 3`.
+pub fn to_rgba(rgb: &[u8], side: usize) -> Option<Vec<u8>> {
+    if rgb.len() != side * side * 3 || side == 0 {
+        return None;
+    }
+    Some(
+        rgb.chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
+    )
+}
+
+/// The canvas; redrawn whenever the pixels change. A `data-sum` attribute (sum of the
+/// bytes) lets tests see that the picture changed.
+#[function_component(PixelCanvas)]
+pub fn pixel_canvas(p: &PixelCanvasProps) -> Html {
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        let pixels = p.pixels.clone();
+        let side = p.side;
+        use_effect_with((pixels, side), move |(pixels, side)| {
+            draw(&canvas, pixels, *side);
+        });
+    }
+    let sum: u64 = p.pixels.iter().map(|&b| u64::from(b)).sum();
+    html! {
+        <canvas id={p.id.clone()} ref={canvas} class="pixelated image-view" width={p.side.to_string()} height={p.side.to_string()}
+                role="img" aria-label={p.label.clone()} title={p.label.clone()} data-sum={sum.to_string()} />
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn draw(canvas: &NodeRef, rgb: &[u8], side: usize) {
+    use wasm_bindgen::{Clamped, JsCast};
+    let (Some(canvas), Some(rgba)) = (
+        canvas.cast::<web_sys::HtmlCanvasElement>(),
+        to_rgba(rgb, side),
+    ) else {
+        return;
+    };
+    canvas.set_width(side as u32);
+    canvas.set_height(side as u32);
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+    if let (Some(ctx), Ok(data)) = (
+        ctx,
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(&rgba),
+            side as u32,
+            side as u32,
+        ),
+    ) {
+        let _ = ctx.put_image_data(&data, 0.0, 0.0);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn draw(_canvas: &NodeRef, _rgb: &[u8], _side: usize) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rgba_adds_opaque_alpha_and_checks_the_size() {
+        assert_eq!(to_rgba(&[1, 2, 3], 1), Some(vec![1, 2, 3, 255]));
+        assert_eq!(to_rgba(&[1, 2], 1), None);
+        assert_eq!(to_rgba(&[], 0), None);
+    }
+}

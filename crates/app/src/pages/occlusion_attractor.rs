@@ -1,0 +1,232 @@
+//! The attractor view of the Occlusion page (`tang2018-attractor`): a Hopfield network
+//! storing one prototype per class is started from an occluded image's binarised decoder
+//! features and updated sweep by sweep; the animation steps through the sweeps and shows
+//! the readout accuracy per visibility bin against the model's feedforward readout. The
+//! benchmark needs CIFAR-10 training images, which the browser bundle does not hold, so
+//! the numbers are the committed CLI run's (labelled so).
+
+use std::rc::Rc;
+
+use brainprobe_benchmarks::score::Details;
+use brainprobe_benchmarks::vision::attractor::AttractorDetails;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::occlusion::committed;
+use crate::plots::line_plot::{LinePlot, Series};
+use crate::plots::palette::category;
+
+/// The benchmark shown.
+pub const BENCHMARK: &str = "tang2018-attractor";
+/// Sweeps animated (the state has settled long before: see `mean_sweeps_to_settle`).
+pub const SHOWN_SWEEPS: usize = 12;
+/// Milliseconds per animation frame.
+pub const FRAME_MS: u32 = 450;
+
+/// Properties of [`AttractorSection`].
+#[derive(Properties, PartialEq)]
+pub struct AttractorProps {
+    /// Model whose committed run is shown.
+    pub model: AttrValue,
+}
+
+/// Accuracy-vs-sweep series, one per visibility bin, up to sweep `upto`.
+pub fn sweep_series(d: &AttractorDetails, upto: usize) -> Vec<Series> {
+    d.bins
+        .iter()
+        .enumerate()
+        .map(|(k, b)| Series {
+            name: format!("{}–{} % visible", b.lo_pct, b.hi_pct),
+            color: category(k).to_string(),
+            points: b
+                .accuracy_by_step
+                .iter()
+                .take(upto + 1)
+                .enumerate()
+                .map(|(s, &a)| (s as f64, a, 0.0))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Accuracy-vs-visibility series: the feedforward readout and the attractor after `sweep`.
+pub fn bin_series(d: &AttractorDetails, sweep: usize) -> Vec<Series> {
+    let mid = |lo: f64, hi: f64| (lo + hi) / 2.0;
+    vec![
+        Series {
+            name: "feedforward readout (logits)".into(),
+            color: category(0).to_string(),
+            points: d
+                .bins
+                .iter()
+                .map(|b| (mid(b.lo_pct, b.hi_pct), b.feedforward, 0.0))
+                .collect(),
+        },
+        Series {
+            name: format!(
+                "attractor after {sweep} sweep{}",
+                if sweep == 1 { "" } else { "s" }
+            ),
+            color: category(1).to_string(),
+            points: d
+                .bins
+                .iter()
+                .map(|b| {
+                    let a = b
+                        .accuracy_by_step
+                        .get(sweep)
+                        .or(b.accuracy_by_step.last())
+                        .copied()
+                        .unwrap_or(f64::NAN);
+                    (mid(b.lo_pct, b.hi_pct), a, 0.0)
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// Upper end of a y axis holding every accuracy of `d` (at least 0.2, rounded up to 0.1).
+pub fn y_top(d: &AttractorDetails) -> f64 {
+    let max = d
+        .bins
+        .iter()
+        .flat_map(|b| b.accuracy_by_step.iter().chain([&b.feedforward]))
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.2, f64::max);
+    ((max * 10.0).ceil() / 10.0).min(1.0)
+}
+
+/// The section.
+#[function_component(AttractorSection)]
+pub fn attractor_section(p: &AttractorProps) -> Html {
+    let sweep = use_state(|| 0usize);
+    let playing = use_state(|| false);
+    let score = use_memo(p.model.clone(), |m| committed(m, BENCHMARK));
+    let last = match (*score).as_ref().and_then(|s| s.details.as_ref()) {
+        Some(Details::Attractor(d)) => SHOWN_SWEEPS.min(d.steps),
+        _ => 0,
+    };
+    {
+        let sweep = sweep.clone();
+        let playing_h = playing.clone();
+        use_effect_with((*playing, last), move |(on, last)| {
+            let timer = on.then(|| {
+                let last = *last;
+                // The handle's value is this render's; count in a cell of our own.
+                let at = std::cell::Cell::new(*sweep);
+                every(FRAME_MS, move || {
+                    let next = at.get() + 1;
+                    at.set(next);
+                    if next >= last {
+                        sweep.set(last);
+                        playing_h.set(false);
+                    } else {
+                        sweep.set(next);
+                    }
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    let title = html! { <h3 id="attractor-title">{"Attractor readout over Hopfield sweeps"}</h3> };
+    let Some(score) = (*score).clone() else {
+        return html! {
+            <section class="occlusion-attractor" aria-labelledby="attractor-title">
+                { title }
+                <p class="muted" id="attractor-status">{format!("No committed CLI run of {BENCHMARK} for {}: it needs the CIFAR-10 training images, so it runs only in the CLI (`brainprobe score --model {} --benchmark {BENCHMARK}`).", p.model, p.model)}</p>
+            </section>
+        };
+    };
+    let Some(Details::Attractor(d)) = &score.details else {
+        return html! {};
+    };
+    let now = (*sweep).min(last);
+    let on_play = {
+        let playing = playing.clone();
+        let sweep = sweep.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !*playing && *sweep >= last {
+                sweep.set(0);
+            }
+            playing.set(!*playing);
+        })
+    };
+    let on_scrub = {
+        let sweep = sweep.clone();
+        let playing = playing.clone();
+        Callback::from(move |e: InputEvent| {
+            playing.set(false);
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            sweep.set(v.parse::<usize>().unwrap_or(0).min(last));
+        })
+    };
+    let top = y_top(d);
+    html! {
+        <section class="occlusion-attractor" aria-labelledby="attractor-title">
+            { title }
+            <p class="lead">{format!("The {}-unit decoder features of each occluded image, binarised, start a Hopfield network that stores one prototype per class ({} patterns from {} training images). Each sweep updates every unit once; the state is read out as its nearest prototype. Step 0 is that readout with no dynamics.", d.units, d.patterns, d.train_images)}</p>
+            <p class="provenance muted" id="attractor-source">{format!("Committed CLI run (results/leaderboard.json) of {} on {}: this benchmark needs CIFAR-10 training images, which the browser bundle does not hold.", score.model.id, score.model.device)}</p>
+            <div class="controls">
+                <button id="attractor-play" onclick={on_play} aria-pressed={(*playing).to_string()}>{ if *playing { "Pause" } else { "Play" } }</button>
+                <label for="attractor-sweep">{"sweep "}</label>
+                <input id="attractor-sweep" type="range" min="0" max={last.to_string()} step="1" value={now.to_string()} oninput={on_scrub}
+                       aria-valuetext={format!("after {now} sweeps")} />
+                <output for="attractor-sweep" id="attractor-sweep-value" data-value={now.to_string()}>{format!("{now} / {last} sweeps")}</output>
+            </div>
+            <div class="plot-pair">
+                <LinePlot id="attractor-bins-plot" x_label="visibility (% of pixels visible, bin centre)" y_label="accuracy (fraction correct)"
+                          series={Rc::new(bin_series(d, now))} x_range={(0.0, d.bins.last().map_or(35.0, |b| b.hi_pct))} y_range={(0.0, top)} chance={0.1} />
+                <LinePlot id="attractor-steps-plot" x_label="Hopfield sweeps" y_label="attractor accuracy (fraction correct)"
+                          series={Rc::new(sweep_series(d, now))} x_range={(0.0, last as f64)} y_range={(0.0, top)} chance={0.1} />
+            </div>
+            <ul class="facts">
+                <li id="attractor-verdict" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>{format!("headline (attractor accuracy below 15 % visibility after {} sweeps): {:.3} — {}", d.steps, score.value.get().unwrap_or(f64::NAN), d.verdict)}</li>
+                <li>{format!("below 15 %: feedforward {:.1} %, step 0 {:.1} %, final {:.1} %", 100.0 * d.low_feedforward, 100.0 * d.low_step0, 100.0 * d.low_final)}</li>
+                <li>{format!("the state settles after {:.1} sweeps on average (unoccluded: {:.1}); later sweeps change nothing, so {last} are animated of {}", d.bins.iter().map(|b| b.mean_sweeps_to_settle).sum::<f64>() / d.bins.len().max(1) as f64, d.whole.mean_sweeps_to_settle, d.steps)}</li>
+            </ul>
+        </section>
+    }
+}
+
+/// Calls `f` every `ms` milliseconds until the returned guard is dropped.
+#[cfg(target_arch = "wasm32")]
+fn every(ms: u32, f: impl Fn() + 'static) -> impl Drop {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    struct Interval {
+        handle: i32,
+        _closure: Closure<dyn Fn()>,
+    }
+    impl Drop for Interval {
+        fn drop(&mut self) {
+            if let Some(w) = web_sys::window() {
+                w.clear_interval_with_handle(self.handle);
+            }
+        }
+    }
+    let closure = Closure::<dyn Fn()>::new(f);
+    let handle = web_sys::window()
+        .and_then(|w| {
+            w.set_interval_with_callback_and_timeout_and_arguments_0(
+                closure.as_ref().unchecked_ref(),
+                ms as i32,
+            )
+            .ok()
+        })
+        .unwrap_or(0);
+    Interval {
+        handle,
+        _closure: closure,
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn every(_ms: u32, _f: impl Fn() + 'static) -> impl Drop {
+    /// Nothing to stop natively.
+    struct NoTimer;
+    impl Drop for NoTimer {
+        fn drop(&mut self) {}
+    }
+    NoTimer
+}
