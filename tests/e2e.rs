@@ -415,3 +415,149 @@ fn leaderboard_overview_and_about_render() {
     assert_eq!(rows, json!(9), "one row per dataset in the manifest");
     driver.screenshot("about-page.png");
 }
+
+// ---- Occlusion page ----
+
+/// Reads `#occlusion-masked`'s pixel checksum (changes whenever the picture does).
+fn masked_sum(driver: &Driver) -> String {
+    driver
+        .script("const c = document.querySelector('#occlusion-masked'); return c ? c.dataset.sum : null;")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Waits for the top-3 of the image on show and returns its top-1 class.
+fn top1(driver: &Driver) -> String {
+    let v = driver.wait_for(
+        "the model's top-3",
+        "const t = document.querySelector('#occlusion-top3'); const e = document.querySelector('#occlusion-classify-error'); \
+         return e ? 'error: ' + e.textContent : (t && document.querySelectorAll('#top3-full .guess').length === 3 ? t.dataset.top1 : null);",
+        Duration::from_secs(120),
+    );
+    let text = v.as_str().unwrap_or_default().to_string();
+    assert!(!text.starts_with("error"), "classify: {text}");
+    text
+}
+
+/// Puts `file` (a JS expression making a `File`) into the upload input.
+fn upload(driver: &Driver, file: &str) {
+    driver.script(&format!(
+        "const dt = new DataTransfer(); dt.items.add({file}); const i = document.querySelector('#occlusion-upload'); \
+         i.files = dt.files; i.dispatchEvent(new Event('change', {{bubbles: true}})); return 1;"
+    ));
+}
+
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
+fn occlusion_page_slider_upload_curves_and_attractor() {
+    let (_server, driver) = open("#occlusion?model=cornet-s-mini");
+    driver.wait_for(
+        "the first test image",
+        "return document.querySelector('#occlusion-masked') ? 1 : null;",
+        Duration::from_secs(60),
+    );
+    let first = top1(&driver);
+    let before = masked_sum(&driver);
+    let t1 = driver.script("return document.querySelectorAll('#top3-t1 .guess').length;");
+    assert_eq!(t1, json!(3), "a recurrent model also answers at T = 1");
+
+    // The slider redraws the bubbles at once, in the chosen bin, and the answer follows.
+    driver.script(
+        "const s = document.querySelector('#occlusion-slider'); s.value = '30'; \
+         s.dispatchEvent(new Event('input', {bubbles: true})); return 1;",
+    );
+    let visible = driver.wait_for(
+        "the redrawn bubbles",
+        "const v = document.querySelector('#occlusion-visible'); return v && parseFloat(v.dataset.value) >= 30 ? v.dataset.value : null;",
+        Duration::from_secs(10),
+    );
+    let visible: f64 = visible.as_str().unwrap_or_default().parse().unwrap_or(-1.0);
+    assert!((30.0..35.0).contains(&visible), "visibility {visible}");
+    assert_ne!(masked_sum(&driver), before, "the masked picture changed");
+    let second = top1(&driver);
+    println!("occlusion: top-1 {first} at 10–15 %, {second} at 30–35 %");
+
+    // Non-image and empty uploads get a sentence, nothing panics; a real picture is used.
+    upload(
+        &driver,
+        "new File(['just some text'], 'notes.txt', {type: 'text/plain'})",
+    );
+    let msg = driver.wait_for(
+        "the upload message",
+        "const e = document.querySelector('#occlusion-upload-error'); return e ? e.textContent : null;",
+        Duration::from_secs(10),
+    );
+    assert!(
+        msg.as_str().unwrap_or_default().contains("not an image"),
+        "{msg}"
+    );
+    upload(
+        &driver,
+        "new File([new Uint8Array([1, 2, 3])], 'broken.png', {type: 'image/png'})",
+    );
+    driver.wait_for(
+        "the undecodable-image message",
+        "const e = document.querySelector('#occlusion-upload-error'); return e && e.textContent.includes('decode') ? 1 : null;",
+        Duration::from_secs(10),
+    );
+    upload(
+        &driver,
+        "(() => { const c = document.createElement('canvas'); c.width = 300; c.height = 200; const x = c.getContext('2d'); \
+         x.fillStyle = '#c33'; x.fillRect(0, 0, 300, 200); x.fillStyle = '#39c'; x.fillRect(100, 50, 100, 100); \
+         const b = atob(c.toDataURL('image/png').split(',')[1]); const a = new Uint8Array(b.length); \
+         for (let i = 0; i < b.length; i++) a[i] = b.charCodeAt(i); return new File([a], 'boxes.png', {type: 'image/png'}); })()",
+    );
+    driver.wait_for(
+        "the uploaded picture",
+        "const f = document.querySelector('#occlusion-original'); const e = document.querySelector('#occlusion-upload-error'); \
+         return f && !e && f.getAttribute('aria-label').includes('boxes.png') ? 1 : null;",
+        Duration::from_secs(20),
+    );
+    println!("occlusion: upload classified as {}", top1(&driver));
+
+    // Curves: the committed CLI run, as the CLI's JSON says, with its marks.
+    let committed = driver.wait_for(
+        "the committed occlusion curves",
+        "const s = document.querySelector('#occlusion-committed'); return s ? s.dataset.value : null;",
+        Duration::from_secs(10),
+    );
+    let value: f64 = committed
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or(f64::NAN);
+    let expected = cli_score("cornet-s-mini", "tang2018-occlusion");
+    assert!(
+        (value - expected).abs() < 1e-4,
+        "page {value} vs CLI {expected}"
+    );
+    let marks = driver.script(
+        "return [document.querySelectorAll('#occlusion-plot .series').length, document.querySelectorAll('#occlusion-plot .mark').length, \
+         document.querySelectorAll('#occlusion-plot title').length];",
+    );
+    assert_eq!(
+        marks[0],
+        json!(4),
+        "model, T = 1, people unmasked and masked: {marks}"
+    );
+    assert_eq!(marks[1], json!(28), "7 bins × 4 curves: {marks}");
+    assert_eq!(marks[2], marks[1], "every mark has a tooltip");
+
+    // Attractor: Play advances the sweeps; leaving the page stops it without errors.
+    driver.script("document.querySelector('#attractor-play').click(); return 1;");
+    driver.wait_for(
+        "the attractor animation",
+        "const o = document.querySelector('#attractor-sweep-value'); return o && parseInt(o.dataset.value) >= 2 ? 1 : null;",
+        Duration::from_secs(10),
+    );
+    let a = driver.script("return document.querySelectorAll('#attractor-bins-plot .mark').length;");
+    assert_eq!(a, json!(14), "feedforward and attractor at 7 bins");
+    driver.screenshot("occlusion.png");
+    driver.go_hash("#overview");
+    driver.wait_for(
+        "the Overview",
+        "return document.querySelector('.overview-page') ? 1 : null;",
+        Duration::from_secs(10),
+    );
+}

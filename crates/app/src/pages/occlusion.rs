@@ -81,6 +81,17 @@ pub fn curves(d: &OcclusionDetails, model: &str) -> Vec<Series> {
     out
 }
 
+/// The legend of `series` as an HTML list (colour swatch and name), below a plot.
+pub fn legend(id: &str, series: &[Series]) -> Html {
+    html! {
+        <ul class="plot-legend" id={id.to_string()}>
+            { for series.iter().map(|s| html! {
+                <li><span class="swatch" style={format!("background:{}", s.color)}></span>{&s.name}</li>
+            }) }
+        </ul>
+    }
+}
+
 fn pct(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{:.1} %", 100.0 * v))
 }
@@ -128,6 +139,7 @@ fn result_view(score: &Score, live: bool) -> Html {
         format!("committed CLI run (results/leaderboard.json, `brainprobe score {} {BENCHMARK} --json`, on {})", score.model.id, score.model.device)
     };
     let ff = d.feedforward.as_ref();
+    let series = Rc::new(curves(d, &score.model.id));
     html! {
         <div class="occlusion-result" id={format!("{id}-result")}>
             <p id={id} class="headline" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>
@@ -136,8 +148,11 @@ fn result_view(score: &Score, live: bool) -> Html {
                 {score.error.as_ref().map(|e| format!("(± {:.3}, {})", e.value, e.method)).unwrap_or_default()}
             </p>
             <p class="provenance muted">{source}</p>
-            <LinePlot id="occlusion-plot" x_label="visibility (% of pixels visible, bin centre)" y_label="relative accuracy (0 = chance, 1 = unoccluded)"
-                      series={Rc::new(curves(d, &score.model.id))} x_range={(0.0, d.bins.last().map_or(35.0, |b| b.hi_pct))} y_range={(0.0, 1.0)} />
+            <div class="plot-with-legend">
+                <LinePlot id="occlusion-plot" x_label="visibility (% of pixels visible, bin centre)" y_label="relative accuracy (0–1)"
+                          series={series.clone()} x_range={(0.0, d.bins.last().map_or(35.0, |b| b.hi_pct))} y_range={(0.0, 1.0)} legend={false} />
+                { legend("occlusion-legend", &series) }
+            </div>
             <ul class="facts">
                 <li>{format!("robustness ratio {:.3} (1 = as robust as people); against masked people: similarity {:.3}, ratio {:.3}", d.model.vs_unmasked.robustness_ratio, d.model.vs_masked.curve_similarity, d.model.vs_masked.robustness_ratio)}</li>
                 if let Some(f) = ff {
@@ -246,5 +261,33 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
             </section>
             <AttractorSection model={model} />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_runs_give_four_curves_and_attractor_steps() {
+        let s = committed("cornet-s-mini", BENCHMARK).expect("committed occlusion run");
+        let Some(Details::Occlusion(d)) = &s.details else {
+            panic!("occlusion details");
+        };
+        let c = curves(d, "cornet-s-mini");
+        assert_eq!(c.len(), 4, "model, T = 1, people unmasked and masked");
+        assert!(c.iter().all(|s| s.points.len() == d.bins.len()));
+        let z = committed("cornet-z-mini", BENCHMARK).expect("feedforward model");
+        let Some(Details::Occlusion(d)) = &z.details else {
+            panic!("occlusion details");
+        };
+        assert_eq!(curves(d, "cornet-z-mini").len(), 3, "no T = 1 curve");
+        let a = committed(
+            "cornet-s-mini",
+            super::super::occlusion_attractor::BENCHMARK,
+        )
+        .expect("committed attractor run");
+        assert!(matches!(a.details, Some(Details::Attractor(_))));
+        assert!(committed("nope", BENCHMARK).is_none());
     }
 }

@@ -12,7 +12,7 @@ use brainprobe_benchmarks::vision::attractor::AttractorDetails;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::occlusion::committed;
+use super::occlusion::{committed, legend};
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
 
@@ -43,7 +43,7 @@ pub fn sweep_series(d: &AttractorDetails, upto: usize) -> Vec<Series> {
                 .iter()
                 .take(upto + 1)
                 .enumerate()
-                .map(|(s, &a)| (s as f64, a, 0.0))
+                .map(|(s, &a)| (s as f64, 100.0 * a, 0.0))
                 .collect(),
         })
         .collect()
@@ -59,7 +59,7 @@ pub fn bin_series(d: &AttractorDetails, sweep: usize) -> Vec<Series> {
             points: d
                 .bins
                 .iter()
-                .map(|b| (mid(b.lo_pct, b.hi_pct), b.feedforward, 0.0))
+                .map(|b| (mid(b.lo_pct, b.hi_pct), 100.0 * b.feedforward, 0.0))
                 .collect(),
         },
         Series {
@@ -78,14 +78,15 @@ pub fn bin_series(d: &AttractorDetails, sweep: usize) -> Vec<Series> {
                         .or(b.accuracy_by_step.last())
                         .copied()
                         .unwrap_or(f64::NAN);
-                    (mid(b.lo_pct, b.hi_pct), a, 0.0)
+                    (mid(b.lo_pct, b.hi_pct), 100.0 * a, 0.0)
                 })
                 .collect(),
         },
     ]
 }
 
-/// Upper end of a y axis holding every accuracy of `d` (at least 0.2, rounded up to 0.1).
+/// Upper end of a y axis in percent holding every accuracy of `d` (at least 20 %, rounded
+/// up to a multiple of 10).
 pub fn y_top(d: &AttractorDetails) -> f64 {
     let max = d
         .bins
@@ -94,7 +95,7 @@ pub fn y_top(d: &AttractorDetails) -> f64 {
         .copied()
         .filter(|v| v.is_finite())
         .fold(0.2, f64::max);
-    ((max * 10.0).ceil() / 10.0).min(1.0)
+    ((max * 10.0).ceil() * 10.0).min(100.0)
 }
 
 /// The section.
@@ -162,6 +163,8 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
         })
     };
     let top = y_top(d);
+    let bins = Rc::new(bin_series(d, now));
+    let sweeps = Rc::new(sweep_series(d, now));
     html! {
         <section class="occlusion-attractor" aria-labelledby="attractor-title">
             { title }
@@ -175,10 +178,16 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
                 <output for="attractor-sweep" id="attractor-sweep-value" data-value={now.to_string()}>{format!("{now} / {last} sweeps")}</output>
             </div>
             <div class="plot-pair">
-                <LinePlot id="attractor-bins-plot" x_label="visibility (% of pixels visible, bin centre)" y_label="accuracy (fraction correct)"
-                          series={Rc::new(bin_series(d, now))} x_range={(0.0, d.bins.last().map_or(35.0, |b| b.hi_pct))} y_range={(0.0, top)} chance={0.1} />
-                <LinePlot id="attractor-steps-plot" x_label="Hopfield sweeps" y_label="attractor accuracy (fraction correct)"
-                          series={Rc::new(sweep_series(d, now))} x_range={(0.0, last as f64)} y_range={(0.0, top)} chance={0.1} />
+                <div class="plot-with-legend">
+                    <LinePlot id="attractor-bins-plot" x_label="visibility (% of pixels visible, bin centre)" y_label="accuracy (% correct)"
+                              series={bins.clone()} x_range={(0.0, d.bins.last().map_or(35.0, |b| b.hi_pct))} y_range={(0.0, top)} chance={10.0} legend={false} />
+                    { legend("attractor-bins-legend", &bins) }
+                </div>
+                <div class="plot-with-legend">
+                    <LinePlot id="attractor-steps-plot" x_label="Hopfield sweeps" y_label="attractor accuracy (% correct)"
+                              series={sweeps.clone()} x_range={(0.0, last as f64)} y_range={(0.0, top)} chance={10.0} legend={false} />
+                    { legend("attractor-steps-legend", &sweeps) }
+                </div>
             </div>
             <ul class="facts">
                 <li id="attractor-verdict" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>{format!("headline (attractor accuracy below 15 % visibility after {} sweeps): {:.3} — {}", d.steps, score.value.get().unwrap_or(f64::NAN), d.verdict)}</li>
@@ -229,4 +238,47 @@ fn every(_ms: u32, _f: impl Fn() + 'static) -> impl Drop {
         fn drop(&mut self) {}
     }
     NoTimer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brainprobe_benchmarks::vision::attractor::AttractorBin;
+
+    fn bin(lo: f64, acc: Vec<f64>) -> AttractorBin {
+        AttractorBin {
+            lo_pct: lo,
+            hi_pct: lo + 5.0,
+            feedforward: 0.3,
+            accuracy_by_step: acc,
+            mean_sweeps_to_settle: 1.0,
+        }
+    }
+
+    #[test]
+    fn animation_frames_grow_and_hold_the_last_value() {
+        let d = AttractorDetails {
+            units: 4,
+            patterns: 2,
+            train_images: 10,
+            steps: 3,
+            whole: bin(0.0, vec![0.5; 4]),
+            bins: vec![
+                bin(0.0, vec![0.1, 0.2, 0.25, 0.25]),
+                bin(5.0, vec![0.2, 0.4, 0.5, 0.5]),
+            ],
+            low_feedforward: 0.3,
+            low_step0: 0.1,
+            low_final: 0.25,
+            gain: (0.0, 0.0),
+            verdict: String::new(),
+        };
+        let s = sweep_series(&d, 1);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].points, vec![(0.0, 20.0, 0.0), (1.0, 40.0, 0.0)]);
+        let b = bin_series(&d, 99);
+        assert_eq!(b[1].points[1].1, 50.0, "past the end: the last sweep");
+        assert_eq!(b[0].points[0], (2.5, 30.0, 0.0));
+        assert_eq!(y_top(&d), 50.0);
+    }
 }

@@ -16,7 +16,9 @@ use yew::prelude::*;
 use crate::app::{spawn, Runs};
 use crate::components::pixel_canvas::PixelCanvas;
 use crate::worker::occlusion_jobs::{bin_of, occluded, BIN_WIDTH_PCT, WHOLE_PCT};
-use crate::worker::protocol::{ClassifyResult, DeviceChoice, Guess, ImageSource, Job, JobResult};
+use crate::worker::protocol::{
+    ClassifyResult, DeviceChoice, Guess, ImageSource, Job, JobResult, RunErrorKind,
+};
 use crate::ASSETS_URL;
 
 /// Slider position the page opens at (the 10–15 % bin, below the paper's 15 % line).
@@ -229,7 +231,7 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
     ) {
         (Some(JobResult::Classify(r)), _) => answer(r),
         (_, Some(e)) => {
-            html! { <p class="error" role="alert" id="occlusion-classify-error">{"Classifying failed: "}{&e.message}</p> }
+            html! { <p class="error" role="alert" id="occlusion-classify-error">{"Classifying failed: "}{&e.message}{ if e.kind == RunErrorKind::Gpu || e.kind == RunErrorKind::Worker { " — tick “run on the CPU” above to retry there." } else { "" } }</p> }
         }
         _ if key.as_ref().is_some_and(|k| state.pending(k)) => {
             let behind = state

@@ -36,6 +36,9 @@ pub struct LinePlotProps {
     /// Draws a dashed horizontal line at this y (e.g. chance accuracy).
     #[prop_or_default]
     pub chance: Option<f64>,
+    /// Draws the legend inside the plot (off when the page draws its own).
+    #[prop_or(true)]
+    pub legend: bool,
 }
 
 const W: f64 = 420.0;
@@ -92,8 +95,10 @@ pub fn line_plot(p: &LinePlotProps) -> Html {
                                 <circle class="mark" cx={x.map(px).to_string()} cy={y.map(py).to_string()} r="3" fill={s.color.clone()} tabindex="0"><title>{format!("{}: {px:.1}, {py:.3} ± {e:.3}", s.name)}</title></circle>
                             </g>
                         }) }
-                        <rect x={(LEFT + 10.0).to_string()} y={(TOP + 6.0 + 16.0 * k as f64).to_string()} width="12" height="3" fill={s.color.clone()} />
-                        <text class="legend" x={(LEFT + 28.0).to_string()} y={(TOP + 11.0 + 16.0 * k as f64).to_string()}>{&s.name}</text>
+                        if p.legend {
+                            <rect x={(LEFT + 10.0).to_string()} y={(TOP + 6.0 + 16.0 * k as f64).to_string()} width="12" height="3" fill={s.color.clone()} />
+                            <text class="legend" x={(LEFT + 28.0).to_string()} y={(TOP + 11.0 + 16.0 * k as f64).to_string()}>{&s.name}</text>
+                        }
                     </g>
                 }
             }) }
