@@ -111,14 +111,19 @@ fn bindgen_and_optimize(root: &Path, bin: &str, wasm: &Path) -> Result<PathBuf, 
     Ok(stage)
 }
 
-/// Copies every committed model's `model.safetensors` and `manifest.toml` (not training
+/// Copies every committed model's weights, manifest, tokenizer and vocabulary (not training
 /// logs); returns the number of files.
 fn copy_weights(from: &Path, to: &Path) -> Result<usize, String> {
     let mut files = 0;
     let entries = std::fs::read_dir(from).map_err(|e| format!("read {}: {e}", from.display()))?;
     for entry in entries.flatten() {
         let dir = entry.path();
-        for name in ["model.safetensors", "manifest.toml", "tokenizer.json"] {
+        for name in [
+            "model.safetensors",
+            "manifest.toml",
+            "tokenizer.json",
+            "vocab.txt",
+        ] {
             if dir.join(name).is_file() {
                 let dest = to.join(entry.file_name());
                 std::fs::create_dir_all(&dest)

@@ -6,8 +6,8 @@ use yew::prelude::*;
 use crate::components::run_progress::RunProgress;
 use crate::gpu_probe::probe;
 use crate::pages::{
-    about::AboutPage, data::DataPage, leaderboard::LeaderboardPage, occlusion::OcclusionPage,
-    overview::OverviewPage, placeholder::Placeholder, vision::VisionPage,
+    about::AboutPage, data::DataPage, language::LanguagePage, leaderboard::LeaderboardPage,
+    occlusion::OcclusionPage, overview::OverviewPage, vision::VisionPage,
 };
 use crate::route::{self, Page, Route};
 use crate::state::{Action, RunsState};
@@ -113,9 +113,7 @@ pub fn app() -> Html {
         Page::Leaderboard => html! { <LeaderboardPage /> },
         Page::Data => html! { <DataPage /> },
         Page::About => html! { <AboutPage /> },
-        Page::Language => {
-            html! { <Placeholder title="Language" text="Per-layer fMRI (Pereira 2018) and reading-time (Futrell 2018) predictivity of gpt-mini, MiniLM, embeddings and their untrained versions. Its benchmarks are being written now; this page follows them." /> }
-        }
+        Page::Language => html! { <LanguagePage route={route.clone()} /> },
         Page::Occlusion => html! { <OcclusionPage route={route.clone()} /> },
     };
     html! {

@@ -68,6 +68,10 @@ pub struct Route {
     pub model: Option<String>,
     /// Selected benchmark id.
     pub benchmark: Option<String>,
+    /// Language benchmarks: score only the first N sentences / stories (a quick look on
+    /// slow devices, the CLI's `--subset N`; the score's notes say it is not the benchmark
+    /// number).
+    pub subset: Option<usize>,
 }
 
 impl Route {
@@ -77,6 +81,7 @@ impl Route {
             page,
             model: None,
             benchmark: None,
+            subset: None,
         }
     }
 
@@ -98,6 +103,7 @@ impl Route {
             match key {
                 "model" => route.model = Some(value),
                 "benchmark" => route.benchmark = Some(value),
+                "subset" => route.subset = value.parse().ok().filter(|&n: &usize| n > 0),
                 _ => {}
             }
         }
@@ -112,6 +118,9 @@ impl Route {
         }
         if let Some(b) = &self.benchmark {
             query.push(format!("benchmark={}", encode(b)));
+        }
+        if let Some(n) = self.subset {
+            query.push(format!("subset={n}"));
         }
         if query.is_empty() {
             format!("#{}", self.page.slug())
@@ -197,6 +206,7 @@ mod tests {
             page: Page::Vision,
             model: Some("cornet-s-mini@0.5pct".into()),
             benchmark: Some("kriegeskorte2008-it-rsa".into()),
+            subset: None,
         };
         assert_eq!(
             r.to_hash(),
@@ -207,8 +217,11 @@ mod tests {
             page: Page::Leaderboard,
             model: Some("a b&c=d/é".into()),
             benchmark: None,
+            subset: Some(60),
         };
         assert_eq!(Route::parse(&odd.to_hash()), odd);
+        assert_eq!(Route::parse("#language?subset=0").subset, None);
+        assert_eq!(Route::parse("#language?subset=-3").subset, None);
     }
 
     #[test]

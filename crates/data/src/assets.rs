@@ -3,10 +3,29 @@
 
 use crate::error::{DataError, Result};
 
+/// Fetches one URL's bytes on the web. The app's worker installs one that reports byte
+/// progress and keeps files in the Cache API; without one, plain `fetch` is used.
+#[cfg(target_arch = "wasm32")]
+pub type Fetcher = std::rc::Rc<
+    dyn Fn(
+        String,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::result::Result<Vec<u8>, String>>>,
+    >,
+>;
+
 /// Where bundle files live: a directory (native) or a base URL (web).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Assets {
     root: String,
+    #[cfg(target_arch = "wasm32")]
+    fetcher: Option<Fetcher>,
+}
+
+impl std::fmt::Debug for Assets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Assets").field("root", &self.root).finish()
+    }
 }
 
 impl Assets {
@@ -15,7 +34,16 @@ impl Assets {
         let root: String = root.into();
         Self {
             root: root.trim_end_matches('/').to_string(),
+            #[cfg(target_arch = "wasm32")]
+            fetcher: None,
         }
+    }
+
+    /// The same root, fetched through `fetcher` (web only).
+    #[cfg(target_arch = "wasm32")]
+    pub fn with_fetcher(mut self, fetcher: Fetcher) -> Self {
+        self.fetcher = Some(fetcher);
+        self
     }
 
     /// The root this store reads from.
@@ -53,6 +81,18 @@ impl Assets {
         use wasm_bindgen::JsCast;
         use wasm_bindgen_futures::JsFuture;
         let url = self.locate(rel);
+        if let Some(fetch) = &self.fetcher {
+            return fetch(url.clone()).await.map_err(|e| {
+                if e.contains("HTTP 404") {
+                    DataError::Missing {
+                        path: rel.to_string(),
+                        location: url.clone(),
+                    }
+                } else {
+                    DataError::io(&url, e)
+                }
+            });
+        }
         let fail = |e: wasm_bindgen::JsValue| DataError::io(&url, format!("{e:?}"));
         let global = js_sys::global();
         let promise = if let Some(window) = global.dyn_ref::<web_sys::Window>() {

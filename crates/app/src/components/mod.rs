@@ -3,3 +3,4 @@
 pub mod cifar_grid;
 pub mod pixel_canvas;
 pub mod run_progress;
+pub mod stimulus_grid;

@@ -1,30 +1,56 @@
-//! The Leaderboard page: vision models × vision benchmarks, each cell computed on demand in
-//! the worker (`registry::run`, as `brainprobe leaderboard` does) with its own progress,
-//! coloured by value; ceilings noted per column; export as CSV or JSON.
+//! The Leaderboard page: models × benchmarks for vision and for language, each cell computed
+//! on demand in the worker (`registry::run`, as `brainprobe leaderboard` does) with its own
+//! progress, coloured by value; ceilings noted per column; published reference rows (language)
+//! set apart; export as CSV or JSON.
 
-use brainprobe_benchmarks::leaderboard::{Failure, Leaderboard};
+use brainprobe_benchmarks::language::findings::PUBLISHED_BENCHMARKS;
+use brainprobe_benchmarks::leaderboard::{Failure, Leaderboard, ReferenceRow};
 use brainprobe_benchmarks::registry::{Kind, Modality, BENCHMARKS};
 use brainprobe_benchmarks::{BenchmarkSpec, Score};
 use yew::prelude::*;
 
+use super::language::language_models;
+use super::language_extras::committed_language_board;
 use super::vision::{show, vision_models};
 use crate::app::Runs;
 use crate::plots::palette::{ramp, ramp_css};
 use crate::state::RunsState;
 use crate::worker::protocol::{DeviceChoice, Job};
+use brainprobe_models::registry::{lookup, Family};
 
 /// Benchmarks the browser cannot run, and why.
 pub fn browser_limitation(spec: &BenchmarkSpec) -> Option<&'static str> {
-    matches!(spec.kind, Kind::Attractor).then_some(
-        "CLI only: needs the CIFAR-10 training images, which the browser bundle does not hold",
-    )
+    match spec.kind {
+        Kind::Attractor => Some(
+            "CLI only: needs the CIFAR-10 training images, which the browser bundle does not hold",
+        ),
+        Kind::NextWord => Some(
+            "CLI only: reads the WikiText-2 test file prepared on disk (`brainprobe eval wikitext2`)",
+        ),
+        _ => None,
+    }
 }
 
-fn columns() -> Vec<&'static BenchmarkSpec> {
+/// Why `model` cannot be scored on `spec` at all (not a browser limit), if so.
+pub fn not_applicable(model: &str, spec: &BenchmarkSpec) -> Option<&'static str> {
+    let causal = lookup(model).is_ok_and(|m| matches!(m.family, Family::Gpt | Family::Lstm));
+    (spec.kind == Kind::FutrellSurprisal && !causal)
+        .then_some("n/a: surprisal needs a model that predicts the next word")
+}
+
+fn columns(modality: Modality) -> Vec<&'static BenchmarkSpec> {
     BENCHMARKS
         .iter()
-        .filter(|b| b.modality == Modality::Vision)
+        .filter(|b| b.modality == modality)
         .collect()
+}
+
+/// Rows of the table for `modality`.
+fn models(modality: Modality) -> Vec<&'static str> {
+    match modality {
+        Modality::Vision => vision_models().collect(),
+        Modality::Language => language_models().collect(),
+    }
 }
 
 fn job(model: &str, benchmark: &str) -> Job {
@@ -37,8 +63,16 @@ fn job(model: &str, benchmark: &str) -> Job {
 /// The scores and failures on the page, as the CLI's leaderboard type.
 pub fn collect(state: &RunsState) -> Leaderboard {
     let mut board = Leaderboard::default();
-    for model in vision_models() {
-        for spec in columns() {
+    let pairs = [Modality::Vision, Modality::Language]
+        .into_iter()
+        .flat_map(|m| {
+            let cols = columns(m);
+            models(m)
+                .into_iter()
+                .flat_map(move |model| cols.clone().into_iter().map(move |s| (model, s)))
+        });
+    for (model, spec) in pairs {
+        {
             let key = (job(model, spec.id), DeviceChoice::Auto);
             if let Some(r) = state.results.get(&key).and_then(|r| r.score()) {
                 board.scores.push(r.clone());
@@ -54,6 +88,7 @@ pub fn collect(state: &RunsState) -> Leaderboard {
     board.notes.push(
         "computed in the browser by brainprobe's web app (same registry::run as the CLI)".into(),
     );
+    board.reference = published_rows();
     board
 }
 
@@ -127,6 +162,9 @@ fn download(name: &str, mime: &str, text: &str) {
 fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Html {
     let key = (job(model, spec.id), DeviceChoice::Auto);
     let id = format!("cell-{model}-{}", spec.id);
+    if let Some(why) = not_applicable(model, spec) {
+        return html! { <td {id} class="cell na" title={why}>{"n/a"}</td> };
+    }
     if let Some(why) = browser_limitation(spec) {
         return html! { <td {id} class="cell na" title={why}>{"CLI only"}</td> };
     }
@@ -170,20 +208,58 @@ fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Ht
     }
 }
 
+/// Published rows (Schrimpf et al. 2021) from the committed language leaderboard.
+pub fn published_rows() -> Vec<ReferenceRow> {
+    committed_language_board().map_or_else(Vec::new, |b| b.reference)
+}
+
+/// Published rows as table rows under the language models: one per published model, its
+/// value in the column its benchmark corresponds to.
+fn published_table_rows(cols: &[&BenchmarkSpec]) -> Html {
+    let rows = published_rows();
+    let mut names: Vec<&str> = rows.iter().map(|r| r.model.as_str()).collect();
+    names.dedup();
+    html! {
+        <>
+            if !names.is_empty() {
+                <tr class="reference-head"><th colspan={(cols.len() + 1).to_string()}>{"Published (Schrimpf et al. 2021; best layer, voxel-level, ceiling-normalised — not computed here, not the same quantity)"}</th></tr>
+            }
+            { for names.into_iter().map(|name| html! {
+                <tr class="reference">
+                    <th scope="row">{name}</th>
+                    { for cols.iter().map(|spec| {
+                        let v = rows.iter().find(|r| r.model == name && PUBLISHED_BENCHMARKS.iter().any(|(theirs, ours)| r.benchmark == *theirs && *ours == spec.id));
+                        match v {
+                            Some(r) => html! { <td class="cell published num" title={format!("{} — {}", r.benchmark, r.source)}>{format!("{:.3}", r.value)}</td> },
+                            None => html! { <td class="cell published">{"–"}</td> },
+                        }
+                    }) }
+                </tr>
+            }) }
+        </>
+    }
+}
+
 /// The page.
 #[function_component(LeaderboardPage)]
 pub fn leaderboard_page() -> Html {
     let Some(runs) = use_context::<Runs>() else {
         return html! {};
     };
+    let modality = use_state(|| Modality::Vision);
     let state = &*runs.state;
-    let cols = columns();
+    let cols = columns(*modality);
+    let rows = models(*modality);
     let compute_all = {
         let client = runs.client.clone();
         let cols = cols.clone();
+        let rows = rows.clone();
         Callback::from(move |_: MouseEvent| {
-            for m in vision_models() {
-                for spec in cols.iter().filter(|s| browser_limitation(s).is_none()) {
+            for m in &rows {
+                for spec in cols
+                    .iter()
+                    .filter(|s| browser_limitation(s).is_none() && not_applicable(m, s).is_none())
+                {
                     client.submit(job(m, spec.id), DeviceChoice::Auto);
                 }
             }
@@ -218,17 +294,29 @@ pub fn leaderboard_page() -> Html {
             None => spec.description.to_string(),
         }
     };
+    let tab = |m: Modality, label: &'static str, id: &'static str| {
+        let modality = modality.clone();
+        let current = *modality == m;
+        html! {
+            <button {id} role="tab" aria-selected={current.to_string()} class={classes!("tab", current.then_some("active"))}
+                    onclick={Callback::from(move |_: MouseEvent| modality.set(m))}>{label}</button>
+        }
+    };
     html! {
         <section class="leaderboard-page">
             <h2>{"Leaderboard"}</h2>
-            <p class="lead">{"Every vision model on every vision benchmark, computed in your browser when you ask (each cell is one "}<code>{"brainprobe score"}</code>{" run). Colour: value from 0 (dark blue) to 1 (yellow). Occlusion cells take minutes on a software GPU."}</p>
+            <p class="lead">{"Every model on every benchmark of its modality, computed in your browser when you ask (each cell is one "}<code>{"brainprobe score"}</code>{" run). Colour: value from 0 (dark blue) to 1 (yellow). Occlusion and reading-time cells take minutes on a software GPU."}</p>
+            <div class="tabs" role="tablist">
+                { tab(Modality::Vision, "Vision", "board-vision") }
+                { tab(Modality::Language, "Language", "board-language") }
+            </div>
             <p class="controls">
                 <button id="leaderboard-all" class="primary" onclick={compute_all}>{"Compute all"}</button>
                 <button id="export-csv" onclick={export_csv}>{"Export CSV"}</button>
                 <button id="export-json" onclick={export_json}>{"Export JSON"}</button>
             </p>
             <div class="table-scroll">
-                <table id="leaderboard" class="leaderboard">
+                <table id="leaderboard" class="leaderboard" data-modality={format!("{:?}", *modality)}>
                     <thead>
                         <tr>
                             <th scope="col">{"model"}</th>
@@ -236,12 +324,15 @@ pub fn leaderboard_page() -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for vision_models().map(|m| html! {
+                        { for rows.iter().map(|m| html! {
                             <tr>
-                                <th scope="row"><code>{m}</code></th>
+                                <th scope="row"><code>{*m}</code></th>
                                 { for cols.iter().map(|s| cell(state, &runs, m, s)) }
                             </tr>
                         }) }
+                        if *modality == Modality::Language {
+                            { published_table_rows(&cols) }
+                        }
                     </tbody>
                 </table>
             </div>
@@ -250,7 +341,7 @@ pub fn leaderboard_page() -> Html {
                 <div class="colorbar" style={format!("background: linear-gradient(to right, {})", (0..=4).map(|k| ramp_css(k as f64 / 4.0)).collect::<Vec<_>>().join(", "))}></div>
                 <span>{"1 — value (ceiling-normalised where the column has a ceiling)"}</span>
             </div>
-            <p class="note">{"Published reference rows (Schrimpf et al. 2021) exist only for the language benchmarks; the Data page lists them. Committed CLI results for this table are in results/leaderboard.md of the repository."}</p>
+            <p class="note">{"Exports hold every computed cell of both tables and the published rows (labelled by source). Committed CLI results: results/leaderboard.md (vision) and results/language/leaderboard.md of the repository. MiniLM is scored by the CLI only (its weights are not served)."}</p>
         </section>
     }
 }
@@ -268,12 +359,20 @@ mod tests {
     }
 
     #[test]
-    fn only_the_attractor_is_cli_only() {
-        let limited: Vec<&str> = columns()
+    fn cli_only_and_not_applicable_cells_are_known() {
+        let limited: Vec<&str> = columns(Modality::Vision)
             .into_iter()
+            .chain(columns(Modality::Language))
             .filter(|s| browser_limitation(s).is_some())
             .map(|s| s.id)
             .collect();
-        assert_eq!(limited, vec!["tang2018-attractor"]);
+        assert_eq!(limited, vec!["tang2018-attractor", "wikitext2-nextword"]);
+        let surprisal = columns(Modality::Language)
+            .into_iter()
+            .find(|s| s.kind == Kind::FutrellSurprisal)
+            .expect("registered");
+        assert!(not_applicable("embed-ppmi", surprisal).is_some());
+        assert!(not_applicable("gpt-mini", surprisal).is_none());
+        assert!(!published_rows().is_empty());
     }
 }

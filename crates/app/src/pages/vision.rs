@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::vision_wiring::WiringUpSection;
 use crate::app::Runs;
+use crate::components::stimulus_grid::StimulusGrid;
 use crate::plots::layer_curve::{LayerCurve, LayerPoint};
 use crate::plots::rdm_canvas::{RdmCanvas, RdmLegend};
 use crate::plots::rdm_heatmap::Matrix;
@@ -110,7 +111,7 @@ fn result_view(r: &VisionRsaResult, benchmark_label: &str) -> Html {
             <div class="rdm-pair">
                 <RdmCanvas id="rdm-model" title={format!("{} · layer {}", r.score.model.id, r.layer)} values={model} categories={categories.clone()} />
                 <RdmCanvas id="rdm-brain" title={benchmark_label.to_string()} values={brain} categories={categories.clone()} />
-                <RdmLegend categories={categories} />
+                <RdmLegend categories={categories.clone()} />
             </div>
         },
         _ => html! { <p class="error">{"The worker sent no RDM for the headline layer."}</p> },
@@ -121,6 +122,11 @@ fn result_view(r: &VisionRsaResult, benchmark_label: &str) -> Html {
             <h3>{"Representational dissimilarity matrices"}</h3>
             <p class="lead">{"1 − Pearson correlation between the responses to two images, shown as percentiles (as in Kriegeskorte et al. 2008). Lines mark category boundaries; images are ordered animate → inanimate."}</p>
             { heatmaps }
+            if let (Some(model), Some(brain)) = (square(&r.model_rdm), square(&r.brain_rdm)) {
+                <h3>{"The 92 images"}</h3>
+                <p class="lead">{"Hover or tab to an image: its five nearest neighbours in the model's RDM and in the brain's."}</p>
+                <StimulusGrid model={model} brain={brain} categories={categories.clone()} model_label={format!("{} · {}", r.score.model.id, r.layer)} />
+            }
             <h3>{"Score per layer"}</h3>
             <LayerCurve id="layer-curve" y_label="Spearman ρ with IT (raw)" points={Rc::new(points)} band={band} committed={r.score.layer.clone().map(AttrValue::from)} />
         </div>

@@ -7,4 +7,5 @@ pub mod palette;
 pub mod rdm_canvas;
 pub mod rdm_heatmap;
 pub mod scale;
+pub mod scatter_plot;
 pub mod wiring_plot;

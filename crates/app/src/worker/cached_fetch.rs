@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
 
-/// Name of the cache the worker stores model files in.
+/// Name of the cache the worker stores model files and data bundles in.
 pub const CACHE_NAME: &str = "brainprobe-v1";
 
 fn text(e: JsValue) -> String {

@@ -82,6 +82,27 @@ pub async fn run_job(
                 score,
             })))
         }
+        Job::Language { subset, .. } => {
+            // A subset run reads the same bundles with one option changed (CLI `--subset`).
+            let mut local = RunContext::new(ctx.assets.clone());
+            local.options = ctx.options.clone();
+            local.options.language_subset = *subset;
+            Ok(JobResult::Language(Box::new(
+                super::language_jobs::language_job(spec, subject, &local, progress).await?,
+            )))
+        }
+        Job::PredictSentence { sentence, .. } => {
+            let Subject::Language(lm) = subject else {
+                return Err(BenchError::WrongModality {
+                    benchmark: spec.id.to_string(),
+                    model: subject.id().to_string(),
+                    needs: "language",
+                });
+            };
+            Ok(JobResult::Sentence(Box::new(
+                super::language_jobs::sentence_job(lm, ctx, sentence, progress).await?,
+            )))
+        }
         Job::Classify {
             image,
             visibility_pct,

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod jobs;
+pub mod language_jobs;
 pub mod occlusion_jobs;
 pub mod protocol;
 

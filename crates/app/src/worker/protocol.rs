@@ -6,7 +6,9 @@
 use brainprobe_benchmarks::Score;
 use serde::{Deserialize, Serialize};
 
+pub use super::language_jobs::LanguageResult;
 pub use super::occlusion_jobs::{ClassifyResult, Guess, ImageSource};
+pub use brainprobe_benchmarks::language::new_sentence::SentencePrediction;
 
 /// Which device a run should use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,6 +36,22 @@ pub enum Job {
         /// `kriegeskorte2008-it-rsa` or `kriegeskorte2008-monkey-it-rsa`.
         benchmark: String,
     },
+    /// A language benchmark plus the Language page's views (scatter, reading view).
+    Language {
+        /// Model identifier (a language model).
+        model: String,
+        /// Benchmark identifier (a language benchmark).
+        benchmark: String,
+        /// Only the first N sentences / stories (the CLI's `score --subset N`).
+        subset: Option<usize>,
+    },
+    /// "Your sentence": the model's Pereira encoding model applied to a new sentence.
+    PredictSentence {
+        /// Model identifier (a language model).
+        model: String,
+        /// The sentence as typed (trimmed and cut to 1 000 characters by the job).
+        sentence: String,
+    },
     /// One image behind `tang2018-occlusion`'s bubbles, classified (the Occlusion page).
     Classify {
         /// Model identifier (a vision model).
@@ -51,6 +69,7 @@ impl Job {
         match self {
             Job::Score { model, .. } | Job::VisionRsa { model, .. } => model,
             Job::Classify { model, .. } => model,
+            Job::Language { model, .. } | Job::PredictSentence { model, .. } => model,
         }
     }
 
@@ -59,6 +78,8 @@ impl Job {
         match self {
             Job::Score { benchmark, .. } | Job::VisionRsa { benchmark, .. } => benchmark,
             Job::Classify { .. } => "tang2018-occlusion",
+            Job::Language { benchmark, .. } => benchmark,
+            Job::PredictSentence { .. } => "pereira2018-langnet",
         }
     }
 }
@@ -148,6 +169,10 @@ pub enum JobResult {
     Score(Box<Score>),
     /// An IT RSA score with RDMs.
     VisionRsa(Box<VisionRsaResult>),
+    /// A language score with its views.
+    Language(Box<LanguageResult>),
+    /// A predicted response to a new sentence (no score).
+    Sentence(Box<SentencePrediction>),
     /// One occluded image's top-3 classes (no score).
     Classify(Box<ClassifyResult>),
 }
@@ -158,7 +183,8 @@ impl JobResult {
         match self {
             JobResult::Score(s) => Some(s),
             JobResult::VisionRsa(v) => Some(&v.score),
-            JobResult::Classify(_) => None,
+            JobResult::Language(l) => Some(&l.score),
+            JobResult::Classify(_) | JobResult::Sentence(_) => None,
         }
     }
 }

@@ -4,11 +4,18 @@
 //! streaming progress. Cancelling is the page terminating this worker.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
-use brainprobe_benchmarks::{RunContext, Subject, VisionSubject};
+use brainprobe_benchmarks::{LanguageSubject, RunContext, Subject, VisionSubject};
+use brainprobe_data::assets::Fetcher;
+use brainprobe_data::bundle::BUNDLE_INFO;
 use brainprobe_data::Assets;
 use brainprobe_engine::{Device, GpuOptions};
-use brainprobe_models::registry::{lookup, manifest_file, weights_file, Family};
+use brainprobe_models::language::embedding::{RandomEmbedding, WordEmbedding};
+use brainprobe_models::language::gpt::Gpt;
+use brainprobe_models::language::lstm::Lstm;
+use brainprobe_models::language::LanguageModel;
+use brainprobe_models::registry::{lookup, manifest_file, weights_file, Family, BPE_TOKENIZER};
 use brainprobe_models::vision::cornet::Cornet;
 use brainprobe_models::{Manifest, Weights};
 use wasm_bindgen::prelude::*;
@@ -107,49 +114,147 @@ async fn fetch_model_file(id: u32, rel: &str, cache: bool) -> Result<Vec<u8>, Ru
     })
 }
 
-async fn load_subject(request: &RunRequest, device: Device) -> Result<Subject, RunError> {
-    let model = request.job.model();
-    let request_error = |message: String| RunError {
-        kind: RunErrorKind::Request,
-        message,
-    };
-    let info = lookup(model).map_err(|e| request_error(e.to_string()))?;
-    if info.family != Family::Cornet {
-        return Err(request_error(format!(
-            "`{model}` is a language model; the app runs vision models so far (language pages come with the language benchmarks)"
-        )));
-    }
-    // The manifest is small and always fetched fresh; it names the weights' sha256, which
-    // keys the cached weights, so new weights are never shadowed by old ones.
-    let manifest_bytes = fetch_model_file(request.id, &manifest_file(model), false).await?;
-    let manifest_text = String::from_utf8_lossy(&manifest_bytes);
-    let model_error = |message: String| RunError {
+fn data_error(message: String) -> RunError {
+    RunError {
         kind: RunErrorKind::Data,
         message,
-    };
-    let manifest =
-        Manifest::parse(model, &manifest_text).map_err(|e| model_error(e.to_string()))?;
-    let rel = format!("{}?sha256={}", weights_file(model), manifest.sha256);
-    let bytes = fetch_model_file(request.id, &rel, true).await?;
-    let weights =
-        Weights::from_safetensors(model, &bytes).map_err(|e| model_error(e.to_string()))?;
-    let cornet = Cornet::load(&weights, &manifest, &device).map_err(|e| RunError {
+    }
+}
+
+fn load_error(e: brainprobe_models::ModelError) -> RunError {
+    RunError {
         kind: if e.is_gpu_failure() {
             RunErrorKind::Gpu
         } else {
             RunErrorKind::Data
         },
         message: e.to_string(),
+    }
+}
+
+/// The manifest (small, always fetched fresh) and the weights it names: the weights'
+/// sha256 keys the cached copy, so new weights are never shadowed by old ones.
+async fn fetch_committed(id: u32, model: &str) -> Result<(Manifest, Weights), RunError> {
+    let manifest_bytes = fetch_model_file(id, &manifest_file(model), false).await?;
+    let manifest_text = String::from_utf8_lossy(&manifest_bytes);
+    let manifest = Manifest::parse(model, &manifest_text).map_err(|e| data_error(e.to_string()))?;
+    let rel = format!("{}?sha256={}", weights_file(model), manifest.sha256);
+    let bytes = fetch_model_file(id, &rel, true).await?;
+    let weights =
+        Weights::from_safetensors(model, &bytes).map_err(|e| data_error(e.to_string()))?;
+    Ok((manifest, weights))
+}
+
+/// A text file served beside the weights (tokenizer, vocabulary), cached.
+async fn fetch_text(id: u32, rel: &str) -> Result<String, RunError> {
+    let bytes = fetch_model_file(id, rel, true).await?;
+    String::from_utf8(bytes).map_err(|e| data_error(format!("{rel}: {e}")))
+}
+
+async fn load_language(
+    request: &RunRequest,
+    family: Family,
+    device: Device,
+) -> Result<Subject, RunError> {
+    let model = request.job.model();
+    let id = request.id;
+    let bpe = || async {
+        let bytes = fetch_model_file(id, BPE_TOKENIZER, true).await?;
+        brainprobe_text::Tokenizer::from_json_bytes(&bytes, BPE_TOKENIZER)
+            .map_err(|e| data_error(e.to_string()))
+    };
+    let (lm, sha, updates) = match family {
+        Family::Gpt => {
+            let (manifest, weights) = fetch_committed(id, model).await?;
+            let gpt = Gpt::load(&weights, &manifest, bpe().await?, &device).map_err(load_error)?;
+            (LanguageModel::Gpt(gpt), manifest.sha256, manifest.updates)
+        }
+        Family::Lstm => {
+            let (manifest, weights) = fetch_committed(id, model).await?;
+            let lstm =
+                Lstm::load(&weights, &manifest, bpe().await?, &device).map_err(load_error)?;
+            (LanguageModel::Lstm(lstm), manifest.sha256, manifest.updates)
+        }
+        Family::WordEmbedding => {
+            let (manifest, weights) = fetch_committed(id, model).await?;
+            let vocab = fetch_text(id, &format!("{model}/vocab.txt")).await?;
+            let emb = WordEmbedding::load(model, &weights, &vocab).map_err(load_error)?;
+            (LanguageModel::Embedding(emb), manifest.sha256, manifest.updates)
+        }
+        Family::RandomEmbedding => (
+            LanguageModel::Random(RandomEmbedding::new(model)),
+            "generated in code from a fixed seed (no weights file)".to_string(),
+            0,
+        ),
+        _ => {
+            return Err(RunError {
+                kind: RunErrorKind::Request,
+                message: format!(
+                    "`{model}` (MiniLM) runs from the command line only: its converted weights come from `cargo xtask prepare-data` and are not served to the browser"
+                ),
+            })
+        }
+    };
+    Ok(Subject::Language(LanguageSubject::new(
+        lm, device, sha, updates,
+    )))
+}
+
+async fn load_subject(request: &RunRequest, device: Device) -> Result<Subject, RunError> {
+    let model = request.job.model();
+    let info = lookup(model).map_err(|e| RunError {
+        kind: RunErrorKind::Request,
+        message: e.to_string(),
     })?;
+    if info.family != Family::Cornet {
+        return load_language(request, info.family, device).await;
+    }
+    let (manifest, weights) = fetch_committed(request.id, model).await?;
+    let cornet = Cornet::load(&weights, &manifest, &device).map_err(load_error)?;
     Ok(Subject::Vision(VisionSubject::new(
         cornet, &manifest, device,
     )))
 }
 
+/// The data bundles, fetched with byte progress and kept in the Cache API under the
+/// bundle's manifest digest, so a reload reads them locally and a new data release gets
+/// new keys (`bundle.json` itself is always fetched fresh).
+async fn data_assets(id: u32) -> Assets {
+    let info_url = format!("{ASSETS_URL}/{BUNDLE_INFO}");
+    let version = fetch_bytes(&info_url, false, &|_, _| {})
+        .await
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|v| v["manifest_sha256"].as_str().map(str::to_string));
+    let fetcher: Fetcher = Rc::new(move |url: String| {
+        let version = version.clone();
+        Box::pin(async move {
+            let name = url.rsplit('/').next().unwrap_or(&url).to_string();
+            let step = format!("downloading {name}");
+            let progress = |done, total| {
+                post(&FromWorker::Progress {
+                    id,
+                    step: step.clone(),
+                    done,
+                    total,
+                    unit: Unit::Bytes,
+                })
+            };
+            match &version {
+                Some(v) if !url.ends_with(BUNDLE_INFO) => {
+                    fetch_bytes(&format!("{url}?v={v}"), true, &progress).await
+                }
+                _ => fetch_bytes(&url, false, &progress).await,
+            }
+        })
+    });
+    Assets::new(ASSETS_URL).with_fetcher(fetcher)
+}
+
 async fn run(request: &RunRequest) -> Result<super::protocol::JobResult, RunError> {
     let device = device_for(request.device);
     let subject = load_subject(request, device).await?;
-    let ctx = RunContext::new(Assets::new(ASSETS_URL));
+    let ctx = RunContext::new(data_assets(request.id).await);
     let id = request.id;
     let progress = move |step: &str, done: usize, total: usize| {
         post(&FromWorker::Progress {

@@ -174,6 +174,21 @@ fn common_notes(score: &mut Score, st: &Stories, subset: Option<usize>) {
     }
 }
 
+/// A reading-time run with what its score was computed from, for views that draw more
+/// than the number (the app's reading view and scatter).
+pub struct FutrellRun {
+    /// The score (what `run_surprisal` / `run_activations` return).
+    pub score: Score,
+    /// The stories and which words were scored.
+    pub stories: Stories,
+    /// Surprisal variant: bits per word of `stories.words` (every word, scored or not).
+    pub surprisal_bits: Option<Vec<f64>>,
+    /// Activations variant: every layer's state per word of `stories.words`.
+    pub layers: Vec<brainprobe_models::language::LayerActivations>,
+    /// Activations variant: the story folds over the scored words (`stories.kept` order).
+    pub splits: Vec<brainprobe_metrics::splits::Split>,
+}
+
 /// Runs `futrell2018-rt-surprisal` on a causal `subject`.
 pub async fn run_surprisal(
     spec: &BenchmarkSpec,
@@ -181,6 +196,18 @@ pub async fn run_surprisal(
     ctx: &RunContext,
     progress: &dyn Progress,
 ) -> Result<Score> {
+    Ok(run_surprisal_recorded(spec, subject, ctx, progress)
+        .await?
+        .score)
+}
+
+/// [`run_surprisal`], keeping the stories and the surprisals.
+pub async fn run_surprisal_recorded(
+    spec: &BenchmarkSpec,
+    subject: &LanguageSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<FutrellRun> {
     super::wikitext2::causal(&subject.model, spec.id)?;
     let mut log = DataLog::new(&ctx.assets);
     let st = stories(&mut log, ctx.options.language_subset).await?;
@@ -229,7 +256,13 @@ pub async fn run_surprisal(
     score.details = Some(Details::Futrell(details));
     common_notes(&mut score, &st, ctx.options.language_subset);
     score.notes.extend(rec.notes);
-    Ok(score)
+    Ok(FutrellRun {
+        score,
+        stories: st,
+        surprisal_bits: Some(surprisal),
+        layers: Vec::new(),
+        splits: Vec::new(),
+    })
 }
 
 /// Runs `futrell2018-rt` (activations) on `subject`.
@@ -239,6 +272,18 @@ pub async fn run_activations(
     ctx: &RunContext,
     progress: &dyn Progress,
 ) -> Result<Score> {
+    Ok(run_activations_recorded(spec, subject, ctx, progress)
+        .await?
+        .score)
+}
+
+/// [`run_activations`], keeping the stories, the recording and the folds.
+pub async fn run_activations_recorded(
+    spec: &BenchmarkSpec,
+    subject: &LanguageSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<FutrellRun> {
     let mut log = DataLog::new(&ctx.assets);
     let st = stories(&mut log, ctx.options.language_subset).await?;
     let rec = subject
@@ -292,5 +337,11 @@ pub async fn run_activations(
         score.notes.push("Bidirectional model: a word's state has seen the whole word (all its word pieces) but no later words.".into());
     }
     score.notes.extend(rec.notes);
-    Ok(score)
+    Ok(FutrellRun {
+        score,
+        stories: st,
+        surprisal_bits: None,
+        layers: rec.layers,
+        splits,
+    })
 }

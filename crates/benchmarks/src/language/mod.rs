@@ -7,15 +7,16 @@
 pub mod fedorenko2010;
 pub mod findings;
 pub mod futrell2018;
+pub mod new_sentence;
 pub mod pereira2018;
 pub mod wikitext2;
 
 use brainprobe_metrics::correlation::PearsonVariant;
-use brainprobe_metrics::regression::Regression;
+use brainprobe_metrics::regression::{fit_predict, Regression};
 use brainprobe_metrics::splits::Split;
 use brainprobe_metrics::{cross_validate, Predictivity};
 use brainprobe_models::language::LayerActivations;
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, Axis};
 
 use crate::error::Result;
 use crate::score::{Undefined, Value};
@@ -66,6 +67,37 @@ pub fn predictivity(
     ))
 }
 
+/// Held-out predictions of `y` from `x` behind a [`predictivity`] score: RidgeCV fitted on
+/// each split's training rows predicts its test rows; a row held out in several splits
+/// (ShuffleSplit) gets the mean of its predictions, a row never held out gets `None`.
+/// For plots of predicted against measured; the score itself is the per-split r.
+pub fn held_out_predictions(
+    x: ArrayView2<f64>,
+    y: &[f64],
+    splits: &[Split],
+) -> Result<Vec<Option<f64>>> {
+    let y = column(y);
+    let mut sum = vec![0.0; y.nrows()];
+    let mut count = vec![0usize; y.nrows()];
+    for split in splits {
+        let fit = fit_predict(
+            x.select(Axis(0), &split.train).view(),
+            y.select(Axis(0), &split.train).view(),
+            x.select(Axis(0), &split.test).view(),
+            &Regression::ridge_cv_default(),
+        )?;
+        for (k, &row) in split.test.iter().enumerate() {
+            sum[row] += fit.predictions[(k, 0)];
+            count[row] += 1;
+        }
+    }
+    Ok(sum
+        .iter()
+        .zip(&count)
+        .map(|(&s, &c)| (c > 0).then(|| s / c as f64))
+        .collect())
+}
+
 /// `values` as an `(n, 1)` matrix.
 pub fn column(values: &[f64]) -> Array2<f64> {
     Array2::from_shape_fn((values.len(), 1), |(i, _)| values[i])
@@ -77,4 +109,33 @@ pub fn subset<T>(mut items: Vec<T>, n: Option<usize>) -> Vec<T> {
         items.truncate(n);
     }
     items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brainprobe_metrics::correlation::pearson;
+
+    #[test]
+    fn held_out_predictions_cover_test_rows_and_follow_the_signal() {
+        let n = 40;
+        let x = Array2::from_shape_fn((n, 3), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
+        let y: Vec<f64> = (0..n).map(|i| 2.0 * x[(i, 0)] - x[(i, 2)]).collect();
+        // Two splits: rows 0..10 held out twice, 10..20 once, 20..40 never.
+        let splits = vec![
+            Split {
+                train: (10..40).collect(),
+                test: (0..10).collect(),
+            },
+            Split {
+                train: (20..40).collect(),
+                test: (0..20).collect(),
+            },
+        ];
+        let p = held_out_predictions(x.view(), &y, &splits).expect("fits");
+        assert!(p[..20].iter().all(Option::is_some));
+        assert!(p[20..].iter().all(Option::is_none));
+        let got: Vec<f64> = p[..20].iter().flatten().copied().collect();
+        assert!(pearson(&got, &y[..20]) > 0.99);
+    }
 }

@@ -137,6 +137,17 @@ pub fn score_layers(
     Ok(score)
 }
 
+/// A Pereira run with what its score was computed from, for views that draw more than
+/// the number (the app's predicted-vs-measured scatter).
+pub struct PereiraRun {
+    /// The score (what `run` returns).
+    pub score: Score,
+    /// The sentences, in recording order.
+    pub sentences: Vec<PereiraSentence>,
+    /// Every layer's representation of every sentence.
+    pub recording: PartRecording,
+}
+
 /// Runs `pereira2018-langnet` on `subject`.
 pub async fn run(
     spec: &BenchmarkSpec,
@@ -144,6 +155,16 @@ pub async fn run(
     ctx: &RunContext,
     progress: &dyn Progress,
 ) -> Result<Score> {
+    Ok(run_recorded(spec, subject, ctx, progress).await?.score)
+}
+
+/// [`run`], keeping the sentences and the recording.
+pub async fn run_recorded(
+    spec: &BenchmarkSpec,
+    subject: &LanguageSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<PereiraRun> {
     let mut log = DataLog::new(&ctx.assets);
     let sentences = sentences(&mut log, ctx.options.language_subset).await?;
     let rec = record(subject, &sentences, progress).await?;
@@ -162,8 +183,12 @@ pub async fn run(
                 .into(),
         );
     }
-    score.notes.extend(rec.notes);
-    Ok(score)
+    score.notes.extend(rec.notes.iter().cloned());
+    Ok(PereiraRun {
+        score,
+        sentences,
+        recording: rec,
+    })
 }
 
 /// A fitted Pereira encoding model: one layer's sentence representation → response,

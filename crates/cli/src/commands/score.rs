@@ -1,10 +1,11 @@
-//! `brainprobe score --model M --benchmark B [--device auto|cpu|gpu] [--json] [--timesteps N]`:
+//! `brainprobe score --model M --benchmark B [--device auto|cpu|gpu] [--json] [--timesteps N]
+//! [--subset N]`:
 //! one benchmark on one model — per-layer table, best layer, ceiling, time taken; `--json`
 //! prints the Score.
 
 use std::time::Instant;
 
-use brainprobe_benchmarks::registry::{self, find};
+use brainprobe_benchmarks::registry::{self, find, Modality};
 use brainprobe_benchmarks::score::Score;
 use clap::Args;
 
@@ -30,6 +31,11 @@ pub struct ScoreArgs {
     /// Cap every recurrent area at this many time steps (1 = feedforward sweep).
     #[arg(long)]
     timesteps: Option<usize>,
+    /// Language benchmarks only: score the first N sentences (Pereira, localizer) or
+    /// stories (Natural Stories) — a quick look, not the benchmark number (the score's
+    /// notes say so). The web app's `subset=N` setting is the same option.
+    #[arg(long)]
+    subset: Option<usize>,
 }
 
 /// Runs one benchmark and prints it.
@@ -37,7 +43,16 @@ pub fn run(args: ScoreArgs) -> Result<(), String> {
     let spec = find(&args.benchmark).map_err(|e| e.to_string())?;
     let device = open(args.device)?;
     let subject = load_subject(&args.model, &device, args.timesteps)?;
-    let ctx = context(&[spec])?;
+    let mut ctx = context(&[spec])?;
+    if let Some(n) = args.subset {
+        if spec.modality != Modality::Language || n == 0 {
+            return Err(format!(
+                "--subset takes a positive count and applies to language benchmarks only (`{}` is not one)",
+                spec.id
+            ));
+        }
+        ctx.options.language_subset = Some(n);
+    }
     let bar = stage_bar(false);
     let progress = |stage: &str, done: usize, total: usize| {
         bar.set_message(stage.to_string());

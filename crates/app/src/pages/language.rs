@@ -1,0 +1,285 @@
+//! The Language page: pick a language model and a benchmark, run it in the worker, and see
+//! the score per layer (with the ceiling where one exists), the best layer's predicted
+//! against measured responses (hover names the sentence or word), the published reference
+//! rows beside ours and, for reading times, the story coloured by measured RT and by the
+//! model's surprisal. Below: "your sentence" and "training" ([`super::language_extras`]).
+
+use std::rc::Rc;
+
+use brainprobe_benchmarks::Score;
+use brainprobe_models::registry::{Family, MODELS};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::language_extras::{ReadingPanel, SentenceBox, TrainingSection};
+use super::vision::show;
+use crate::app::Runs;
+use crate::plots::layer_curve::{LayerCurve, LayerPoint};
+use crate::plots::scatter_plot::{Dot, ScatterPlot};
+use crate::route::{navigate, Route};
+use crate::worker::language_jobs::{LanguageResult, Scatter};
+use crate::worker::protocol::{DeviceChoice, Job, JobResult, RunErrorKind};
+
+/// Model shown when the URL names none.
+pub const DEFAULT_MODEL: &str = "gpt-mini";
+/// Language benchmarks the page offers, with their labels.
+pub const LANGUAGE_BENCHMARKS: [(&str, &str); 4] = [
+    (
+        "pereira2018-langnet",
+        "fMRI: language network, 627 sentences (Pereira 2018)",
+    ),
+    (
+        "futrell2018-rt-surprisal",
+        "reading times vs surprisal (Natural Stories; causal models)",
+    ),
+    (
+        "futrell2018-rt",
+        "reading times from activations (Natural Stories)",
+    ),
+    (
+        "fedorenko2010-localizer",
+        "the model's own language network (sentences > nonwords)",
+    ),
+];
+
+/// Ids of the language models the browser can load (MiniLM's converted weights are not
+/// served: it runs from the command line).
+pub fn language_models() -> impl Iterator<Item = &'static str> {
+    MODELS
+        .iter()
+        .filter(|m| !matches!(m.family, Family::Cornet | Family::Bert))
+        .map(|m| m.id)
+}
+
+/// Quick-look sizes offered for `benchmark` (stories for Natural Stories, sentences
+/// otherwise), plus the URL's own size when it is another.
+pub fn subset_choices(benchmark: &str, current: Option<usize>) -> Vec<usize> {
+    let mut v = if benchmark.starts_with("futrell") {
+        vec![1, 3]
+    } else {
+        vec![60, 200]
+    };
+    if let Some(n) = current.filter(|n| !v.contains(n)) {
+        v.push(n);
+        v.sort_unstable();
+    }
+    v
+}
+
+/// Properties of [`LanguagePage`].
+#[derive(Properties, PartialEq)]
+pub struct LanguagePageProps {
+    /// The URL's view (model and benchmark).
+    pub route: Route,
+}
+
+fn summary(score: &Score) -> Html {
+    let ceiling = score.ceiling.as_ref().map_or_else(
+        || "no ceiling: value = raw score".to_string(),
+        |c| {
+            format!(
+                "ceiling {:.3} ({}); value = raw / ceiling, clipped to [0, 1]",
+                c.value, c.method
+            )
+        },
+    );
+    let layer_text = score
+        .layer
+        .as_ref()
+        .map(|l| format!(" at the committed layer `{l}`"))
+        .unwrap_or_default();
+    html! {
+        <div class="score-summary">
+            <p id="language-score" class="headline" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>
+                <b>{show(score.value)}</b>
+                {format!(" = {}{layer_text} (raw {}{})", score.benchmark.id, show(score.raw), score.error.as_ref().map(|e| format!(" ± {:.3}", e.value)).unwrap_or_default())}
+            </p>
+            <ul class="facts">
+                <li>{ceiling}</li>
+                <li>{format!("best layer (chosen on these data, so optimistic): {}", score.best_layer.as_deref().unwrap_or("–"))}</li>
+                <li>{format!("metric: {}", score.metric)}</li>
+                <li>{format!("ran on: {} · weights {}… · bundle manifest {}…", score.model.device, score.model.weights_sha256.get(..12).unwrap_or(&score.model.weights_sha256), score.data.manifest_sha256.get(..12).unwrap_or(""))}</li>
+                { for score.notes.iter().map(|n| html! { <li class="note">{n}</li> }) }
+            </ul>
+        </div>
+    }
+}
+
+fn scatter_view(s: &Scatter) -> Html {
+    let dots: Vec<Dot> = s
+        .points
+        .iter()
+        .map(|p| Dot {
+            label: p.label.clone(),
+            x: p.x,
+            y: p.y,
+        })
+        .collect();
+    html! {
+        <figure class="scatter-figure">
+            <figcaption>{format!("{} — Pearson r = {:.3} over {} stimuli", s.title, s.r, s.n)}</figcaption>
+            <ScatterPlot id="language-scatter" x_label={s.x_label.clone()} y_label={s.y_label.clone()} dots={Rc::new(dots)} />
+            <p class="muted">{&s.note}{" Hover a point for its text."}</p>
+        </figure>
+    }
+}
+
+fn published_view(r: &LanguageResult) -> Html {
+    let ours = r.score.value.get();
+    html! {
+        <table id="language-published" class="published">
+            <caption>{"Beside ours: published values on the corresponding benchmark (Schrimpf et al. 2021: best layer, voxel-level and ceiling-normalised, their models — a different quantity from ours, not computed here)"}</caption>
+            <thead><tr><th>{"model"}</th><th>{"value"}</th><th>{"source"}</th></tr></thead>
+            <tbody>
+                <tr class="ours">
+                    <td>{format!("{} (ours, this run)", r.score.model.id)}</td>
+                    <td>{ours.map_or("undefined".into(), |v| format!("{v:.3}"))}</td>
+                    <td>{"computed in this browser"}</td>
+                </tr>
+                { for r.published.iter().map(|p| html! {
+                    <tr class="reference"><td>{format!("{} ({})", p.model, p.benchmark)}</td><td>{format!("{:.3}", p.value)}</td><td>{&p.source}</td></tr>
+                }) }
+                if r.published.is_empty() {
+                    <tr><td colspan="3" class="muted">{"No published row for this benchmark."}</td></tr>
+                }
+            </tbody>
+        </table>
+    }
+}
+
+fn result_view(r: &LanguageResult) -> Html {
+    let points: Vec<LayerPoint> = r
+        .score
+        .layers
+        .iter()
+        .map(|l| LayerPoint {
+            layer: l.layer.clone(),
+            value: l.raw.get(),
+            error: l.error.unwrap_or(0.0),
+        })
+        .collect();
+    let band = r.score.ceiling.as_ref().map(|c| {
+        (
+            c.value,
+            c.value,
+            AttrValue::from("ceiling (raw values are divided by it)"),
+        )
+    });
+    html! {
+        <div id="language-result" data-model={r.score.model.id.clone()} data-benchmark={r.score.benchmark.id.clone()}>
+            { summary(&r.score) }
+            if points.len() > 1 {
+                <h3>{"Score per layer"}</h3>
+                <LayerCurve id="language-layer-curve" y_label="raw score (Pearson r)" points={Rc::new(points)} band={band} committed={r.score.layer.clone().map(AttrValue::from)} />
+            }
+            { for r.scatter.as_ref().map(scatter_view) }
+            { published_view(r) }
+            { for r.reading.as_ref().map(|v| html! { <ReadingPanel view={Rc::new(v.clone())} /> }) }
+        </div>
+    }
+}
+
+/// The page.
+#[function_component(LanguagePage)]
+pub fn language_page(p: &LanguagePageProps) -> Html {
+    let Some(runs) = use_context::<Runs>() else {
+        return html! {};
+    };
+    let force_cpu = use_state(|| false);
+    let model = p
+        .route
+        .model
+        .clone()
+        .filter(|m| language_models().any(|v| v == m))
+        .unwrap_or_else(|| DEFAULT_MODEL.to_string());
+    let benchmark = p
+        .route
+        .benchmark
+        .clone()
+        .filter(|b| LANGUAGE_BENCHMARKS.iter().any(|(id, _)| id == b))
+        .unwrap_or_else(|| LANGUAGE_BENCHMARKS[0].0.to_string());
+    let device = if *force_cpu {
+        DeviceChoice::Cpu
+    } else {
+        DeviceChoice::Auto
+    };
+    let subset = p.route.subset;
+    let job = Job::Language {
+        model: model.clone(),
+        benchmark: benchmark.clone(),
+        subset,
+    };
+    let key = (job.clone(), device);
+    let select = |set: fn(&mut Route, String)| {
+        let route = p.route.clone();
+        Callback::from(move |e: Event| {
+            let mut r = route.clone();
+            set(
+                &mut r,
+                e.target_unchecked_into::<HtmlSelectElement>().value(),
+            );
+            navigate(&r);
+        })
+    };
+    let on_cpu = {
+        let force_cpu = force_cpu.clone();
+        Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
+    };
+    let run = |device: DeviceChoice| {
+        let client = runs.client.clone();
+        let job = job.clone();
+        Callback::from(move |_: MouseEvent| client.submit(job.clone(), device))
+    };
+    let state = &*runs.state;
+    let pending = state.pending(&key);
+    let outcome = match (
+        state.results.get(&key).map(|r| &**r),
+        state.errors.get(&key),
+    ) {
+        (Some(JobResult::Language(r)), _) => result_view(r),
+        (_, Some(e)) => html! {
+            <div id="language-error" class="error" role="alert" data-kind={format!("{:?}", e.kind)}>
+                <p>{"The run failed: "}{&e.message}</p>
+                if e.kind == RunErrorKind::Gpu || e.kind == RunErrorKind::Worker {
+                    <button onclick={run(DeviceChoice::Cpu)}>{"Retry on the CPU"}</button>
+                }
+            </div>
+        },
+        _ if pending => {
+            html! { <p class="muted" id="language-status" data-state="running">{"Running in the worker — see the progress bar above."}</p> }
+        }
+        _ => {
+            html! { <p class="muted" id="language-status" data-state="idle">{"Press Run to score this model in your browser (every stimulus through every layer, then the benchmark's regression or correlation)."}</p> }
+        }
+    };
+    html! {
+        <section class="language-page">
+            <h2>{"Language: do language models predict the brain?"}</h2>
+            <p class="lead">{"A model's internal states (or its surprisal) predicting the human language network's fMRI response to sentences (Pereira et al. 2018) and self-paced reading times (Futrell et al. 2018), as in Schrimpf et al. (2021). Computed here by the same benchmark code as "}<code>{"brainprobe score"}</code>{". These are small models trained on this project's budget: read the numbers with the notes."}</p>
+            <div class="controls">
+                <label>{"Model "}
+                    <select id="language-model" onchange={select(|r, v| r.model = Some(v))}>
+                        { for language_models().map(|m| html! { <option value={m} selected={m == model}>{m}</option> }) }
+                    </select>
+                </label>
+                <label>{"Benchmark "}
+                    <select id="language-benchmark" onchange={select(|r, v| r.benchmark = Some(v))}>
+                        { for LANGUAGE_BENCHMARKS.iter().map(|(id, l)| html! { <option value={*id} selected={*id == benchmark}>{*l}</option> }) }
+                    </select>
+                </label>
+                <label>{"Stimuli "}
+                    <select id="language-subset" onchange={select(|r, v| r.subset = v.parse().ok())}>
+                        <option value="" selected={subset.is_none()}>{"all (the benchmark)"}</option>
+                        { for subset_choices(&benchmark, subset).into_iter().map(|n| html! { <option value={n.to_string()} selected={subset == Some(n)}>{format!("first {n} {} only (quick look)", if benchmark.starts_with("futrell") { "stories" } else { "sentences" })}</option> }) }
+                    </select>
+                </label>
+                <label class="check"><input id="language-cpu" type="checkbox" checked={*force_cpu} onchange={on_cpu} />{" run on the CPU"}</label>
+                <button id="language-run" class="primary" onclick={run(device)} disabled={pending}>{ if pending { "Running…" } else { "Run" } }</button>
+            </div>
+            <p class="muted">{"MiniLM (minilm-l6) is scored from the command line only: its converted weights are prepared locally and not served to browsers."}</p>
+            { outcome }
+            <SentenceBox model={model.clone()} device={device} />
+            <TrainingSection />
+        </section>
+    }
+}
