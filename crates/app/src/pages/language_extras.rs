@@ -212,6 +212,15 @@ pub fn training_points(board: &Leaderboard, benchmark: &str) -> Vec<(String, f64
         .collect()
 }
 
+/// Short name of a gpt-mini checkpoint for a plot label.
+pub fn checkpoint_label(model: &str) -> String {
+    match model {
+        "gpt-mini" => "final".into(),
+        m if m.ends_with("-untrained") => "untrained".into(),
+        m => m.trim_start_matches("gpt-mini@").to_string(),
+    }
+}
+
 /// Brain score against perplexity over gpt-mini's checkpoints (committed numbers).
 #[function_component(TrainingSection)]
 pub fn training_section() -> Html {
@@ -229,20 +238,9 @@ pub fn training_section() -> Html {
     let dots: Vec<Dot> = points
         .iter()
         .map(|(m, p, s)| Dot {
-            label: m
-                .trim_start_matches("gpt-mini")
-                .trim_start_matches('@')
-                .to_string(),
+            label: checkpoint_label(m),
             x: p.ln(),
             y: *s,
-        })
-        .map(|d| Dot {
-            label: if d.label.is_empty() {
-                "final".into()
-            } else {
-                d.label
-            },
-            ..d
         })
         .collect();
     let on_bench = {
@@ -295,5 +293,10 @@ mod tests {
         let points = training_points(&board, "pereira2018-langnet");
         assert_eq!(points.len(), CHECKPOINTS.len());
         assert!(points.iter().all(|(_, ppl, _)| *ppl > 1.0));
+        let labels: Vec<String> = CHECKPOINTS.iter().map(|m| checkpoint_label(m)).collect();
+        assert_eq!(
+            labels,
+            ["untrained", "step4", "step11", "step36", "step108", "final"]
+        );
     }
 }

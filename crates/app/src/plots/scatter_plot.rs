@@ -130,8 +130,12 @@ pub fn scatter_plot(p: &ScatterPlotProps) -> Html {
             </g>
             if p.labelled {
                 <g class="dot-labels">
-                    { for p.dots.iter().map(|d| html! {
-                        <text x={format!("{:.1}", x.map(d.x) + 7.0)} y={format!("{:.1}", y.map(d.y) - 6.0)}>{&d.label}</text>
+                    { for p.dots.iter().map(|d| {
+                        // Labels near the right edge go to the left of their point.
+                        let (dx, anchor) = if x.map(d.x) > 0.75 * W { (-7.0, "end") } else { (7.0, "start") };
+                        html! {
+                            <text x={format!("{:.1}", x.map(d.x) + dx)} y={format!("{:.1}", y.map(d.y) - 6.0)} text-anchor={anchor}>{&d.label}</text>
+                        }
                     }) }
                 </g>
             }
