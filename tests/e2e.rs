@@ -578,8 +578,9 @@ fn occlusion_page_slider_upload_curves_and_attractor() {
     );
 }
 
-/// The full `tang2018-occlusion` run in the browser takes minutes (8 000 forward passes;
-/// about 8 min for the CLI on llvmpipe here), so it runs only with `BRAINPROBE_E2E_SLOW=1`.
+/// The full `tang2018-occlusion` run in the browser takes long (8 000 forward passes: 22 min
+/// for cornet-z-mini in headless Chromium on SwiftShader on a busy 2-core machine, 0.417119
+/// like the CLI; the CLI took 8 min on llvmpipe), so it runs only with `BRAINPROBE_E2E_SLOW=1`.
 #[test]
 #[ignore = "needs `cargo xtask build-web` output and prepared data; slow: set BRAINPROBE_E2E_SLOW=1"]
 fn occlusion_score_computed_in_the_browser_equals_the_cli() {

@@ -136,7 +136,7 @@ fn result_view(score: &Score, live: bool) -> Html {
     let source = if live {
         format!("computed in this browser on {}", score.model.device)
     } else {
-        format!("committed CLI run (results/leaderboard.json, `brainprobe score {} {BENCHMARK} --json`, on {})", score.model.id, score.model.device)
+        format!("committed CLI run (results/leaderboard.json, `brainprobe score --model {} --benchmark {BENCHMARK} --json`, on {})", score.model.id, score.model.device)
     };
     let ff = d.feedforward.as_ref();
     let series = Rc::new(curves(d, &score.model.id));
