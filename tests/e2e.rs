@@ -120,6 +120,15 @@ impl Driver {
         call("POST", &self.url("url"), Some(json!({ "url": url })));
     }
 
+    /// Resizes the browser window (e.g. to a phone's width).
+    fn resize(&self, width: u32, height: u32) {
+        call(
+            "POST",
+            &self.url("window/rect"),
+            Some(json!({ "width": width, "height": height })),
+        );
+    }
+
     /// Changes the location hash (the app follows it without reloading).
     fn go_hash(&self, hash: &str) {
         self.script(&format!("location.hash = {}; return 1;", json!(hash)));
@@ -765,4 +774,17 @@ fn language_page_scores_like_the_cli_and_takes_any_sentence() {
     let long = predict_sentence(&driver, &"word ".repeat(2_000));
     assert!(long.contains("truncated from"), "{long}");
     driver.screenshot("language-sentence.png");
+
+    // Phone width: nothing wider than the screen (tables scroll inside their box).
+    driver.resize(390, 2400);
+    let overflow = driver.wait_for(
+        "the narrow layout",
+        "return window.innerWidth <= 400 ? document.documentElement.scrollWidth - window.innerWidth : null;",
+        Duration::from_secs(10),
+    );
+    assert!(
+        overflow.as_i64().unwrap_or(i64::MAX) <= 1,
+        "the page is {overflow} px wider than a 390 px screen"
+    );
+    driver.screenshot("language-phone.png");
 }

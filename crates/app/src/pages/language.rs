@@ -127,6 +127,7 @@ fn scatter_view(s: &Scatter) -> Html {
 fn published_view(r: &LanguageResult) -> Html {
     let ours = r.score.value.get();
     html! {
+        <div class="table-scroll">
         <table id="language-published" class="published">
             <caption>{"Beside ours: published values on the corresponding benchmark (Schrimpf et al. 2021: best layer, voxel-level and ceiling-normalised, their models — a different quantity from ours, not computed here)"}</caption>
             <thead><tr><th>{"model"}</th><th>{"value"}</th><th>{"source"}</th></tr></thead>
@@ -144,6 +145,7 @@ fn published_view(r: &LanguageResult) -> Html {
                 }
             </tbody>
         </table>
+        </div>
     }
 }
 
