@@ -589,14 +589,12 @@ fn occlusion_page_slider_upload_curves_and_attractor() {
 
 /// The full `tang2018-occlusion` run in the browser takes long (8 000 forward passes: 22 min
 /// for cornet-z-mini in headless Chromium on SwiftShader on a busy 2-core machine, 0.417119
-/// like the CLI; the CLI took 8 min on llvmpipe), so it runs only with `BRAINPROBE_E2E_SLOW=1`.
+/// like the CLI; the CLI took 8 min on llvmpipe), so `cargo xtask test` skips it (xtask's
+/// `SLOW_E2E`); run it by name:
+/// `cargo test -p xtask --test e2e -- --ignored occlusion_score_computed --nocapture`.
 #[test]
-#[ignore = "needs `cargo xtask build-web` output and prepared data; slow: set BRAINPROBE_E2E_SLOW=1"]
+#[ignore = "needs `cargo xtask build-web` output; slow (~20 min): run by name, skipped by `cargo xtask test`"]
 fn occlusion_score_computed_in_the_browser_equals_the_cli() {
-    if std::env::var("BRAINPROBE_E2E_SLOW").is_err() {
-        println!("skipped: set BRAINPROBE_E2E_SLOW=1 to compute tang2018-occlusion in the browser");
-        return;
-    }
     let (_server, driver) = open("#occlusion?model=cornet-z-mini");
     driver.wait_for(
         "the Occlusion page",
