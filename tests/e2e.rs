@@ -503,6 +503,43 @@ fn occlusion_page_slider_upload_curves_and_attractor() {
     let second = top1(&driver);
     println!("occlusion: top-1 {first} at 10–15 %, {second} at 30–35 %");
 
+    // The same image and bin on the forced CPU path: the same classes and probabilities.
+    let guesses = |driver: &Driver| -> Vec<(String, f64)> {
+        let v = driver.script(
+            "return Array.from(document.querySelectorAll('#top3-full .guess')).map(g => [g.dataset.class, g.dataset.prob]);",
+        );
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|g| {
+                let class = g[0].as_str().unwrap_or_default().to_string();
+                (
+                    class,
+                    g[1].as_str()
+                        .unwrap_or_default()
+                        .parse()
+                        .unwrap_or(f64::NAN),
+                )
+            })
+            .collect()
+    };
+    let on_gpu = guesses(&driver);
+    driver.script("document.querySelector('#occlusion-cpu').click(); return 1;");
+    driver.wait_for(
+        "the CPU answer",
+        "const p = document.querySelector('#occlusion-top3 p.muted'); \
+         return p && p.textContent.includes(' on cpu;') && document.querySelectorAll('#top3-full .guess').length === 3 ? 1 : null;",
+        Duration::from_secs(120),
+    );
+    let on_cpu = guesses(&driver);
+    println!("occlusion top-3: GPU {on_gpu:?}, CPU {on_cpu:?}");
+    assert_eq!(on_gpu.len(), 3, "{on_gpu:?}");
+    for ((gc, gp), (cc, cp)) in on_gpu.iter().zip(&on_cpu) {
+        assert_eq!(gc, cc, "GPU {on_gpu:?} vs CPU {on_cpu:?}");
+        assert!((gp - cp).abs() < 1e-4, "GPU {on_gpu:?} vs CPU {on_cpu:?}");
+    }
+    driver.script("document.querySelector('#occlusion-cpu').click(); return 1;");
+
     // Non-image and empty uploads get a sentence, nothing panics; a real picture is used.
     upload(
         &driver,
