@@ -49,6 +49,21 @@ pub struct VisionSubject {
     pub batch: usize,
 }
 
+/// The device a score ran on, as stored in it: `cpu`, or `gpu (adapter, backend)` —
+/// "unnamed adapter" where the browser reports no name (SwiftShader, privacy settings).
+pub fn device_label(device: &Device) -> String {
+    let info = device.describe();
+    if info.kind == "cpu" {
+        return "cpu".into();
+    }
+    let name = if info.name.trim().is_empty() {
+        "unnamed adapter"
+    } else {
+        info.name.as_str()
+    };
+    format!("gpu ({name}, {})", info.backend)
+}
+
 impl VisionSubject {
     /// Wraps a loaded model; provenance comes from its manifest.
     pub fn new(model: Cornet, manifest: &Manifest, device: Device) -> Self {
@@ -69,17 +84,12 @@ impl VisionSubject {
 
     /// The model reference stored in a score, with the time-step cap it ran at.
     pub fn model_ref(&self, steps: Option<usize>) -> ModelRef {
-        let info = self.device.describe();
         ModelRef {
             id: self.model.id.clone(),
             weights_sha256: self.weights_sha256.clone(),
             updates: self.updates,
             timesteps: steps,
-            device: if info.kind == "cpu" {
-                "cpu".into()
-            } else {
-                format!("gpu ({}, {})", info.name, info.backend)
-            },
+            device: device_label(&self.device),
         }
     }
 
@@ -152,17 +162,12 @@ impl LanguageSubject {
 
     /// The model reference stored in a score.
     pub fn model_ref(&self) -> ModelRef {
-        let info = self.device.describe();
         ModelRef {
             id: self.model.id().to_string(),
             weights_sha256: self.weights_sha256.clone(),
             updates: self.updates,
             timesteps: None,
-            device: if info.kind == "cpu" {
-                "cpu".into()
-            } else {
-                format!("gpu ({}, {})", info.name, info.backend)
-            },
+            device: device_label(&self.device),
         }
     }
 
@@ -193,4 +198,14 @@ pub fn argmax<'a>(values: impl Iterator<Item = &'a f32>) -> usize {
         }
     }
     best.0
+}
+
+#[cfg(test)]
+mod device_label_tests {
+    use super::*;
+
+    #[test]
+    fn the_cpu_is_labelled_cpu() {
+        assert_eq!(device_label(&Device::Cpu), "cpu");
+    }
 }
