@@ -250,6 +250,22 @@ fn data_page_shows_every_dataset_and_an_adapter() {
     driver.screenshot("data-page.png");
 }
 
+/// Narrows the window to a phone's width and asserts the page is no wider than the screen
+/// (tables and canvases scroll or shrink inside their boxes).
+fn assert_fits_a_phone(driver: &Driver, page: &str) {
+    driver.resize(390, 2400);
+    let overflow = driver.wait_for(
+        "the narrow layout",
+        "return window.innerWidth <= 400 ? document.documentElement.scrollWidth - window.innerWidth : null;",
+        Duration::from_secs(10),
+    );
+    assert!(
+        overflow.as_i64().unwrap_or(i64::MAX) <= 1,
+        "{page}: {overflow} px wider than a 390 px screen"
+    );
+    driver.resize(1280, 2400);
+}
+
 /// Asserts that entry `i` of the counts array `counts` is at least `n`.
 fn at_least(counts: &Value, i: usize, n: u64, what: &str) {
     assert!(counts[i].as_u64().unwrap_or(0) >= n, "{what}: {counts}");
@@ -375,6 +391,7 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
         (s - expected_s).abs() < 1e-4,
         "after cancel: {s} vs CLI {expected_s}"
     );
+    assert_fits_a_phone(&driver, "Vision with RDMs");
 }
 
 #[test]
@@ -439,6 +456,11 @@ fn leaderboard_overview_and_about_render() {
     );
     assert_eq!(rows, json!(9), "one row per dataset in the manifest");
     driver.screenshot("about-page.png");
+    assert_fits_a_phone(&driver, "About");
+    driver.go_hash("#overview");
+    assert_fits_a_phone(&driver, "Overview");
+    driver.go_hash("#leaderboard");
+    assert_fits_a_phone(&driver, "Leaderboard");
 }
 
 // ---- Occlusion page ----
