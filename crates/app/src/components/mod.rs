@@ -2,5 +2,6 @@
 
 pub mod cifar_grid;
 pub mod pixel_canvas;
+pub mod run_outcome;
 pub mod run_progress;
 pub mod stimulus_grid;

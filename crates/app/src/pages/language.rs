@@ -8,17 +8,17 @@ use std::rc::Rc;
 
 use brainprobe_benchmarks::Score;
 use brainprobe_models::registry::{Family, MODELS};
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::language_extras::{ReadingPanel, SentenceBox, TrainingSection};
 use super::vision::show;
 use crate::app::Runs;
+use crate::components::run_outcome::{failed_run, route_select, run_status};
 use crate::plots::layer_curve::{LayerCurve, LayerPoint};
 use crate::plots::scatter_plot::{Dot, ScatterPlot};
-use crate::route::{navigate, Route};
+use crate::route::Route;
 use crate::worker::language_jobs::{LanguageResult, Scatter};
-use crate::worker::protocol::{DeviceChoice, Job, JobResult, RunErrorKind};
+use crate::worker::protocol::{DeviceChoice, Job, JobResult};
 
 /// Model shown when the URL names none.
 pub const DEFAULT_MODEL: &str = "gpt-mini";
@@ -212,17 +212,7 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
         subset,
     };
     let key = (job.clone(), device);
-    let select = |set: fn(&mut Route, String)| {
-        let route = p.route.clone();
-        Callback::from(move |e: Event| {
-            let mut r = route.clone();
-            set(
-                &mut r,
-                e.target_unchecked_into::<HtmlSelectElement>().value(),
-            );
-            navigate(&r);
-        })
-    };
+    let select = |set: fn(&mut Route, String)| route_select(&p.route, set);
     let on_cpu = {
         let force_cpu = force_cpu.clone();
         Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
@@ -239,20 +229,12 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
         state.errors.get(&key),
     ) {
         (Some(JobResult::Language(r)), _) => result_view(r),
-        (_, Some(e)) => html! {
-            <div id="language-error" class="error" role="alert" data-kind={format!("{:?}", e.kind)}>
-                <p>{"The run failed: "}{&e.message}</p>
-                if e.kind == RunErrorKind::Gpu || e.kind == RunErrorKind::Worker {
-                    <button onclick={run(DeviceChoice::Cpu)}>{"Retry on the CPU"}</button>
-                }
-            </div>
-        },
-        _ if pending => {
-            html! { <p class="muted" id="language-status" data-state="running">{"Running in the worker — see the progress bar above."}</p> }
-        }
-        _ => {
-            html! { <p class="muted" id="language-status" data-state="idle">{"Press Run to score this model in your browser (every stimulus through every layer, then the benchmark's regression or correlation)."}</p> }
-        }
+        (_, Some(e)) => failed_run("language", e, run(DeviceChoice::Cpu)),
+        _ => run_status(
+            "language",
+            pending,
+            "Press Run to score this model in your browser (every stimulus through every layer, then the benchmark's regression or correlation).",
+        ),
     };
     html! {
         <section class="language-page">

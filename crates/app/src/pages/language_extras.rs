@@ -182,10 +182,16 @@ pub fn sentence_box(p: &SentenceBoxProps) -> Html {
 /// The CLI's committed language leaderboard.
 const COMMITTED_JSON: &str = include_str!("../../../../results/language/leaderboard.json");
 
-/// The committed language leaderboard (scores, published reference rows), if it parses.
-pub fn committed_language_board() -> Option<Leaderboard> {
-    serde_json::from_str(COMMITTED_JSON).ok()
+/// The committed language leaderboard (scores, published reference rows), if it parses;
+/// parsed once (163 kB of JSON) and shared by every render of the Language and Leaderboard
+/// pages.
+pub fn committed_language_board() -> Option<&'static Leaderboard> {
+    static BOARD: std::sync::OnceLock<Option<Leaderboard>> = std::sync::OnceLock::new();
+    BOARD
+        .get_or_init(|| serde_json::from_str(COMMITTED_JSON).ok())
+        .as_ref()
 }
+
 /// gpt-mini's checkpoints in training order.
 pub const CHECKPOINTS: [&str; 6] = [
     "gpt-mini-untrained",
@@ -224,11 +230,9 @@ pub fn checkpoint_label(model: &str) -> String {
 /// Brain score against perplexity over gpt-mini's checkpoints (committed numbers).
 #[function_component(TrainingSection)]
 pub fn training_section() -> Html {
-    let board = use_memo((), |_| {
-        serde_json::from_str::<Leaderboard>(COMMITTED_JSON).ok()
-    });
+    let board = committed_language_board();
     let benchmark = use_state(|| "pereira2018-langnet".to_string());
-    let Some(board) = &*board else {
+    let Some(board) = board else {
         return html! { <p class="error">{"The committed language leaderboard did not parse."}</p> };
     };
     let points = training_points(board, &benchmark);

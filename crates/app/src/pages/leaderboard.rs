@@ -88,7 +88,7 @@ pub fn collect(state: &RunsState) -> Leaderboard {
     board.notes.push(
         "computed in the browser by brainprobe's web app (same registry::run as the CLI)".into(),
     );
-    board.reference = published_rows();
+    board.reference = published_rows().to_vec();
     board
 }
 
@@ -209,8 +209,8 @@ fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Ht
 }
 
 /// Published rows (Schrimpf et al. 2021) from the committed language leaderboard.
-pub fn published_rows() -> Vec<ReferenceRow> {
-    committed_language_board().map_or_else(Vec::new, |b| b.reference)
+pub fn published_rows() -> &'static [ReferenceRow] {
+    committed_language_board().map_or(&[], |b| &b.reference)
 }
 
 /// Published rows as table rows under the language models: one per published model, its

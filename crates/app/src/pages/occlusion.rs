@@ -10,17 +10,17 @@ use brainprobe_benchmarks::leaderboard::Leaderboard;
 use brainprobe_benchmarks::score::Details;
 use brainprobe_benchmarks::vision::occlusion::OcclusionDetails;
 use brainprobe_benchmarks::Score;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::occlusion_attractor::AttractorSection;
 use super::occlusion_image::ImageExplorer;
 use super::vision::{show, vision_models};
 use crate::app::Runs;
+use crate::components::run_outcome::{failed_run, route_select};
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
-use crate::route::{navigate, Route};
-use crate::worker::protocol::{DeviceChoice, Job, JobResult, RunErrorKind};
+use crate::route::Route;
+use crate::worker::protocol::{DeviceChoice, Job, JobResult};
 
 /// Model shown when the URL names none (recurrent, so T = 1 is shown too).
 pub const DEFAULT_MODEL: &str = "cornet-s-mini";
@@ -190,14 +190,7 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
         benchmark: BENCHMARK.into(),
     };
     let key = (job.clone(), device);
-    let on_model = {
-        let route = p.route.clone();
-        Callback::from(move |e: Event| {
-            let mut r = route.clone();
-            r.model = Some(e.target_unchecked_into::<HtmlSelectElement>().value());
-            navigate(&r);
-        })
-    };
+    let on_model = route_select(&p.route, |r, v| r.model = Some(v));
     let on_cpu = {
         let force_cpu = force_cpu.clone();
         Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
@@ -218,14 +211,7 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
         state.errors.get(&key),
     ) {
         (Some(s), _) => result_view(s, true),
-        (_, Some(e)) => html! {
-            <div id="occlusion-error" class="error" role="alert" data-kind={format!("{:?}", e.kind)}>
-                <p>{"The run failed: "}{&e.message}</p>
-                if e.kind == RunErrorKind::Gpu || e.kind == RunErrorKind::Worker {
-                    <button onclick={run(DeviceChoice::Cpu)}>{"Retry on the CPU"}</button>
-                }
-            </div>
-        },
+        (_, Some(e)) => failed_run("occlusion", e, run(DeviceChoice::Cpu)),
         _ => html! {
             <>
                 <p class="muted" id="occlusion-status" data-state={if pending { "running" } else { "idle" }}>{

@@ -6,17 +6,17 @@ use std::rc::Rc;
 
 use brainprobe_benchmarks::{Score, Value};
 use brainprobe_models::registry::{Family, MODELS};
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::vision_wiring::WiringUpSection;
 use crate::app::Runs;
+use crate::components::run_outcome::{failed_run, route_select, run_status};
 use crate::components::stimulus_grid::StimulusGrid;
 use crate::plots::layer_curve::{LayerCurve, LayerPoint};
 use crate::plots::rdm_canvas::{RdmCanvas, RdmLegend};
 use crate::plots::rdm_heatmap::Matrix;
-use crate::route::{navigate, Route};
-use crate::worker::protocol::{DeviceChoice, Job, JobResult, RunErrorKind, VisionRsaResult};
+use crate::route::Route;
+use crate::worker::protocol::{DeviceChoice, Job, JobResult, VisionRsaResult};
 
 /// Model shown when the URL names none.
 pub const DEFAULT_MODEL: &str = "cornet-s-mini";
@@ -162,22 +162,8 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
         benchmark: benchmark.clone(),
     };
     let key = (job.clone(), device);
-    let on_model = {
-        let route = p.route.clone();
-        Callback::from(move |e: Event| {
-            let mut r = route.clone();
-            r.model = Some(e.target_unchecked_into::<HtmlSelectElement>().value());
-            navigate(&r);
-        })
-    };
-    let on_benchmark = {
-        let route = p.route.clone();
-        Callback::from(move |e: Event| {
-            let mut r = route.clone();
-            r.benchmark = Some(e.target_unchecked_into::<HtmlSelectElement>().value());
-            navigate(&r);
-        })
-    };
+    let on_model = route_select(&p.route, |r, v| r.model = Some(v));
+    let on_benchmark = route_select(&p.route, |r, v| r.benchmark = Some(v));
     let on_cpu = {
         let force_cpu = force_cpu.clone();
         Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
@@ -198,20 +184,12 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
         state.errors.get(&key),
     ) {
         (Some(JobResult::VisionRsa(r)), _) => result_view(r, label),
-        (_, Some(e)) => html! {
-            <div id="vision-error" class="error" role="alert" data-kind={format!("{:?}", e.kind)}>
-                <p>{"The run failed: "}{&e.message}</p>
-                if e.kind == RunErrorKind::Gpu || e.kind == RunErrorKind::Worker {
-                    <button onclick={run(DeviceChoice::Cpu)}>{"Retry on the CPU"}</button>
-                }
-            </div>
-        },
-        _ if pending => {
-            html! { <p class="muted" id="vision-status" data-state="running">{"Running in the worker — see the progress bar above."}</p> }
-        }
-        _ => {
-            html! { <p class="muted" id="vision-status" data-state="idle">{"Press Run to score this model in your browser (the 92 images through every layer, then RSA against the brain)."}</p> }
-        }
+        (_, Some(e)) => failed_run("vision", e, run(DeviceChoice::Cpu)),
+        _ => run_status(
+            "vision",
+            pending,
+            "Press Run to score this model in your browser (the 92 images through every layer, then RSA against the brain).",
+        ),
     };
     html! {
         <section class="vision-page">

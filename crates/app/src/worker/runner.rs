@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use brainprobe_benchmarks::{LanguageSubject, RunContext, Subject, VisionSubject};
 use brainprobe_data::assets::Fetcher;
-use brainprobe_data::bundle::BUNDLE_INFO;
+use brainprobe_data::bundle::{BundleInfo, BUNDLE_INFO};
 use brainprobe_data::Assets;
 use brainprobe_engine::{Device, GpuOptions};
 use brainprobe_models::language::embedding::{RandomEmbedding, WordEmbedding};
@@ -95,10 +95,10 @@ fn device_for(choice: DeviceChoice) -> Device {
     }
 }
 
-async fn fetch_model_file(id: u32, rel: &str, cache: bool) -> Result<Vec<u8>, RunError> {
-    let url = format!("{WEIGHTS_URL}/{rel}");
-    let step = format!("downloading {rel}");
-    fetch_bytes(&url, cache, &|done, total| {
+/// Reports bytes downloaded of `name` as run `id`'s progress.
+fn byte_progress(id: u32, name: &str) -> impl Fn(u64, u64) {
+    let step = format!("downloading {name}");
+    move |done, total| {
         post(&FromWorker::Progress {
             id,
             step: step.clone(),
@@ -106,12 +106,17 @@ async fn fetch_model_file(id: u32, rel: &str, cache: bool) -> Result<Vec<u8>, Ru
             total,
             unit: Unit::Bytes,
         })
-    })
-    .await
-    .map_err(|message| RunError {
-        kind: RunErrorKind::Data,
-        message,
-    })
+    }
+}
+
+async fn fetch_model_file(id: u32, rel: &str, cache: bool) -> Result<Vec<u8>, RunError> {
+    let url = format!("{WEIGHTS_URL}/{rel}");
+    fetch_bytes(&url, cache, &byte_progress(id, rel))
+        .await
+        .map_err(|message| RunError {
+            kind: RunErrorKind::Data,
+            message,
+        })
 }
 
 fn data_error(message: String) -> RunError {
@@ -224,22 +229,12 @@ async fn data_assets(id: u32) -> Assets {
     let version = fetch_bytes(&info_url, false, &|_, _| {})
         .await
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .and_then(|v| v["manifest_sha256"].as_str().map(str::to_string));
+        .and_then(|bytes| serde_json::from_slice::<BundleInfo>(&bytes).ok())
+        .map(|info| info.manifest_sha256);
     let fetcher: Fetcher = Rc::new(move |url: String| {
         let version = version.clone();
         Box::pin(async move {
-            let name = url.rsplit('/').next().unwrap_or(&url).to_string();
-            let step = format!("downloading {name}");
-            let progress = |done, total| {
-                post(&FromWorker::Progress {
-                    id,
-                    step: step.clone(),
-                    done,
-                    total,
-                    unit: Unit::Bytes,
-                })
-            };
+            let progress = byte_progress(id, url.rsplit('/').next().unwrap_or(&url));
             match &version {
                 Some(v) if !url.ends_with(BUNDLE_INFO) => {
                     fetch_bytes(&format!("{url}?v={v}"), true, &progress).await
