@@ -1,10 +1,30 @@
 //! Every WGSL source, embedded once with `include_str!` and named by a [`Kernel`] variant.
-//! `common.wgsl` (shared helpers) is prepended to each. The only templating is `{{name}}`
-//! substitution for the f16 weight variant of matmul; see [`Kernel::source`].
+//! `common.wgsl` (the `Params` binding, math helpers) is prepended to each, and the shared entry
+//! point of its [`EntryPoint`] appended. The only templating is `{{name}}` substitution: the
+//! f16 weight variant of matmul and the line workgroup size; see [`Kernel::source`].
 
 use std::borrow::Cow;
 
 const COMMON: &str = include_str!("kernels/common.wgsl");
+const LINE_ENTRY: &str = include_str!("kernels/line_entry.wgsl");
+const ROW_ENTRY: &str = include_str!("kernels/row_entry.wgsl");
+
+/// Threads per workgroup of the one-element-per-thread kernels (`{{line_wg}}` in
+/// `line_entry.wgsl`).
+pub(crate) const LINE_WG: usize = 256;
+
+/// Where a kernel's `main` comes from, and so how its threads cover the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryPoint {
+    /// The kernel file writes its own `main` (matmul's tiles).
+    InBody,
+    /// `line_entry.wgsl`: one thread per element, [`LINE_WG`] to a workgroup; the kernel
+    /// defines `line_len()` and `line_element(i)`.
+    Line,
+    /// `row_entry.wgsl`: one workgroup per row, with shared reductions; the kernel defines
+    /// `row_body(row, li)`.
+    Row,
+}
 
 /// One compute kernel = one `.wgsl` file with a `main` entry point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,6 +110,15 @@ impl Kernel {
         }
     }
 
+    /// The entry point appended to the body.
+    pub fn entry_point(self) -> EntryPoint {
+        match self {
+            Kernel::Matmul => EntryPoint::InBody,
+            Kernel::Softmax | Kernel::LayerNorm => EntryPoint::Row,
+            _ => EntryPoint::Line,
+        }
+    }
+
     /// Specializations that exist for this kernel (each must compile).
     pub fn variants(self) -> Vec<Specialization> {
         match self {
@@ -105,13 +134,24 @@ impl Kernel {
         }
     }
 
-    /// Full WGSL for `spec`: optional `enable f16;`, the common prelude, then the body with
-    /// `{{b_elem}}` filled in (`f32`, or `f16` for [`Specialization::F16B`]).
+    /// Full WGSL for `spec`: optional `enable f16;`, the common prelude, the body, then the
+    /// shared entry point, with `{{b_elem}}` filled in (`f32`, or `f16` for
+    /// [`Specialization::F16B`]) and `{{line_wg}}` with [`LINE_WG`].
     pub fn source(self, spec: Specialization) -> Cow<'static, str> {
         let f16 = spec == Specialization::F16B;
-        let body = fill(self.body(), &[("b_elem", if f16 { "f16" } else { "f32" })]);
+        let entry = match self.entry_point() {
+            EntryPoint::InBody => "",
+            EntryPoint::Line => LINE_ENTRY,
+            EntryPoint::Row => ROW_ENTRY,
+        };
         let enable = if f16 { "enable f16;\n" } else { "" };
-        Cow::Owned(format!("{enable}{COMMON}\n{body}"))
+        let template = format!("{enable}{COMMON}\n{}\n{entry}", self.body());
+        let line_wg = LINE_WG.to_string();
+        let b_elem = if f16 { "f16" } else { "f32" };
+        Cow::Owned(fill(
+            &template,
+            &[("b_elem", b_elem), ("line_wg", &line_wg)],
+        ))
     }
 
     /// Pipeline-overridable constants for `spec`.

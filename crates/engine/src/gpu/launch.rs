@@ -5,7 +5,7 @@ use wgpu::util::DeviceExt;
 
 use super::buffer::GpuBuffer;
 use super::context::Gpu;
-use super::kernels::{Kernel, Specialization};
+use super::kernels::{EntryPoint, Kernel, Specialization, LINE_WG};
 use crate::error::{EngineError, Result};
 
 /// A range of a buffer bound to a kernel, in elements of the buffer's dtype.
@@ -85,65 +85,108 @@ pub(crate) fn line_grid(gpu: &Gpu, groups: usize) -> Result<[u32; 3]> {
     Ok([max as u32, y as u32, 1])
 }
 
-/// Records one dispatch of `kernel` into the pending encoder.
-pub(crate) fn launch(
-    gpu: &Gpu,
+/// One dispatch to record: the kernel variant, and the op name its errors and GPU labels carry.
+#[derive(Clone, Copy)]
+pub(crate) struct Launch {
     op: &'static str,
     kernel: Kernel,
     spec: Specialization,
-    params: Params,
-    binds: &[Bind<'_>],
-    grid: [u32; 3],
-) -> Result<()> {
-    let ctx = &gpu.ctx;
-    ctx.check()?;
-    let align = offset_align_elems(gpu);
-    for b in binds {
-        check_binding(gpu, op, b.buf.bytes_for(b.len))?;
-        if b.offset % align != 0 || b.offset + b.len > b.buf.len() {
-            return Err(EngineError::Gpu(format!(
-                "{op}: misaligned or out-of-range binding (offset {}, len {})",
-                b.offset, b.len
-            )));
+}
+
+impl Launch {
+    /// `kernel` as written, run for `op`.
+    pub fn new(op: &'static str, kernel: Kernel) -> Self {
+        Launch {
+            op,
+            kernel,
+            spec: Specialization::Plain,
         }
     }
-    let mut words = params.0;
-    words.resize(words.len().div_ceil(4).max(1) * 4, 0);
-    let uniform = ctx
-        .device
-        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some(op),
-            contents: bytemuck::cast_slice(&words),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
-    let pipeline = ctx.pipelines.get(&ctx.device, kernel, spec)?;
-    let layout = pipeline.get_bind_group_layout(0);
-    let mut entries = vec![wgpu::BindGroupEntry {
-        binding: 0,
-        resource: uniform.as_entire_binding(),
-    }];
-    for (i, b) in binds.iter().enumerate() {
-        entries.push(wgpu::BindGroupEntry {
-            binding: i as u32 + 1,
-            resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-                buffer: b.buf.raw(),
-                offset: (b.offset * b.buf.elem_bytes()) as u64,
-                size: wgpu::BufferSize::new(b.buf.bytes_for(b.len.max(1))),
-            }),
-        });
+
+    /// The same launch of the `spec` variant.
+    pub fn variant(self, spec: Specialization) -> Self {
+        Launch { spec, ..self }
     }
-    let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: Some(op),
-        layout: &layout,
-        entries: &entries,
-    });
-    ctx.record(|encoder| {
-        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+
+    /// Records the kernel over `count` work items, sizing the grid by its [`EntryPoint`]:
+    /// elements ([`LINE_WG`] to a workgroup) or rows (a workgroup each). Records nothing when
+    /// `count` is 0.
+    pub fn over(self, gpu: &Gpu, params: Params, binds: &[Bind<'_>], count: usize) -> Result<()> {
+        let groups = match self.kernel.entry_point() {
+            EntryPoint::Line => count.div_ceil(LINE_WG),
+            EntryPoint::Row => count,
+            EntryPoint::InBody => {
+                return Err(EngineError::Gpu(format!(
+                    "{}: {:?} sizes its own grid",
+                    self.op, self.kernel
+                )))
+            }
+        };
+        if count == 0 {
+            return Ok(());
+        }
+        self.on_grid(gpu, params, binds, line_grid(gpu, groups)?)
+    }
+
+    /// Records the kernel on an explicit workgroup grid.
+    pub fn on_grid(
+        self,
+        gpu: &Gpu,
+        params: Params,
+        binds: &[Bind<'_>],
+        grid: [u32; 3],
+    ) -> Result<()> {
+        let Launch { op, kernel, spec } = self;
+        let ctx = &gpu.ctx;
+        ctx.check()?;
+        let align = offset_align_elems(gpu);
+        for b in binds {
+            check_binding(gpu, op, b.buf.bytes_for(b.len))?;
+            if b.offset % align != 0 || b.offset + b.len > b.buf.len() {
+                return Err(EngineError::Gpu(format!(
+                    "{op}: misaligned or out-of-range binding (offset {}, len {})",
+                    b.offset, b.len
+                )));
+            }
+        }
+        let mut words = params.0;
+        words.resize(words.len().div_ceil(4).max(1) * 4, 0);
+        let uniform = ctx
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(op),
+                contents: bytemuck::cast_slice(&words),
+                usage: wgpu::BufferUsages::UNIFORM,
+            });
+        let pipeline = ctx.pipelines.get(&ctx.device, kernel, spec)?;
+        let layout = pipeline.get_bind_group_layout(0);
+        let mut entries = vec![wgpu::BindGroupEntry {
+            binding: 0,
+            resource: uniform.as_entire_binding(),
+        }];
+        for (i, b) in binds.iter().enumerate() {
+            entries.push(wgpu::BindGroupEntry {
+                binding: i as u32 + 1,
+                resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                    buffer: b.buf.raw(),
+                    offset: (b.offset * b.buf.elem_bytes()) as u64,
+                    size: wgpu::BufferSize::new(b.buf.bytes_for(b.len.max(1))),
+                }),
+            });
+        }
+        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some(op),
-            timestamp_writes: None,
+            layout: &layout,
+            entries: &entries,
         });
-        pass.set_pipeline(&pipeline);
-        pass.set_bind_group(0, &bind_group, &[]);
-        pass.dispatch_workgroups(grid[0], grid[1], grid[2]);
-    })
+        ctx.record(|encoder| {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some(op),
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(&pipeline);
+            pass.set_bind_group(0, &bind_group, &[]);
+            pass.dispatch_workgroups(grid[0], grid[1], grid[2]);
+        })
+    }
 }

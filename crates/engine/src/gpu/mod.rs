@@ -12,7 +12,7 @@ mod readback;
 pub(crate) use buffer::Dtype;
 pub use buffer::GpuBuffer;
 pub use context::{Gpu, GpuOptions};
-pub use kernels::{Kernel, Specialization};
+pub use kernels::{EntryPoint, Kernel, Specialization};
 pub(crate) use readback::{read_many, read_vec};
 
 #[cfg(test)]

@@ -2,24 +2,21 @@
 // [outer, axis, inner]: dst[o, dst_start + j, i] = src[o, src_start + j, i]. Concat runs it
 // once per input (into its place in the output); slice runs it once (from the range).
 // Bindings: 0 uniform Params; 1 src: array<f32> (read); 2 dst: array<f32> (read_write).
-// Workgroup: 256 threads on a line, one copied element per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one copied element per thread.
 
 struct Params {
     n: u32, len: u32, inner: u32, src_axis: u32,
     src_start: u32, dst_axis: u32, dst_start: u32, pad: u32,
 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.n) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.n;
+}
+
+fn line_element(i: u32) {
     let inn = i % p.inner;
     let j = (i / p.inner) % p.len;
     let o = i / (p.inner * p.len);

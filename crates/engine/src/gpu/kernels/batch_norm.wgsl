@@ -3,23 +3,20 @@
 // shift = beta - mean * scale were computed once on the host.
 // Bindings: 0 uniform Params { n, channels, spatial }; 1 x: array<f32> (read);
 //           2 scale: array<f32> (read); 3 shift: array<f32> (read); 4 y: array<f32> (write).
-// Workgroup: 256 threads on a line, one element per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one element per thread.
 
 struct Params { n: u32, channels: u32, spatial: u32, pad: u32 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> scale: array<f32>;
 @group(0) @binding(3) var<storage, read> shift: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.n) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.n;
+}
+
+fn line_element(i: u32) {
     let ch = (i / p.spatial) % p.channels;
     y[i] = x[i] * scale[ch] + shift[ch];
 }

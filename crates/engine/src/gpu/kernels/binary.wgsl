@@ -3,7 +3,7 @@
 // (stride 0 along broadcast axes), rank <= 8. Bias add is the [.., N] + [N] case.
 // Bindings: 0 uniform Params; 1 a: array<f32> (read); 2 b: array<f32> (read);
 //           3 out: array<f32> (write).
-// Workgroup: 256 threads on a line, one output element per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one output element per thread.
 
 override OP: u32 = 0u;
 
@@ -14,18 +14,15 @@ struct Params {
     b_str: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.n) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.n;
+}
+
+fn line_element(i: u32) {
     var rem = i;
     var ia = 0u;
     var ib = 0u;

@@ -1,16 +1,9 @@
-// common.wgsl — helpers prepended to every kernel source (see gpu/kernels.rs).
-// No bindings, no entry point.
+// common.wgsl — prepended to every kernel source (see gpu/kernels.rs): the `Params` uniform
+// binding and math helpers. No entry point: `line_entry.wgsl` or `row_entry.wgsl` supplies it,
+// or the kernel writes its own.
 
-// Flat index of a thread on a 1-D line whose workgroups were folded into x and y
-// (x is capped at the device's maxComputeWorkgroupsPerDimension).
-fn line_index(gid: vec3<u32>, nwg: vec3<u32>, wg_size: u32) -> u32 {
-    return gid.x + gid.y * nwg.x * wg_size;
-}
-
-// Flat index of a workgroup on such a folded line.
-fn group_index(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-    return wid.x + wid.y * nwg.x;
-}
+// Binding 0 of every kernel is its uniform parameters; each kernel declares `struct Params`.
+@group(0) @binding(0) var<uniform> p: Params;
 
 // tanh without overflow for large |x| and without cancellation near 0.
 fn tanh_stable(x: f32) -> f32 {

@@ -4,7 +4,7 @@
 // Bindings: 0 uniform Params; 1 x: array<f32> (read, [N, C, H, W]);
 //           2 w: array<f32> (read, [O, C, KH, KW]); 3 bias: array<f32> (read, [O]; ignored
 //           when has_bias = 0); 4 y: array<f32> (write, [N, O, OH, OW]).
-// Workgroup: 256 threads on a line, one output element per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one output element per thread.
 
 struct Params {
     n: u32, c: u32, h: u32, w: u32,
@@ -12,19 +12,16 @@ struct Params {
     ow: u32, stride: u32, pad: u32, has_bias: u32,
 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.n * p.o * p.oh * p.ow) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.n * p.o * p.oh * p.ow;
+}
+
+fn line_element(i: u32) {
     let ox = i % p.ow;
     let oy = (i / p.ow) % p.oh;
     let o = (i / (p.ow * p.oh)) % p.o;

@@ -2,22 +2,19 @@
 // Ids are checked against the table size on the host before dispatch.
 // Bindings: 0 uniform Params { n = tokens * dim, dim }; 1 table: array<f32> (read);
 //           2 ids: array<u32> (read); 3 out: array<f32> (write).
-// Workgroup: 256 threads on a line, one output element per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one output element per thread.
 
 struct Params { n: u32, dim: u32, pad0: u32, pad1: u32 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> table: array<f32>;
 @group(0) @binding(2) var<storage, read> ids: array<u32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.n) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.n;
+}
+
+fn line_element(i: u32) {
     let t = i / p.dim;
     let d = i % p.dim;
     out[i] = table[ids[t] * p.dim + d];

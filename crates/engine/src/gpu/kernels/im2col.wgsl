@@ -2,7 +2,7 @@
 // col[n, (c * KH + ki) * KW + kj, oy * OW + ox] = x[n, c, oy * S + ki - P, ox * S + kj - P]
 // (0 outside the image), so conv2d becomes the matmul W[O, C*KH*KW] · col[n].
 // Bindings: 0 uniform Params; 1 x: array<f32> (read); 2 col: array<f32> (write).
-// Workgroup: 256 threads on a line, one col element per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one col element per thread.
 
 struct Params {
     n: u32, c: u32, h: u32, w: u32,
@@ -10,17 +10,14 @@ struct Params {
     stride: u32, pad: u32, total: u32, pad0: u32,
 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> col: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.total) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.total;
+}
+
+fn line_element(i: u32) {
     let ohw = p.oh * p.ow;
     let ckk = p.c * p.kh * p.kw;
     let s = i % ohw;

@@ -3,23 +3,20 @@
 // c = sigmoid(f) * c_prev + sigmoid(i) * tanh(g);  h = sigmoid(o) * tanh(c).
 // Bindings: 0 uniform Params { batch, hidden }; 1 gates: array<f32> (read);
 //           2 c_prev: array<f32> (read); 3 h_out: array<f32> (write); 4 c_out: array<f32> (write).
-// Workgroup: 256 threads on a line, one (b, unit) pair per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one (b, unit) pair per thread.
 
 struct Params { batch: u32, hidden: u32, pad0: u32, pad1: u32 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> gates: array<f32>;
 @group(0) @binding(2) var<storage, read> c_prev: array<f32>;
 @group(0) @binding(3) var<storage, read_write> h_out: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c_out: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.batch * p.hidden) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.batch * p.hidden;
+}
+
+fn line_element(i: u32) {
     let b = i / p.hidden;
     let u = i % p.hidden;
     let g = b * 4u * p.hidden + u;

@@ -16,7 +16,6 @@ struct Params {
     c_off: u32, c_rs: u32, c_bs: u32, pad: u32,
 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<{{b_elem}}>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;

@@ -2,21 +2,19 @@
 // viewed as [outer, len, inner] (global average pooling is [N*C, H*W, 1]).
 // Bindings: 0 uniform Params { outer, len, inner }; 1 x: array<f32> (read);
 //           2 out: array<f32> (write, [outer, inner]).
-// Workgroup: 256 threads on a line, one output element per thread (sequential sum over j).
+// Workgroup: 256 threads on a line (line_entry.wgsl), one output element per thread
+//            (sequential sum over j).
 
 struct Params { outer: u32, len: u32, inner: u32, pad: u32 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.outer * p.inner) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.outer * p.inner;
+}
+
+fn line_element(i: u32) {
     let o = i / p.inner;
     let inn = i % p.inner;
     let base = o * p.len * p.inner + inn;

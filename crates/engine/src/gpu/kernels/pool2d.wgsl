@@ -2,7 +2,7 @@
 // `override OP`: 0 max (padding ignored), 1 average (divides by K*K, padding counted as 0,
 // PyTorch's count_include_pad = true).
 // Bindings: 0 uniform Params; 1 x: array<f32> (read); 2 y: array<f32> (write, [N*C, OH, OW]).
-// Workgroup: 256 threads on a line, one output element per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one output element per thread.
 
 override OP: u32 = 0u;
 
@@ -11,17 +11,14 @@ struct Params {
     ow: u32, k: u32, stride: u32, pad: u32,
 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.planes * p.oh * p.ow) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.planes * p.oh * p.ow;
+}
+
+fn line_element(i: u32) {
     let ox = i % p.ow;
     let oy = (i / p.ow) % p.oh;
     let plane = i / (p.ow * p.oh);

@@ -2,7 +2,7 @@
 // the host sets src_str[d] = stride of input axis perm[d]; rank <= 8.
 // Bindings: 0 uniform Params { n, rank, out shape, source strides }; 1 x: array<f32> (read);
 //           2 out: array<f32> (write).
-// Workgroup: 256 threads on a line, one output element per thread.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one output element per thread.
 
 struct Params {
     n: u32, rank: u32, pad0: u32, pad1: u32,
@@ -10,17 +10,14 @@ struct Params {
     src_str: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.n) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.n;
+}
+
+fn line_element(i: u32) {
     var rem = i;
     var src = 0u;
     for (var d = i32(p.rank) - 1; d >= 0; d--) {

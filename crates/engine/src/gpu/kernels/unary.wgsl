@@ -2,27 +2,24 @@
 //   0 relu, 1 gelu (tanh form), 2 gelu (erf form), 3 tanh, 4 sigmoid, 5 scale (alpha * x).
 // Bindings: 0 uniform Params { n, alpha }; 1 x: array<f32> (read); 2 y: array<f32> (write).
 //           A tensor larger than one binding is processed in aligned chunks, one dispatch each.
-// Workgroup: 256 threads on a line, one element per thread; grid folded into y past the
-//            per-dimension limit.
+// Workgroup: 256 threads on a line (line_entry.wgsl), one element per thread; grid folded
+//            into y past the per-dimension limit.
 
 override OP: u32 = 0u;
 
 struct Params { n: u32, alpha: f32, pad0: u32, pad1: u32 }
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
 const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
 const INV_SQRT_2: f32 = 0.7071067811865476;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>,
-        @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = line_index(gid, nwg, 256u);
-    if (i >= p.n) {
-        return;
-    }
+fn line_len() -> u32 {
+    return p.n;
+}
+
+fn line_element(i: u32) {
     let v = x[i];
     var r = v;
     switch OP {

@@ -2,9 +2,8 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
-use super::LINE_WG;
+use super::super::kernels::Kernel;
+use super::super::launch::{Bind, Launch, Params};
 use crate::error::Result;
 
 /// Where one copy reads and writes along the axis.
@@ -20,9 +19,6 @@ struct Copy {
 
 fn copy(gpu: &Gpu, op: &'static str, src: &GpuBuffer, dst: &GpuBuffer, c: &Copy) -> Result<()> {
     let n = c.outer * c.len * c.inner;
-    if n == 0 {
-        return Ok(());
-    }
     let params = Params::default().u(&[
         n,
         c.len,
@@ -32,16 +28,8 @@ fn copy(gpu: &Gpu, op: &'static str, src: &GpuBuffer, dst: &GpuBuffer, c: &Copy)
         c.dst_axis,
         c.dst_start,
     ]);
-    let grid = line_grid(gpu, n.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        op,
-        Kernel::AxisCopy,
-        Specialization::Plain,
-        params,
-        &[Bind::whole(src), Bind::whole(dst)],
-        grid,
-    )
+    let binds = [Bind::whole(src), Bind::whole(dst)];
+    Launch::new(op, Kernel::AxisCopy).over(gpu, params, &binds, n)
 }
 
 /// The parts joined along `axis` into a new `out_shape` buffer.

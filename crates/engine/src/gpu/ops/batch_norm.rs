@@ -2,9 +2,8 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
-use super::LINE_WG;
+use super::super::kernels::Kernel;
+use super::super::launch::{Bind, Launch, Params};
 use crate::error::Result;
 
 /// `x * scale[c] + shift[c]` for `x [N, C, spatial]`.
@@ -18,9 +17,6 @@ pub(crate) fn call_batch_norm(
 ) -> Result<GpuBuffer> {
     let n = x.len();
     let y = GpuBuffer::alloc(gpu, n, "batch_norm")?;
-    if n == 0 {
-        return Ok(y);
-    }
     let params = Params::default().u(&[n, channels, spatial.max(1)]);
     let binds = [
         Bind::whole(x),
@@ -28,15 +24,6 @@ pub(crate) fn call_batch_norm(
         Bind::whole(shift),
         Bind::whole(&y),
     ];
-    let grid = line_grid(gpu, n.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        "batch_norm",
-        Kernel::BatchNorm,
-        Specialization::Plain,
-        params,
-        &binds,
-        grid,
-    )?;
+    Launch::new("batch_norm", Kernel::BatchNorm).over(gpu, params, &binds, n)?;
     Ok(y)
 }

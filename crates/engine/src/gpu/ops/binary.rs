@@ -3,8 +3,8 @@
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
 use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
-use super::{pack8, strides, LINE_WG};
+use super::super::launch::{Bind, Launch, Params};
+use super::{pack8, strides};
 use crate::error::{EngineError, Result};
 use crate::ops::BinaryOp;
 
@@ -42,24 +42,14 @@ pub(crate) fn call_binary(
     }
     let n: usize = out_shape.iter().product();
     let out = GpuBuffer::alloc(gpu, n, op.name())?;
-    if n == 0 {
-        return Ok(out);
-    }
     let params = Params::default()
         .u(&[n, out_shape.len(), 0, 0])
         .u(&pack8(out_shape))
         .u(&pack8(&broadcast_strides(a_shape, out_shape)))
         .u(&pack8(&broadcast_strides(b_shape, out_shape)));
     let binds = [Bind::whole(a), Bind::whole(b), Bind::whole(&out)];
-    let grid = line_grid(gpu, n.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        op.name(),
-        Kernel::Binary,
-        Specialization::Op(op.code()),
-        params,
-        &binds,
-        grid,
-    )?;
+    Launch::new(op.name(), Kernel::Binary)
+        .variant(Specialization::Op(op.code()))
+        .over(gpu, params, &binds, n)?;
     Ok(out)
 }

@@ -5,9 +5,9 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, max_binding_elems, Bind, Params};
-use super::{call_binary, matmul_into, LINE_WG};
+use super::super::kernels::Kernel;
+use super::super::launch::{max_binding_elems, Bind, Launch, Params};
+use super::{call_binary, matmul_into};
 use crate::error::Result;
 use crate::ops::{BinaryOp, Conv2dParams, ConvAlgo, MatmulDims};
 
@@ -78,9 +78,6 @@ fn conv_direct(
 ) -> Result<GpuBuffer> {
     let total = s.n * s.o * s.oh * s.ow;
     let out = GpuBuffer::alloc(gpu, total, "conv2d")?;
-    if total == 0 {
-        return Ok(out);
-    }
     let params = Params::default().u(&[
         s.n,
         s.c,
@@ -102,16 +99,7 @@ fn conv_direct(
         Bind::whole(bias.unwrap_or(w)),
         Bind::whole(&out),
     ];
-    let grid = line_grid(gpu, total.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        "conv2d",
-        Kernel::Conv2dDirect,
-        Specialization::Plain,
-        params,
-        &binds,
-        grid,
-    )?;
+    Launch::new("conv2d", Kernel::Conv2dDirect).over(gpu, params, &binds, total)?;
     Ok(out)
 }
 
@@ -134,16 +122,8 @@ fn conv_im2col(
     let params = Params::default().u(&[
         s.n, s.c, s.h, s.w, s.kh, s.kw, s.oh, s.ow, p.stride, p.padding, total, 0,
     ]);
-    let grid = line_grid(gpu, total.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        "im2col",
-        Kernel::Im2col,
-        Specialization::Plain,
-        params,
-        &[Bind::whole(x), Bind::whole(&col)],
-        grid,
-    )?;
+    let binds = [Bind::whole(x), Bind::whole(&col)];
+    Launch::new("im2col", Kernel::Im2col).over(gpu, params, &binds, total)?;
     // [O, CKK] shared by every image · [N, CKK, OH*OW] -> [N, O, OH*OW]
     let dims = MatmulDims {
         batch: s.n,

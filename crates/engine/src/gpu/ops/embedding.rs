@@ -2,9 +2,8 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
-use super::LINE_WG;
+use super::super::kernels::Kernel;
+use super::super::launch::{Bind, Launch, Params};
 use crate::error::Result;
 
 /// Rows of `table [vocab, dim]` for `ids`.
@@ -22,14 +21,6 @@ pub(crate) fn call_embedding(
     let id_buf = GpuBuffer::upload(gpu, ids, "embedding ids")?;
     let params = Params::default().u(&[n, dim]);
     let binds = [Bind::whole(table), Bind::whole(&id_buf), Bind::whole(&out)];
-    launch(
-        gpu,
-        "embedding",
-        Kernel::Embedding,
-        Specialization::Plain,
-        params,
-        &binds,
-        line_grid(gpu, n.div_ceil(LINE_WG))?,
-    )?;
+    Launch::new("embedding", Kernel::Embedding).over(gpu, params, &binds, n)?;
     Ok(out)
 }

@@ -2,8 +2,8 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
+use super::super::kernels::Kernel;
+use super::super::launch::{Bind, Launch, Params};
 use crate::error::Result;
 
 /// Layer norm of `rows` rows of `cols` values.
@@ -17,9 +17,6 @@ pub(crate) fn call_layer_norm(
     eps: f32,
 ) -> Result<GpuBuffer> {
     let y = GpuBuffer::alloc(gpu, x.len(), "layer_norm")?;
-    if rows == 0 {
-        return Ok(y);
-    }
     let params = Params::default().u(&[rows, cols]).f(eps);
     let binds = [
         Bind::whole(x),
@@ -27,14 +24,6 @@ pub(crate) fn call_layer_norm(
         Bind::whole(beta),
         Bind::whole(&y),
     ];
-    launch(
-        gpu,
-        "layer_norm",
-        Kernel::LayerNorm,
-        Specialization::Plain,
-        params,
-        &binds,
-        line_grid(gpu, rows)?,
-    )?;
+    Launch::new("layer_norm", Kernel::LayerNorm).over(gpu, params, &binds, rows)?;
     Ok(y)
 }

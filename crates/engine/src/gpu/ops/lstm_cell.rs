@@ -2,9 +2,8 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
-use super::LINE_WG;
+use super::super::kernels::Kernel;
+use super::super::launch::{Bind, Launch, Params};
 use crate::error::Result;
 
 /// `(h, c)` from gates `[B, 4H]` and `c_prev [B, H]`.
@@ -18,9 +17,6 @@ pub(crate) fn call_lstm_cell(
     let n = batch * hidden;
     let h = GpuBuffer::alloc(gpu, n, "lstm_cell")?;
     let c = GpuBuffer::alloc(gpu, n, "lstm_cell")?;
-    if n == 0 {
-        return Ok((h, c));
-    }
     let params = Params::default().u(&[batch, hidden]);
     let binds = [
         Bind::whole(gates),
@@ -28,15 +24,6 @@ pub(crate) fn call_lstm_cell(
         Bind::whole(&h),
         Bind::whole(&c),
     ];
-    let grid = line_grid(gpu, n.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        "lstm_cell",
-        Kernel::LstmCell,
-        Specialization::Plain,
-        params,
-        &binds,
-        grid,
-    )?;
+    Launch::new("lstm_cell", Kernel::LstmCell).over(gpu, params, &binds, n)?;
     Ok((h, c))
 }

@@ -5,7 +5,7 @@
 use super::super::buffer::{Dtype, GpuBuffer};
 use super::super::context::Gpu;
 use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, max_binding_elems, offset_align_elems, Bind, Params};
+use super::super::launch::{max_binding_elems, offset_align_elems, Bind, Launch, Params};
 use crate::error::{EngineError, Result};
 use crate::ops::MatmulDims;
 
@@ -78,7 +78,8 @@ pub(crate) fn matmul_into(
             d.batch as u32,
         ];
         let binds = [Bind::whole(a), Bind::whole(b), Bind::whole(out)];
-        return launch(gpu, "matmul", Kernel::Matmul, spec, params, &binds, grid);
+        let launch = Launch::new("matmul", Kernel::Matmul).variant(spec);
+        return launch.on_grid(gpu, params, &binds, grid);
     }
     let plan = plan_chunks(d, limit, offset_align_elems(gpu))?;
     for batch in 0..d.batch {
@@ -195,15 +196,7 @@ fn launch_chunk(
         .u(&[b_off, lb.rs, lb.cs, 0])
         .u(&[c_off, d.n, 0, 0]);
     let grid = [c.nc.div_ceil(TILE) as u32, c.mc.div_ceil(TILE) as u32, 1];
-    launch(
-        gpu,
-        "matmul",
-        Kernel::Matmul,
-        Specialization::Plain,
-        params,
-        &[ba, bb, bc],
-        grid,
-    )
+    Launch::new("matmul", Kernel::Matmul).on_grid(gpu, params, &[ba, bb, bc], grid)
 }
 
 #[cfg(test)]

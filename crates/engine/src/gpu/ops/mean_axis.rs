@@ -2,9 +2,8 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
-use super::LINE_WG;
+use super::super::kernels::Kernel;
+use super::super::launch::{Bind, Launch, Params};
 use crate::error::Result;
 
 /// The mean over `len` for each of the `outer * inner` outputs.
@@ -17,19 +16,8 @@ pub(crate) fn call_mean_axis(
 ) -> Result<GpuBuffer> {
     let n = outer * inner;
     let y = GpuBuffer::alloc(gpu, n, "mean")?;
-    if n == 0 {
-        return Ok(y);
-    }
     let params = Params::default().u(&[outer, len, inner]);
-    let grid = line_grid(gpu, n.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        "mean",
-        Kernel::MeanAxis,
-        Specialization::Plain,
-        params,
-        &[Bind::whole(x), Bind::whole(&y)],
-        grid,
-    )?;
+    let binds = [Bind::whole(x), Bind::whole(&y)];
+    Launch::new("mean", Kernel::MeanAxis).over(gpu, params, &binds, n)?;
     Ok(y)
 }

@@ -31,9 +31,6 @@ pub(crate) use softmax::call_softmax;
 pub(crate) use transpose::call_transpose;
 pub(crate) use unary::call_unary;
 
-/// Threads per workgroup of the one-element-per-thread kernels.
-pub(crate) const LINE_WG: usize = 256;
-
 /// Row-major strides of `shape`.
 pub(crate) fn strides(shape: &[usize]) -> Vec<usize> {
     let mut s = vec![1; shape.len()];

@@ -3,8 +3,7 @@
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
 use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
-use super::LINE_WG;
+use super::super::launch::{Bind, Launch, Params};
 use crate::error::Result;
 use crate::ops::{Pool2dParams, PoolKind};
 
@@ -19,23 +18,14 @@ pub(crate) fn call_pool2d(
     let (oh, ow) = p.output_hw(h, w);
     let n = planes * oh * ow;
     let y = GpuBuffer::alloc(gpu, n, "pool2d")?;
-    if n == 0 {
-        return Ok(y);
-    }
     let op = match p.kind {
         PoolKind::Max => 0,
         PoolKind::Avg => 1,
     };
     let params = Params::default().u(&[planes, h, w, oh, ow, p.kernel, p.stride, p.padding]);
-    let grid = line_grid(gpu, n.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        "pool2d",
-        Kernel::Pool2d,
-        Specialization::Op(op),
-        params,
-        &[Bind::whole(x), Bind::whole(&y)],
-        grid,
-    )?;
+    let binds = [Bind::whole(x), Bind::whole(&y)];
+    Launch::new("pool2d", Kernel::Pool2d)
+        .variant(Specialization::Op(op))
+        .over(gpu, params, &binds, n)?;
     Ok(y)
 }

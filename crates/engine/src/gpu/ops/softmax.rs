@@ -2,8 +2,8 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
+use super::super::kernels::Kernel;
+use super::super::launch::{Bind, Launch, Params};
 use crate::error::Result;
 
 /// Softmax of `rows` rows of `cols` values (causal: query `row % q_len`).
@@ -21,14 +21,6 @@ pub(crate) fn call_softmax(
     }
     let params = Params::default().u(&[rows, cols, usize::from(causal), q_len.max(1)]);
     let binds = [Bind::whole(x), Bind::whole(&y)];
-    launch(
-        gpu,
-        "softmax",
-        Kernel::Softmax,
-        Specialization::Plain,
-        params,
-        &binds,
-        line_grid(gpu, rows)?,
-    )?;
+    Launch::new("softmax", Kernel::Softmax).over(gpu, params, &binds, rows)?;
     Ok(y)
 }

@@ -2,9 +2,9 @@
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
-use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, Bind, Params};
-use super::{pack8, strides, LINE_WG};
+use super::super::kernels::Kernel;
+use super::super::launch::{Bind, Launch, Params};
+use super::{pack8, strides};
 use crate::error::Result;
 
 /// `x` of `shape` permuted by `perm`.
@@ -26,15 +26,7 @@ pub(crate) fn call_transpose(
         .u(&[n, shape.len(), 0, 0])
         .u(&pack8(&out_shape))
         .u(&pack8(&src));
-    let grid = line_grid(gpu, n.div_ceil(LINE_WG))?;
-    launch(
-        gpu,
-        "transpose",
-        Kernel::Transpose,
-        Specialization::Plain,
-        params,
-        &[Bind::whole(x), Bind::whole(&y)],
-        grid,
-    )?;
+    let binds = [Bind::whole(x), Bind::whole(&y)];
+    Launch::new("transpose", Kernel::Transpose).over(gpu, params, &binds, n)?;
     Ok(y)
 }

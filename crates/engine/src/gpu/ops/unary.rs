@@ -3,8 +3,7 @@
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
 use super::super::kernels::{Kernel, Specialization};
-use super::super::launch::{launch, line_grid, max_binding_elems, Bind, Params};
-use super::LINE_WG;
+use super::super::launch::{max_binding_elems, Bind, Launch, Params};
 use crate::error::Result;
 use crate::ops::UnaryOp;
 
@@ -31,16 +30,9 @@ pub(crate) fn call_unary(gpu: &Gpu, x: &GpuBuffer, op: UnaryOp) -> Result<GpuBuf
                 len,
             },
         ];
-        let grid = line_grid(gpu, len.div_ceil(LINE_WG))?;
-        launch(
-            gpu,
-            "unary",
-            Kernel::Unary,
-            Specialization::Op(op.code()),
-            params,
-            &binds,
-            grid,
-        )?;
+        Launch::new("unary", Kernel::Unary)
+            .variant(Specialization::Op(op.code()))
+            .over(gpu, params, &binds, len)?;
     }
     Ok(y)
 }
