@@ -5,7 +5,7 @@
 
 use brainprobe_engine::{Conv2dParams, ConvAlgo, Device, Tensor};
 
-use crate::common::{both, check, gpu, parity, Rng, TestResult, Tol, EXACT};
+use crate::common::{abs_on_cpu, both, check, gpu, parity, Rng, TestResult, Tol, EXACT};
 
 async fn conv_case(
     gpu: &Device,
@@ -25,17 +25,14 @@ async fn conv_case(
         .conv2d(&wc, Some(&bc), p)
         .map_err(|e| format!("conv2d cpu: {e}"))?;
     let want = want.to_vec().await.map_err(|e| e.to_string())?;
-    let abs = |v: &[f32], s: &[usize]| {
-        Tensor::from_vec(v.iter().map(|x| x.abs()).collect(), s, &Device::Cpu)
-    };
-    let scale = abs(&x, &x_shape)
-        .and_then(|xa| xa.conv2d(&abs(&w, &w_shape)?, Some(&abs(&b, &[w_shape[0]])?), p))
+    let scale = abs_on_cpu(&x, &x_shape)
+        .and_then(|xa| {
+            let wa = abs_on_cpu(&w, &w_shape)?;
+            xa.conv2d(&wa, Some(&abs_on_cpu(&b, &[w_shape[0]])?), p)
+        })
         .map_err(|e| e.to_string())?;
     let scale = scale.to_vec().await.map_err(|e| e.to_string())?;
-    let tol = Tol {
-        abs: 1e-6,
-        rel: 1e-5,
-    };
+    let tol = Tol::new(1e-6, 1e-5);
     for algo in [ConvAlgo::Im2col, ConvAlgo::Direct, ConvAlgo::Auto] {
         let label = format!("conv2d {algo:?} {x_shape:?} * {w_shape:?} {p:?}");
         // the direct kernel also runs without a bias; the bias is then added afterwards
@@ -67,35 +64,26 @@ async fn conv2d_awkward_shapes() -> TestResult {
 }
 
 async fn pooling() -> TestResult {
-    let avg_tol = Tol {
-        abs: 1e-6,
-        rel: 1e-6,
-    };
+    let avg_tol = Tol::new(1e-6, 1e-6);
     let cases: [(&[usize], usize, usize, usize); 4] = [
         (&[2, 3, 7, 7], 2, 2, 0),
         (&[2, 3, 7, 7], 3, 2, 1),
         (&[1, 4, 33, 17], 3, 1, 1),
         (&[1, 1, 1, 1], 1, 1, 0),
     ];
+    type Pool = fn(&Tensor, usize, usize, usize) -> brainprobe_engine::Result<Tensor>;
+    let pools: [(&str, u64, Tol, Pool); 2] = [
+        ("max_pool2d", 510, EXACT, Tensor::max_pool2d),
+        ("avg_pool2d", 520, avg_tol, Tensor::avg_pool2d),
+    ];
     for (i, &(s, k, st, pad)) in cases.iter().enumerate() {
-        parity(
-            "max_pool2d",
-            &[s],
-            510 + i as u64,
-            (-4.0, 4.0),
-            EXACT,
-            |x| x[0].max_pool2d(k, st, pad),
-        )
-        .await?;
-        parity(
-            "avg_pool2d",
-            &[s],
-            520 + i as u64,
-            (-4.0, 4.0),
-            avg_tol,
-            |x| x[0].avg_pool2d(k, st, pad),
-        )
-        .await?;
+        for (op, first_seed, tol, pool) in pools {
+            let seed = first_seed + i as u64;
+            parity(op, &[s], seed, (-4.0, 4.0), tol, |x| {
+                pool(&x[0], k, st, pad)
+            })
+            .await?;
+        }
     }
     parity(
         "global_avg_pool",

@@ -107,16 +107,7 @@ async fn chunked_unary_and_typed_error_when_unsplittable() -> TestResult {
     let (c, g) = both(&data, &[10_000], &small)?;
     let want = c.gelu_erf().map_err(s)?.to_vec().await.map_err(s)?;
     let got = g.gelu_erf().map_err(s)?.to_vec().await.map_err(s)?;
-    check(
-        "chunked gelu_erf",
-        &got,
-        &want,
-        None,
-        Tol {
-            abs: 1e-6,
-            rel: 1e-5,
-        },
-    )?;
+    check("chunked gelu_erf", &got, &want, None, Tol::new(1e-6, 1e-5))?;
     match g.softmax(false) {
         Err(EngineError::BindingTooLarge { op: "softmax", .. }) => Ok(()),
         other => Err(format!("expected BindingTooLarge, got {other:?}")),

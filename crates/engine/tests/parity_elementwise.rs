@@ -4,27 +4,14 @@
 
 use brainprobe_engine::UnaryOp;
 
-use crate::common::{parity, TestResult, Tol, EXACT};
+use crate::common::{parity, parity_each, TestResult, Tol, EXACT};
 
 const SHAPES: [&[usize]; 5] = [&[1], &[7], &[33, 127], &[3, 257], &[2, 1, 33]];
-const SMOOTH: Tol = Tol {
-    abs: 1e-6,
-    rel: 1e-5,
-};
+const SMOOTH: Tol = Tol::new(1e-6, 1e-5);
 
 async fn unary_case(op: UnaryOp, tol: Tol) -> TestResult {
-    for (i, shape) in SHAPES.iter().enumerate() {
-        parity(
-            &format!("{op:?}"),
-            &[shape],
-            100 + i as u64,
-            (-6.0, 6.0),
-            tol,
-            |x| x[0].unary(op),
-        )
-        .await?;
-    }
-    Ok(())
+    let label = format!("{op:?}");
+    parity_each(&label, &SHAPES, 100.., (-6.0, 6.0), tol, |x| x.unary(op)).await
 }
 
 async fn relu_and_scale() -> TestResult {

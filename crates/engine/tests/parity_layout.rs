@@ -64,10 +64,7 @@ async fn concat_and_slice() -> TestResult {
 }
 
 async fn mean_over_axes() -> TestResult {
-    let tol = Tol {
-        abs: 1e-6,
-        rel: 1e-5,
-    };
+    let tol = Tol::new(1e-6, 1e-5);
     for axis in 0..2 {
         parity(
             "mean",

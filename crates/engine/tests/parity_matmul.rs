@@ -4,12 +4,9 @@
 
 use brainprobe_engine::{Device, Tensor};
 
-use crate::common::{both, check, gpu, Rng, TestResult, Tol};
+use crate::common::{abs_on_cpu, both, check, gpu, read2, Rng, TestResult, Tol, EXACT};
 
-const TOL: Tol = Tol {
-    abs: 1e-6,
-    rel: 1e-5,
-};
+const TOL: Tol = Tol::new(1e-6, 1e-5);
 
 /// Runs `a.matmul_t(b)` on both devices and checks with the |A|·|B| scale.
 pub async fn matmul_case(
@@ -36,11 +33,8 @@ pub async fn matmul_case(
     let got = ag
         .matmul_t(&bg, ta, tb)
         .map_err(|e| format!("{label} gpu: {e}"))?;
-    let abs = |v: &[f32], s: &[usize]| {
-        Tensor::from_vec(v.iter().map(|x| x.abs()).collect(), s, &Device::Cpu)
-    };
-    let scale = abs(&a, a_shape)
-        .and_then(|x| x.matmul_t(&abs(&b, b_shape)?, ta, tb))
+    let scale = abs_on_cpu(&a, a_shape)
+        .and_then(|x| x.matmul_t(&abs_on_cpu(&b, b_shape)?, ta, tb))
         .map_err(|e| e.to_string())?;
     let scale = scale.to_vec().await.map_err(|e| e.to_string())?;
     let got = got.to_vec().await.map_err(|e| format!("{label}: {e}"))?;
@@ -114,25 +108,13 @@ async fn matmul_f16_weights() -> TestResult {
             &wg.to_vec().await.map_err(s)?,
             &w_rounded,
             None,
-            Tol { abs: 0.0, rel: 0.0 },
+            EXACT,
         )?;
-        let want = xc
-            .matmul_t(&wc, false, true)
-            .map_err(s)?
-            .to_vec()
-            .await
-            .map_err(s)?;
-        let got = xg
-            .matmul_t(&wg, false, true)
-            .map_err(s)?
-            .to_vec()
-            .await
-            .map_err(s)?;
-        let abs = |v: &[f32], sh: &[usize]| {
-            Tensor::from_vec(v.iter().map(|x| x.abs()).collect(), sh, &Device::Cpu)
-        };
-        let scale = abs(&x, &[m, k])
-            .and_then(|a| a.matmul_t(&abs(&w_rounded, &[n, k])?, false, true))
+        let got = xg.matmul_t(&wg, false, true).map_err(s)?;
+        let want = xc.matmul_t(&wc, false, true).map_err(s)?;
+        let [got, want] = read2(&got, &want).await?;
+        let scale = abs_on_cpu(&x, &[m, k])
+            .and_then(|a| a.matmul_t(&abs_on_cpu(&w_rounded, &[n, k])?, false, true))
             .map_err(s)?
             .to_vec()
             .await

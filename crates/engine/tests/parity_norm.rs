@@ -2,50 +2,30 @@
 //! Tolerances: softmax |diff| <= 1e-6 + 1e-5|cpu|; layer norm <= 1e-5 + 1e-5|cpu| (the CPU
 //! reference accumulates in f64); batch norm <= 1e-6 + 1e-6|cpu| (x*s+b may fuse into an fma).
 
-use brainprobe_engine::{fold_batch_norm, Tensor};
+use brainprobe_engine::fold_batch_norm;
 
-use crate::common::{both, check, gpu, parity, Rng, TestResult, Tol};
+use crate::common::{both, check, gpu, parity, parity_each, read2, Rng, TestResult, Tol};
 
 async fn softmax_rows() -> TestResult {
-    let tol = Tol {
-        abs: 1e-6,
-        rel: 1e-5,
-    };
+    let tol = Tol::new(1e-6, 1e-5);
     let shapes: [&[usize]; 5] = [&[1, 1], &[7, 33], &[3, 257], &[2, 3, 127], &[1, 1024]];
-    for (i, s) in shapes.iter().enumerate() {
-        parity("softmax", &[s], 400 + i as u64, (-8.0, 8.0), tol, |x| {
-            x[0].softmax(false)
-        })
-        .await?;
-    }
-    Ok(())
+    parity_each("softmax", &shapes, 400.., (-8.0, 8.0), tol, |x| {
+        x.softmax(false)
+    })
+    .await
 }
 
 async fn softmax_causal() -> TestResult {
-    let tol = Tol {
-        abs: 1e-6,
-        rel: 1e-5,
-    };
+    let tol = Tol::new(1e-6, 1e-5);
     let shapes: [&[usize]; 4] = [&[3, 3], &[2, 4, 7, 7], &[1, 33, 33], &[5, 9]];
-    for (i, s) in shapes.iter().enumerate() {
-        parity(
-            "softmax causal",
-            &[s],
-            410 + i as u64,
-            (-8.0, 8.0),
-            tol,
-            |x| x[0].softmax(true),
-        )
-        .await?;
-    }
-    Ok(())
+    parity_each("softmax causal", &shapes, 410.., (-8.0, 8.0), tol, |x| {
+        x.softmax(true)
+    })
+    .await
 }
 
 async fn layer_norm_rows() -> TestResult {
-    let tol = Tol {
-        abs: 1e-5,
-        rel: 1e-5,
-    };
+    let tol = Tol::new(1e-5, 1e-5);
     let shapes: [&[usize]; 4] = [&[1, 7], &[33, 127], &[3, 257], &[2, 1, 1024]];
     for (i, s) in shapes.iter().enumerate() {
         let c = *s.last().unwrap_or(&1);
@@ -64,10 +44,7 @@ async fn layer_norm_rows() -> TestResult {
 
 async fn batch_norm_channels() -> TestResult {
     let gpu = gpu().await?;
-    let tol = Tol {
-        abs: 1e-6,
-        rel: 1e-6,
-    };
+    let tol = Tol::new(1e-6, 1e-6);
     for (i, shape) in [[2usize, 3, 7, 7], [1, 33, 5, 1]].iter().enumerate() {
         let c = shape[1];
         let mut rng = Rng::new(430 + i as u64);
@@ -88,13 +65,6 @@ async fn batch_norm_channels() -> TestResult {
         check(&format!("batch_norm {shape:?}"), &got, &want, None, tol)?;
     }
     Ok(())
-}
-
-/// Reads two tensors (GPU first).
-pub async fn read2(a: &Tensor, b: &Tensor) -> Result<[Vec<f32>; 2], String> {
-    let a = a.to_vec().await.map_err(|e| e.to_string())?;
-    let b = b.to_vec().await.map_err(|e| e.to_string())?;
-    Ok([a, b])
 }
 
 parity_test!(

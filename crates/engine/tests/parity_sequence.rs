@@ -7,10 +7,7 @@ use brainprobe_engine::{LstmWeights, Tensor};
 use crate::common::{parity, TestResult, Tol};
 
 async fn lstm_step() -> TestResult {
-    let tol = Tol {
-        abs: 1e-5,
-        rel: 1e-5,
-    };
+    let tol = Tol::new(1e-5, 1e-5);
     for (i, &(b, inp, h)) in [(1, 1, 1), (3, 7, 33), (2, 16, 9)].iter().enumerate() {
         let shapes: [&[usize]; 6] = [
             &[b, inp],
@@ -37,10 +34,7 @@ async fn lstm_step() -> TestResult {
 }
 
 async fn attention_heads() -> TestResult {
-    let tol = Tol {
-        abs: 1e-5,
-        rel: 1e-4,
-    };
+    let tol = Tol::new(1e-5, 1e-4);
     let cases: [(&[usize], &[usize], bool); 5] = [
         (&[1, 1, 7, 16], &[1, 1, 7, 16], true),
         (&[2, 3, 33, 64], &[2, 3, 33, 64], false),

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+use std::ops::RangeFrom;
+
 use brainprobe_engine::{Device, GpuOptions, Tensor};
 
 /// Turns `async fn name() -> Result<(), String>` bodies into tests on both targets.
@@ -105,8 +107,21 @@ pub struct Tol {
     pub rel: f32,
 }
 
+impl Tol {
+    /// `abs + rel * magnitude`.
+    pub const fn new(abs: f32, rel: f32) -> Self {
+        Tol { abs, rel }
+    }
+}
+
 /// Bit-for-bit.
-pub const EXACT: Tol = Tol { abs: 0.0, rel: 0.0 };
+pub const EXACT: Tol = Tol::new(0.0, 0.0);
+
+/// `|v|` as a CPU tensor of `shape`: its product with the other operand's `|v|` is the
+/// magnitude that the matmul and conv2d tolerances scale with.
+pub fn abs_on_cpu(v: &[f32], shape: &[usize]) -> brainprobe_engine::Result<Tensor> {
+    Tensor::from_vec(v.iter().map(|x| x.abs()).collect(), shape, &Device::Cpu)
+}
 
 /// Compares element by element; `scale` (same length, optional) is the magnitude the
 /// relative tolerance applies to when cancellation makes `|cpu|` meaningless (matmul: |A|·|B|).
@@ -172,4 +187,30 @@ where
         .map_err(|e| format!("{label}: readback: {e}"))?;
     let want = want.to_vec().await.map_err(|e| e.to_string())?;
     check(&label, &got, &want, None, tol)
+}
+
+/// [`parity`] of the one-input op `f` on each of `shapes`, seeded in turn from `seeds`
+/// (`400..` seeds 400, 401, …).
+pub async fn parity_each<F>(
+    op: &str,
+    shapes: &[&[usize]],
+    seeds: RangeFrom<u64>,
+    range: (f32, f32),
+    tol: Tol,
+    f: F,
+) -> TestResult
+where
+    F: Fn(&Tensor) -> brainprobe_engine::Result<Tensor>,
+{
+    for (shape, seed) in shapes.iter().zip(seeds) {
+        parity(op, &[shape], seed, range, tol, |x| f(&x[0])).await?;
+    }
+    Ok(())
+}
+
+/// Reads two tensors (GPU first).
+pub async fn read2(a: &Tensor, b: &Tensor) -> Result<[Vec<f32>; 2], String> {
+    let a = a.to_vec().await.map_err(|e| e.to_string())?;
+    let b = b.to_vec().await.map_err(|e| e.to_string())?;
+    Ok([a, b])
 }
