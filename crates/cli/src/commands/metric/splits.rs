@@ -71,28 +71,21 @@ pub(super) fn run_splits(a: &SplitsArgs) -> Result<(), String> {
         (None, Some(n)) => n,
         (None, None) => return Err("--n is required".into()),
     };
+    let (k, seed) = (a.k, a.seed);
+    let (n_splits, train_frac) = (a.k, a.train_frac);
     let splitter = match a.kind {
-        SplitKind::Kfold => Splitter::KFold {
-            k: a.k,
-            seed: a.seed,
-        },
+        SplitKind::Kfold => Splitter::KFold { k, seed },
+        SplitKind::Group => Splitter::GroupKFold { k, seed },
+        SplitKind::Stratified => Splitter::StratifiedKFold { k, seed },
         SplitKind::Shuffle => Splitter::ShuffleSplit {
-            n_splits: a.k,
-            train_frac: a.train_frac,
-            seed: a.seed,
-        },
-        SplitKind::Group => Splitter::GroupKFold {
-            k: a.k,
-            seed: a.seed,
-        },
-        SplitKind::Stratified => Splitter::StratifiedKFold {
-            k: a.k,
-            seed: a.seed,
+            n_splits,
+            train_frac,
+            seed,
         },
         SplitKind::StratifiedShuffle => Splitter::StratifiedShuffleSplit {
-            n_splits: a.k,
-            train_frac: a.train_frac,
-            seed: a.seed,
+            n_splits,
+            train_frac,
+            seed,
         },
     };
     let s: Vec<Split> = splitter
