@@ -24,6 +24,11 @@ impl<'a> Bind<'a> {
             len: buf.len(),
         }
     }
+
+    /// Each of `bufs` whole, in binding order.
+    pub fn all_whole(bufs: &[&'a GpuBuffer]) -> Vec<Self> {
+        bufs.iter().map(|buf| Bind::whole(buf)).collect()
+    }
 }
 
 /// Uniform parameter words: u32 fields, f32 fields stored by bit pattern.

@@ -18,21 +18,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-fn line_len() -> u32 {
-    return p.n;
-}
+fn line_len() -> u32 { return p.n; }
 
 fn line_element(i: u32) {
-    var rem = i;
-    var ia = 0u;
-    var ib = 0u;
-    for (var d = i32(p.rank) - 1; d >= 0; d--) {
-        let size = p.shape[d / 4][d % 4];
-        let coord = rem % size;
-        rem = rem / size;
-        ia += coord * p.a_str[d / 4][d % 4];
-        ib += coord * p.b_str[d / 4][d % 4];
-    }
+    let ia = strided_offset(i, p.rank, p.shape, p.a_str);
+    let ib = strided_offset(i, p.rank, p.shape, p.b_str);
     if (OP == 1u) {
         out[i] = a[ia] * b[ib];
     } else {

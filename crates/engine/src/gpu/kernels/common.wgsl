@@ -1,9 +1,25 @@
 // common.wgsl — prepended to every kernel source (see gpu/kernels.rs): the `Params` uniform
-// binding and math helpers. No entry point: `line_entry.wgsl` or `row_entry.wgsl` supplies it,
-// or the kernel writes its own.
+// binding, index and math helpers. No entry point: `line_entry.wgsl` or `row_entry.wgsl`
+// supplies it, or the kernel writes its own.
 
 // Binding 0 of every kernel is its uniform parameters; each kernel declares `struct Params`.
 @group(0) @binding(0) var<uniform> p: Params;
+
+// Offset into an operand read with `strides` at flat index `i` of a row-major `shape` of
+// `rank` <= 8 axes (both packed 4 to a vec4; stride 0 on broadcast axes).
+fn strided_offset(i: u32, rank: u32, shape: array<vec4<u32>, 2>,
+                  strides: array<vec4<u32>, 2>) -> u32 {
+    var dims = shape;
+    var steps = strides;
+    var rem = i;
+    var offset = 0u;
+    for (var d = i32(rank) - 1; d >= 0; d--) {
+        let size = dims[d / 4][d % 4];
+        offset += (rem % size) * steps[d / 4][d % 4];
+        rem = rem / size;
+    }
+    return offset;
+}
 
 // tanh without overflow for large |x| and without cancellation near 0.
 fn tanh_stable(x: f32) -> f32 {

@@ -17,9 +17,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
-fn line_len() -> u32 {
-    return p.n * p.o * p.oh * p.ow;
-}
+fn line_len() -> u32 { return p.n * p.o * p.oh * p.ow; }
 
 fn line_element(i: u32) {
     let ox = i % p.ow;

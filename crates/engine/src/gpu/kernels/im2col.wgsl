@@ -13,9 +13,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> col: array<f32>;
 
-fn line_len() -> u32 {
-    return p.total;
-}
+fn line_len() -> u32 { return p.total; }
 
 fn line_element(i: u32) {
     let ohw = p.oh * p.ow;

@@ -12,9 +12,7 @@ struct Params { batch: u32, hidden: u32, pad0: u32, pad1: u32 }
 @group(0) @binding(3) var<storage, read_write> h_out: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c_out: array<f32>;
 
-fn line_len() -> u32 {
-    return p.batch * p.hidden;
-}
+fn line_len() -> u32 { return p.batch * p.hidden; }
 
 fn line_element(i: u32) {
     let b = i / p.hidden;

@@ -10,9 +10,7 @@ struct Params { outer: u32, len: u32, inner: u32, pad: u32 }
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-fn line_len() -> u32 {
-    return p.outer * p.inner;
-}
+fn line_len() -> u32 { return p.outer * p.inner; }
 
 fn line_element(i: u32) {
     let o = i / p.inner;

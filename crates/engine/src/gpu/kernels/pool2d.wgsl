@@ -14,9 +14,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
-fn line_len() -> u32 {
-    return p.planes * p.oh * p.ow;
-}
+fn line_len() -> u32 { return p.planes * p.oh * p.ow; }
 
 fn line_element(i: u32) {
     let ox = i % p.ow;

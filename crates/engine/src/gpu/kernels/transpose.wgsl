@@ -13,17 +13,8 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-fn line_len() -> u32 {
-    return p.n;
-}
+fn line_len() -> u32 { return p.n; }
 
 fn line_element(i: u32) {
-    var rem = i;
-    var src = 0u;
-    for (var d = i32(p.rank) - 1; d >= 0; d--) {
-        let size = p.shape[d / 4][d % 4];
-        src += (rem % size) * p.src_str[d / 4][d % 4];
-        rem = rem / size;
-    }
-    out[i] = x[src];
+    out[i] = x[strided_offset(i, p.rank, p.shape, p.src_str)];
 }

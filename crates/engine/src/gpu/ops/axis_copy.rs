@@ -28,7 +28,7 @@ fn copy(gpu: &Gpu, op: &'static str, src: &GpuBuffer, dst: &GpuBuffer, c: &Copy)
         c.dst_axis,
         c.dst_start,
     ]);
-    let binds = [Bind::whole(src), Bind::whole(dst)];
+    let binds = Bind::all_whole(&[src, dst]);
     Launch::new(op, Kernel::AxisCopy).over(gpu, params, &binds, n)
 }
 

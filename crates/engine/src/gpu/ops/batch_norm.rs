@@ -18,12 +18,7 @@ pub(crate) fn call_batch_norm(
     let n = x.len();
     let y = GpuBuffer::alloc(gpu, n, "batch_norm")?;
     let params = Params::default().u(&[n, channels, spatial.max(1)]);
-    let binds = [
-        Bind::whole(x),
-        Bind::whole(scale),
-        Bind::whole(shift),
-        Bind::whole(&y),
-    ];
+    let binds = Bind::all_whole(&[x, scale, shift, &y]);
     Launch::new("batch_norm", Kernel::BatchNorm).over(gpu, params, &binds, n)?;
     Ok(y)
 }

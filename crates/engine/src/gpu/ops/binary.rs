@@ -47,7 +47,7 @@ pub(crate) fn call_binary(
         .u(&pack8(out_shape))
         .u(&pack8(&broadcast_strides(a_shape, out_shape)))
         .u(&pack8(&broadcast_strides(b_shape, out_shape)));
-    let binds = [Bind::whole(a), Bind::whole(b), Bind::whole(&out)];
+    let binds = Bind::all_whole(&[a, b, &out]);
     Launch::new(op.name(), Kernel::Binary)
         .variant(Specialization::Op(op.code()))
         .over(gpu, params, &binds, n)?;

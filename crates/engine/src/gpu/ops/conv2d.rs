@@ -11,7 +11,10 @@ use super::{call_binary, matmul_into};
 use crate::error::Result;
 use crate::ops::{BinaryOp, Conv2dParams, ConvAlgo, MatmulDims};
 
-/// Input and weight shapes of one conv2d.
+/// The input, the weights and the optional bias of one conv2d.
+type Operands<'a> = (&'a GpuBuffer, &'a GpuBuffer, Option<&'a GpuBuffer>);
+
+/// Input and weight shapes, stride and padding of one conv2d.
 struct Shapes {
     n: usize,
     c: usize,
@@ -22,6 +25,8 @@ struct Shapes {
     kw: usize,
     oh: usize,
     ow: usize,
+    stride: usize,
+    padding: usize,
 }
 
 /// The measured choice for shapes where both algorithms work: im2col + matmul reuses each
@@ -54,6 +59,8 @@ pub(crate) fn call_conv2d(
         kw: ws[3],
         oh,
         ow,
+        stride: p.stride,
+        padding: p.padding,
     };
     let col_len = s.n * s.c * s.kh * s.kw * oh * ow;
     let direct = match algo {
@@ -62,20 +69,14 @@ pub(crate) fn call_conv2d(
         ConvAlgo::Auto => col_len > max_binding_elems(gpu) || prefer_direct(&s),
     };
     if direct {
-        conv_direct(gpu, x, w, bias, &s, p)
+        conv_direct(gpu, (x, w, bias), &s)
     } else {
-        conv_im2col(gpu, x, w, bias, &s, p)
+        conv_im2col(gpu, (x, w, bias), &s)
     }
 }
 
-fn conv_direct(
-    gpu: &Gpu,
-    x: &GpuBuffer,
-    w: &GpuBuffer,
-    bias: Option<&GpuBuffer>,
-    s: &Shapes,
-    p: &Conv2dParams,
-) -> Result<GpuBuffer> {
+/// The direct kernel, one output per thread (bias added in the kernel).
+fn conv_direct(gpu: &Gpu, (x, w, bias): Operands<'_>, s: &Shapes) -> Result<GpuBuffer> {
     let total = s.n * s.o * s.oh * s.ow;
     let out = GpuBuffer::alloc(gpu, total, "conv2d")?;
     let params = Params::default().u(&[
@@ -88,29 +89,18 @@ fn conv_direct(
         s.kw,
         s.oh,
         s.ow,
-        p.stride,
-        p.padding,
+        s.stride,
+        s.padding,
         usize::from(bias.is_some()),
     ]);
     // Without a bias the weights are bound again in its slot (read-only, never read).
-    let binds = [
-        Bind::whole(x),
-        Bind::whole(w),
-        Bind::whole(bias.unwrap_or(w)),
-        Bind::whole(&out),
-    ];
+    let binds = Bind::all_whole(&[x, w, bias.unwrap_or(w), &out]);
     Launch::new("conv2d", Kernel::Conv2dDirect).over(gpu, params, &binds, total)?;
     Ok(out)
 }
 
-fn conv_im2col(
-    gpu: &Gpu,
-    x: &GpuBuffer,
-    w: &GpuBuffer,
-    bias: Option<&GpuBuffer>,
-    s: &Shapes,
-    p: &Conv2dParams,
-) -> Result<GpuBuffer> {
+/// Unfold with `im2col.wgsl`, multiply with the tiled matmul, then add the bias.
+fn conv_im2col(gpu: &Gpu, (x, w, bias): Operands<'_>, s: &Shapes) -> Result<GpuBuffer> {
     let ckk = s.c * s.kh * s.kw;
     let ohw = s.oh * s.ow;
     let total = s.n * ckk * ohw;
@@ -120,9 +110,9 @@ fn conv_im2col(
         return Ok(out);
     }
     let params = Params::default().u(&[
-        s.n, s.c, s.h, s.w, s.kh, s.kw, s.oh, s.ow, p.stride, p.padding, total, 0,
+        s.n, s.c, s.h, s.w, s.kh, s.kw, s.oh, s.ow, s.stride, s.padding, total, 0,
     ]);
-    let binds = [Bind::whole(x), Bind::whole(&col)];
+    let binds = Bind::all_whole(&[x, &col]);
     Launch::new("im2col", Kernel::Im2col).over(gpu, params, &binds, total)?;
     // [O, CKK] shared by every image · [N, CKK, OH*OW] -> [N, O, OH*OW]
     let dims = MatmulDims {

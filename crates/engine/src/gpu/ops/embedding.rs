@@ -20,7 +20,7 @@ pub(crate) fn call_embedding(
     }
     let id_buf = GpuBuffer::upload(gpu, ids, "embedding ids")?;
     let params = Params::default().u(&[n, dim]);
-    let binds = [Bind::whole(table), Bind::whole(&id_buf), Bind::whole(&out)];
+    let binds = Bind::all_whole(&[table, &id_buf, &out]);
     Launch::new("embedding", Kernel::Embedding).over(gpu, params, &binds, n)?;
     Ok(out)
 }

@@ -18,12 +18,7 @@ pub(crate) fn call_layer_norm(
 ) -> Result<GpuBuffer> {
     let y = GpuBuffer::alloc(gpu, x.len(), "layer_norm")?;
     let params = Params::default().u(&[rows, cols]).f(eps);
-    let binds = [
-        Bind::whole(x),
-        Bind::whole(gamma),
-        Bind::whole(beta),
-        Bind::whole(&y),
-    ];
+    let binds = Bind::all_whole(&[x, gamma, beta, &y]);
     Launch::new("layer_norm", Kernel::LayerNorm).over(gpu, params, &binds, rows)?;
     Ok(y)
 }

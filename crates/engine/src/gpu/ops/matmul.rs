@@ -77,7 +77,7 @@ pub(crate) fn matmul_into(
             d.m.div_ceil(TILE) as u32,
             d.batch as u32,
         ];
-        let binds = [Bind::whole(a), Bind::whole(b), Bind::whole(out)];
+        let binds = Bind::all_whole(&[a, b, out]);
         let launch = Launch::new("matmul", Kernel::Matmul).variant(spec);
         return launch.on_grid(gpu, params, &binds, grid);
     }

@@ -17,7 +17,7 @@ pub(crate) fn call_mean_axis(
     let n = outer * inner;
     let y = GpuBuffer::alloc(gpu, n, "mean")?;
     let params = Params::default().u(&[outer, len, inner]);
-    let binds = [Bind::whole(x), Bind::whole(&y)];
+    let binds = Bind::all_whole(&[x, &y]);
     Launch::new("mean", Kernel::MeanAxis).over(gpu, params, &binds, n)?;
     Ok(y)
 }

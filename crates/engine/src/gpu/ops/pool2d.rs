@@ -23,7 +23,7 @@ pub(crate) fn call_pool2d(
         PoolKind::Avg => 1,
     };
     let params = Params::default().u(&[planes, h, w, oh, ow, p.kernel, p.stride, p.padding]);
-    let binds = [Bind::whole(x), Bind::whole(&y)];
+    let binds = Bind::all_whole(&[x, &y]);
     Launch::new("pool2d", Kernel::Pool2d)
         .variant(Specialization::Op(op))
         .over(gpu, params, &binds, n)?;

@@ -20,7 +20,7 @@ pub(crate) fn call_softmax(
         return Ok(y);
     }
     let params = Params::default().u(&[rows, cols, usize::from(causal), q_len.max(1)]);
-    let binds = [Bind::whole(x), Bind::whole(&y)];
+    let binds = Bind::all_whole(&[x, &y]);
     Launch::new("softmax", Kernel::Softmax).over(gpu, params, &binds, rows)?;
     Ok(y)
 }

@@ -26,7 +26,7 @@ pub(crate) fn call_transpose(
         .u(&[n, shape.len(), 0, 0])
         .u(&pack8(&out_shape))
         .u(&pack8(&src));
-    let binds = [Bind::whole(x), Bind::whole(&y)];
+    let binds = Bind::all_whole(&[x, &y]);
     Launch::new("transpose", Kernel::Transpose).over(gpu, params, &binds, n)?;
     Ok(y)
 }
