@@ -41,25 +41,68 @@ fn runtime_dir() -> Result<PathBuf, String> {
 /// in the browser (~20 min on SwiftShader). Run it by name when the occlusion code changes.
 pub const SLOW_E2E: &str = "occlusion_score_computed_in_the_browser_equals_the_cli";
 
+/// Wall time of each phase, printed as a table when the run ends (passed or not).
+#[derive(Default)]
+struct Phases(Vec<(&'static str, std::time::Duration, bool)>);
+
+impl Phases {
+    /// Runs `step` as phase `name`, recording its time and outcome.
+    fn run(
+        &mut self,
+        name: &'static str,
+        step: impl FnOnce() -> Result<(), String>,
+    ) -> Result<(), String> {
+        let start = std::time::Instant::now();
+        let result = step();
+        self.0.push((name, start.elapsed(), result.is_ok()));
+        result
+    }
+
+    fn print(&self) {
+        println!("\nxtask test: time per phase");
+        let mut total = 0.0;
+        for (name, took, ok) in &self.0 {
+            let secs = took.as_secs_f64();
+            total += secs;
+            let status = if *ok { "ok" } else { "FAILED" };
+            println!("  {name:<28} {:>7.1} min  {status}", secs / 60.0);
+        }
+        println!("  {:<28} {:>7.1} min", "total", total / 60.0);
+    }
+}
+
 /// Runs everything; `browser` = also the wasm tests in Chromium and the e2e test.
 pub fn test(browser: bool) -> Result<(), String> {
-    setup::setup()?;
-    prepare_data()?;
+    let mut phases = Phases::default();
+    let result = test_phases(browser, &mut phases);
+    phases.print();
+    result
+}
+
+fn test_phases(browser: bool, phases: &mut Phases) -> Result<(), String> {
+    phases.run("setup + prepare-data", || {
+        setup::setup()?;
+        prepare_data()
+    })?;
     let xdg = runtime_dir()?;
 
-    run(cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
-    crate::check_deps::check_deps()?;
-    run(cmd(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ))?;
+    phases.run("fmt + check-deps", || {
+        run(cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
+        crate::check_deps::check_deps()
+    })?;
+    phases.run("clippy (native)", || {
+        run(cmd(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ))
+    })?;
     let wasm_crates: Vec<String> = browser_crates().iter().map(|p| package_name(p)).collect();
     let mut wasm_clippy = vec![
         "clippy",
@@ -72,22 +115,21 @@ pub fn test(browser: bool) -> Result<(), String> {
     }
     wasm_clippy.extend(["--", "-D", "warnings"]);
     if !wasm_crates.is_empty() {
-        run(cmd("cargo", &wasm_clippy))?;
+        phases.run("clippy (wasm32)", || run(cmd("cargo", &wasm_clippy)))?;
     }
 
     let mut native = cmd("cargo", &["test", "--workspace"]);
     native
         .env("WGPU_BACKEND", "vulkan")
         .env("XDG_RUNTIME_DIR", &xdg);
-    run(native)?;
+    phases.run("native tests", || run(native))?;
 
     if !browser {
         println!("xtask test: native checks passed (browser tests skipped by --no-browser)");
         return Ok(());
     }
-    browser_tests(&[])?;
-
-    web_build::build()?;
+    phases.run("browser tests (wasm32)", || browser_tests(&[]))?;
+    phases.run("build-web", web_build::build)?;
     let mut e2e = cmd(
         "cargo",
         &[
@@ -104,7 +146,7 @@ pub fn test(browser: bool) -> Result<(), String> {
         ],
     );
     e2e.env("BRAINPROBE_E2E_DIST", root().join("dist"));
-    run(e2e)?;
+    phases.run("e2e (headless Chromium)", || run(e2e))?;
     println!("xtask test: everything passed");
     Ok(())
 }

@@ -6,11 +6,10 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), brainprobe_benchmarks::BenchError> {
-//! use brainprobe_benchmarks::{registry, RunContext, Silent, Subject, VisionSubject};
+//! use brainprobe_benchmarks::{registry, RunContext, Silent, Subject};
 //! use brainprobe_engine::Device;
-//! let (weights, manifest) = brainprobe_models::native::read("cornet-s-mini")?;
-//! let model = brainprobe_models::vision::cornet::Cornet::load(&weights, &manifest, &Device::Cpu)?;
-//! let subject = Subject::Vision(VisionSubject::new(model, &manifest, Device::Cpu));
+//! let store = brainprobe_models::WeightStore::native();
+//! let subject = Subject::load("cornet-s-mini", &store, &Device::Cpu).await?;
 //! let ctx = RunContext::new(brainprobe_data::Assets::new("www/assets/data"));
 //! let spec = registry::find("kriegeskorte2008-it-rsa")?;
 //! let score = registry::run(spec, &subject, &ctx, &Silent).await?;

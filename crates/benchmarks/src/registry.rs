@@ -1,6 +1,8 @@
 //! Benchmarks by identifier: one row per benchmark (id, version, data, what it needs) and
 //! [`run`], which dispatches to the benchmark's module (vision and language).
 
+use brainprobe_models::registry::ModelInfo;
+
 use crate::context::RunContext;
 use crate::error::{BenchError, Result};
 use crate::language::{fedorenko2010, futrell2018, pereira2018, wikitext2};
@@ -50,6 +52,18 @@ pub enum Kind {
     Localizer,
 }
 
+/// What a benchmark needs beyond the bundles every front end has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// Only the data bundles (runs anywhere, the browser included).
+    Nothing,
+    /// The 50 000 CIFAR-10 training images (the attractor's stored patterns), read from the
+    /// archive on disk: not in the browser bundle.
+    CifarTrainingImages,
+    /// The WikiText-2 raw test file prepared on disk.
+    Wikitext2TestFile,
+}
+
 /// One registered benchmark.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BenchmarkSpec {
@@ -67,6 +81,40 @@ pub struct BenchmarkSpec {
     pub description: &'static str,
     /// Citation of the data.
     pub citation: &'static str,
+    /// Short label for menus and table columns.
+    pub label: &'static str,
+    /// What it needs beyond the data bundles.
+    pub needs: Needs,
+    /// Whether only models that predict the next token can be scored (surprisal,
+    /// perplexity).
+    pub causal_only: bool,
+}
+
+impl BenchmarkSpec {
+    /// Why this benchmark cannot run in the browser, if so (its needs are files only
+    /// native code reads).
+    pub fn browser_limitation(&self) -> Option<&'static str> {
+        match self.needs {
+            Needs::Nothing => None,
+            Needs::CifarTrainingImages => Some(
+                "CLI only: needs the CIFAR-10 training images, which the browser bundle does not hold",
+            ),
+            Needs::Wikitext2TestFile => Some(
+                "CLI only: reads the WikiText-2 test file prepared on disk (`brainprobe eval wikitext2`)",
+            ),
+        }
+    }
+
+    /// Why model `model` cannot be scored on this benchmark at all (not a browser limit),
+    /// if so: a wrong modality, or a causal-only benchmark and a model that does not
+    /// predict the next word.
+    pub fn not_applicable(&self, model: &ModelInfo) -> Option<&'static str> {
+        if model.family.is_vision() != (self.modality == Modality::Vision) {
+            return Some("n/a: another modality");
+        }
+        (self.causal_only && !model.is_causal())
+            .then_some("n/a: needs a model that predicts the next word")
+    }
 }
 
 /// Every registered benchmark.
@@ -131,6 +179,21 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_carry_what_front_ends_need() {
+        let lookup = |id| brainprobe_models::registry::lookup(id).unwrap();
+        let surprisal = find("futrell2018-rt-surprisal").unwrap();
+        assert!(surprisal.not_applicable(lookup("gpt-mini")).is_none());
+        assert!(surprisal.not_applicable(lookup("embed-ppmi")).is_some());
+        assert!(surprisal.not_applicable(lookup("cornet-z-mini")).is_some());
+        assert!(find("tang2018-attractor")
+            .unwrap()
+            .browser_limitation()
+            .is_some());
+        assert!(find("wikitext2-nextword").unwrap().causal_only);
+        assert!(BENCHMARKS.iter().all(|b| !b.label.is_empty()));
+    }
 
     #[test]
     fn ids_are_unique_kebab_and_lookup_fails_clearly() {

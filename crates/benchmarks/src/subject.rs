@@ -6,7 +6,7 @@ use brainprobe_engine::Device;
 use brainprobe_models::language::{LanguageModel, PartRecording, Passage};
 use brainprobe_models::vision::cornet::Cornet;
 use brainprobe_models::vision::record::{record, LayerActivations, LayerSelection};
-use brainprobe_models::Manifest;
+use brainprobe_models::{load, Loaded, Model, Provenance, WeightStore};
 
 use crate::error::Result;
 use crate::progress::Progress;
@@ -24,6 +24,34 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// Loads registered model `id` from `store` onto `device` through the one model
+    /// loader (`brainprobe_models::load`), with its weights' provenance.
+    pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Self> {
+        Ok(Self::from_loaded(
+            load(id, store, device).await?,
+            device.clone(),
+        ))
+    }
+
+    /// [`Subject::load`] for native callers (the native store never waits).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load_blocking(id: &str, store: &WeightStore, device: &Device) -> Result<Self> {
+        Ok(Self::from_loaded(
+            brainprobe_models::load_blocking(id, store, device)?,
+            device.clone(),
+        ))
+    }
+
+    /// Wraps a loaded model of either modality.
+    pub fn from_loaded(loaded: Loaded, device: Device) -> Self {
+        match loaded.model {
+            Model::Vision(m) => Subject::Vision(VisionSubject::new(m, &loaded.provenance, device)),
+            Model::Language(m) => {
+                Subject::Language(LanguageSubject::new(m, device, loaded.provenance))
+            }
+        }
+    }
+
     /// Model identifier.
     pub fn id(&self) -> &str {
         match self {
@@ -65,13 +93,13 @@ pub fn device_label(device: &Device) -> String {
 }
 
 impl VisionSubject {
-    /// Wraps a loaded model; provenance comes from its manifest.
-    pub fn new(model: Cornet, manifest: &Manifest, device: Device) -> Self {
+    /// Wraps a loaded model with its weights' provenance.
+    pub fn new(model: Cornet, provenance: &Provenance, device: Device) -> Self {
         Self {
             model,
             device,
-            weights_sha256: manifest.sha256.clone(),
-            updates: manifest.updates,
+            weights_sha256: provenance.weights_sha256.clone(),
+            updates: provenance.updates,
             steps: None,
             batch: 50,
         }
@@ -150,13 +178,13 @@ pub struct LanguageSubject {
 }
 
 impl LanguageSubject {
-    /// Wraps a loaded model with its provenance (the caller knows where the weights came from).
-    pub fn new(model: LanguageModel, device: Device, weights_sha256: String, updates: u64) -> Self {
+    /// Wraps a loaded model with its weights' provenance.
+    pub fn new(model: LanguageModel, device: Device, provenance: Provenance) -> Self {
         Self {
             model,
             device,
-            weights_sha256,
-            updates,
+            weights_sha256: provenance.weights_sha256,
+            updates: provenance.updates,
         }
     }
 

@@ -16,15 +16,17 @@ use brainprobe_data::assets::default_native_root;
 use brainprobe_data::Assets;
 use brainprobe_engine::{Device, GpuOptions};
 use brainprobe_metrics::RandomState;
-use brainprobe_models::language::native::load_language;
+use brainprobe_models::{load_blocking, WeightStore};
 
 fn assets() -> Assets {
     Assets::new(default_native_root().display().to_string())
 }
 
 fn subject(id: &str, device: Device) -> LanguageSubject {
-    let model = load_language(id, &device).expect("language model loads");
-    LanguageSubject::new(model, device, "test".into(), 0)
+    let loaded = load_blocking(id, &WeightStore::native(), &device).expect("language model loads");
+    let provenance = loaded.provenance.clone();
+    let model = loaded.into_language().expect("a language model");
+    LanguageSubject::new(model, device, provenance)
 }
 
 fn ctx(subset: Option<usize>) -> RunContext {

@@ -21,9 +21,10 @@ use brainprobe_data::assets::default_native_root;
 use brainprobe_data::Assets;
 use brainprobe_engine::{Device, GpuOptions};
 use brainprobe_metrics::RandomState;
+use brainprobe_models::load::committed_weights;
 use brainprobe_models::vision::cornet::Cornet;
 use brainprobe_models::vision::record::LayerSelection;
-use brainprobe_models::{HostTensor, Weights};
+use brainprobe_models::{HostTensor, Provenance, WeightStore, Weights};
 
 fn assets() -> Assets {
     Assets::new(default_native_root().display().to_string())
@@ -43,9 +44,10 @@ fn small() -> RunContext {
 }
 
 fn subject(id: &str, device: Device) -> VisionSubject {
-    let (weights, manifest) = brainprobe_models::native::read(id).expect("committed weights");
-    let model = Cornet::load(&weights, &manifest, &device).expect("model loads");
-    VisionSubject::new(model, &manifest, device)
+    match Subject::load_blocking(id, &WeightStore::native(), &device).expect("model loads") {
+        Subject::Vision(v) => v,
+        _ => panic!("{id} is a vision model"),
+    }
 }
 
 #[test]
@@ -81,7 +83,8 @@ fn shuffled_image_order_drops_rsa_to_zero_and_reruns_are_identical() {
 
 #[test]
 fn constant_features_give_undefined_constant_not_nan() {
-    let (weights, manifest) = brainprobe_models::native::read("cornet-z-mini").unwrap();
+    let (manifest, weights) =
+        pollster::block_on(committed_weights("cornet-z-mini", &WeightStore::native())).unwrap();
     let shapes = shapes("cornet-z-mini");
     let zeros: HashMap<String, HostTensor> = weights
         .names()
@@ -103,7 +106,11 @@ fn constant_features_give_undefined_constant_not_nan() {
         &Device::Cpu,
     )
     .unwrap();
-    let subject = Subject::Vision(VisionSubject::new(model, &manifest, Device::Cpu));
+    let provenance = Provenance {
+        weights_sha256: "zeros".into(),
+        updates: 0,
+    };
+    let subject = Subject::Vision(VisionSubject::new(model, &provenance, Device::Cpu));
     let spec = find("kriegeskorte2008-it-rsa").unwrap();
     let score = pollster::block_on(registry::run(spec, &subject, &small(), &Silent)).unwrap();
     assert_eq!(score.value, Value::Undefined(Undefined::Constant));

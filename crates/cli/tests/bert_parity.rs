@@ -20,8 +20,10 @@ use std::path::Path;
 
 use brainprobe_engine::{Device, GpuOptions, Tensor as EngineTensor};
 use brainprobe_models::language::bert::{untrained_weights, Bert, BertConfig, UNTRAINED_SEED};
-use brainprobe_models::language::native::{load_bert, prepared_root};
+use brainprobe_models::language::LanguageModel;
+use brainprobe_models::native::prepared_root;
 use brainprobe_models::Weights;
+use brainprobe_models::{load_blocking, WeightStore};
 use brainprobe_text::wordpiece_from_vocab;
 use candle_core::{DType, Device as CandleDevice, Tensor};
 use candle_nn::VarBuilder;
@@ -168,7 +170,13 @@ fn pretrained_minilm_matches_candle_on_cpu_and_gpu() {
         "Unbelievably, the café's owner — a Zürich native — smiled 😊.",
     ];
     for device in [Device::Cpu, gpu()] {
-        let model = load_bert("minilm-l6", &device).unwrap();
+        let Ok(LanguageModel::Bert(model)) =
+            load_blocking("minilm-l6", &WeightStore::native(), &device)
+                .unwrap()
+                .into_language()
+        else {
+            panic!("minilm-l6 is a BERT model");
+        };
         for s in sentences {
             let ids = model.tokenizer.encode_text(s, true).unwrap().ids;
             let want = candle_states(&model.config, &st, &ids);

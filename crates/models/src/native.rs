@@ -1,50 +1,36 @@
-//! Native loading of committed weights from `weights/` (found by walking up from the
-//! current directory, or `$BRAINPROBE_WEIGHTS`).
+//! Native defaults of the [`crate::store::WeightStore`] roots: committed weights in
+//! `weights/` and prepared third-party weights in `data/cache/models/`, each found by
+//! walking up from the current directory or named by an environment variable.
 
 use std::path::PathBuf;
 
-use brainprobe_engine::Device;
+/// Environment variable overriding the committed-weights directory.
+pub const WEIGHTS_ENV: &str = "BRAINPROBE_WEIGHTS";
 
-use crate::error::{ModelError, Result};
-use crate::registry::{lookup, manifest_file, weights_file};
-use crate::vision::cornet::Cornet;
-use crate::weights::{Manifest, Weights};
+/// Environment variable overriding the prepared-models directory.
+pub const PREPARED_ENV: &str = "BRAINPROBE_PREPARED_MODELS";
 
-/// The weights root: `$BRAINPROBE_WEIGHTS`, else the first `weights/` directory found
-/// walking up from the current directory.
-pub fn weights_root() -> PathBuf {
-    if let Ok(dir) = std::env::var("BRAINPROBE_WEIGHTS") {
+/// `$var`, else the first `rel` directory found walking up from the current directory
+/// (else `rel` under the current directory).
+fn root(var: &str, rel: &str) -> PathBuf {
+    if let Ok(dir) = std::env::var(var) {
         return dir.into();
     }
     let start = std::env::current_dir().unwrap_or_default();
     start
         .ancestors()
-        .map(|d| d.join("weights"))
+        .map(|d| d.join(rel))
         .find(|d| d.is_dir())
-        .unwrap_or_else(|| start.join("weights"))
+        .unwrap_or_else(|| start.join(rel))
 }
 
-/// Reads the weights and manifest of registered model `id`.
-pub fn read(id: &str) -> Result<(Weights, Manifest)> {
-    lookup(id)?;
-    let root = weights_root();
-    let read = |rel: String| {
-        let path = root.join(&rel);
-        std::fs::read(&path).map_err(|e| ModelError::Weights {
-            model: id.to_string(),
-            detail: format!("{}: {e}", path.display()),
-        })
-    };
-    let weights = Weights::from_safetensors(id, &read(weights_file(id))?)?;
-    let text = String::from_utf8(read(manifest_file(id))?).map_err(|e| ModelError::Manifest {
-        model: id.to_string(),
-        detail: e.to_string(),
-    })?;
-    Ok((weights, Manifest::parse(id, &text)?))
+/// The committed weights root: `$BRAINPROBE_WEIGHTS`, else the first `weights/` found.
+pub fn weights_root() -> PathBuf {
+    root(WEIGHTS_ENV, "weights")
 }
 
-/// Loads vision model `id` onto `device`.
-pub fn load_cornet(id: &str, device: &Device) -> Result<Cornet> {
-    let (weights, manifest) = read(id)?;
-    Cornet::load(&weights, &manifest, device)
+/// The prepared models root: `$BRAINPROBE_PREPARED_MODELS`, else the first
+/// `data/cache/models` found.
+pub fn prepared_root() -> PathBuf {
+    root(PREPARED_ENV, "data/cache/models")
 }

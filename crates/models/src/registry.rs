@@ -18,6 +18,24 @@ pub enum Family {
     Lstm,
 }
 
+impl Family {
+    /// Whether models of this family predict the next token (only these have surprisal
+    /// and a WikiText-2 perplexity).
+    pub fn is_causal(self) -> bool {
+        matches!(self, Family::Gpt | Family::Lstm)
+    }
+
+    /// Whether the family sees images (else text).
+    pub fn is_vision(self) -> bool {
+        matches!(self, Family::Cornet)
+    }
+
+    /// Whether the family reads words after the recorded one within its context.
+    pub fn is_bidirectional(self) -> bool {
+        matches!(self, Family::Bert)
+    }
+}
+
 /// Where a model's weights come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WeightsSource {
@@ -40,6 +58,10 @@ pub struct ModelInfo {
     pub family: Family,
     /// One line for listings.
     pub description: &'static str,
+    /// Where its weights come from.
+    pub weights: WeightsSource,
+    /// Whether the web app serves its files (prepared third-party weights are not served).
+    pub in_browser: bool,
 }
 
 /// The byte-level BPE of gpt-mini and lstm-mini, relative to the weights root.
@@ -49,129 +71,140 @@ pub const BPE_TOKENIZER: &str = "tokenizer-bpe8k/tokenizer.json";
 pub const MINILM_DIR: &str = "minilm-l6";
 
 impl ModelInfo {
-    /// Where the weights come from: committed unless listed here.
-    pub fn weights_source(&self) -> WeightsSource {
-        match self.id {
-            "minilm-l6" => WeightsSource::Prepared(MINILM_DIR),
-            "minilm-l6-untrained" => WeightsSource::Generated(Some(MINILM_DIR)),
-            "random-embedding" => WeightsSource::Generated(None),
-            _ => WeightsSource::Committed,
+    /// A model with committed weights, served to browsers.
+    const fn committed(id: &'static str, family: Family, description: &'static str) -> Self {
+        Self {
+            id,
+            family,
+            description,
+            weights: WeightsSource::Committed,
+            in_browser: true,
         }
+    }
+
+    /// Whether the model predicts the next token.
+    pub fn is_causal(&self) -> bool {
+        self.family.is_causal()
     }
 }
 
 /// Every model brainprobe ships weights for.
 pub const MODELS: &[ModelInfo] = &[
-    ModelInfo {
-        id: "cornet-z-mini",
-        family: Family::Cornet,
-        description: "feedforward V1→V2→V4→IT (conv + ReLU + max-pool), trained on CIFAR-10",
-    },
-    ModelInfo {
-        id: "cornet-z-mini-untrained",
-        family: Family::Cornet,
-        description: "cornet-z-mini at its seeded initialisation",
-    },
-    ModelInfo {
-        id: "cornet-s-mini",
-        family: Family::Cornet,
-        description:
-            "recurrent CORnet-S-style areas (V2 ×2, V4 ×4, IT ×2 time steps), trained on CIFAR-10",
-    },
-    ModelInfo {
-        id: "cornet-s-mini-untrained",
-        family: Family::Cornet,
-        description: "cornet-s-mini at its seeded initialisation (\"at birth\")",
-    },
-    ModelInfo {
-        id: "cornet-s-mini@0.5pct",
-        family: Family::Cornet,
-        description: "cornet-s-mini after 0.5 % of its supervised updates",
-    },
-    ModelInfo {
-        id: "cornet-s-mini@2pct",
-        family: Family::Cornet,
-        description: "cornet-s-mini after 2 % of its supervised updates",
-    },
-    ModelInfo {
-        id: "cornet-s-mini@10pct",
-        family: Family::Cornet,
-        description: "cornet-s-mini after 10 % of its supervised updates",
-    },
-    ModelInfo {
-        id: "cornet-s-mini@50pct",
-        family: Family::Cornet,
-        description: "cornet-s-mini after 50 % of its supervised updates",
-    },
-    ModelInfo {
-        id: "cornet-s-mini-wc",
-        family: Family::Cornet,
-        description: "\"weight compression\" at birth: kernels sampled from Gaussians fitted to cornet-s-mini, no training",
-    },
-    ModelInfo {
-        id: "cornet-s-mini-ct",
-        family: Family::Cornet,
-        description: "\"critical training\": from -wc, only projections, skips and the decoder trained",
-    },
-    ModelInfo {
-        id: "gpt-mini-untrained",
-        family: Family::Gpt,
-        description: "gpt-mini at its seeded initialisation (step 0)",
-    },
-    ModelInfo {
-        id: "gpt-mini@step4",
-        family: Family::Gpt,
-        description: "gpt-mini after 4 of its 360 updates (1 %)",
-    },
-    ModelInfo {
-        id: "gpt-mini@step11",
-        family: Family::Gpt,
-        description: "gpt-mini after 11 of its 360 updates (3 %)",
-    },
-    ModelInfo {
-        id: "gpt-mini@step36",
-        family: Family::Gpt,
-        description: "gpt-mini after 36 of its 360 updates (10 %)",
-    },
-    ModelInfo {
-        id: "gpt-mini@step108",
-        family: Family::Gpt,
-        description: "gpt-mini after 108 of its 360 updates (30 %)",
-    },
-    ModelInfo {
-        id: "gpt-mini",
-        family: Family::Gpt,
-        description: "gpt-mini (4-layer causal transformer, d 192) after all 360 updates (1.47 M tokens)",
-    },
-    ModelInfo {
-        id: "lstm-mini",
-        family: Family::Lstm,
-        description: "lstm-mini (2-layer LSTM, hidden 256) after 200 updates (0.82 M tokens); still at the unigram plateau",
-    },
-    ModelInfo {
-        id: "lstm-mini-untrained",
-        family: Family::Lstm,
-        description: "lstm-mini (2-layer LSTM, hidden 256) at its seeded initialisation",
-    },
+    ModelInfo::committed(
+        "cornet-z-mini",
+        Family::Cornet,
+        "feedforward V1→V2→V4→IT (conv + ReLU + max-pool), trained on CIFAR-10",
+    ),
+    ModelInfo::committed(
+        "cornet-z-mini-untrained",
+        Family::Cornet,
+        "cornet-z-mini at its seeded initialisation",
+    ),
+    ModelInfo::committed(
+        "cornet-s-mini",
+        Family::Cornet,
+        "recurrent CORnet-S-style areas (V2 ×2, V4 ×4, IT ×2 time steps), trained on CIFAR-10",
+    ),
+    ModelInfo::committed(
+        "cornet-s-mini-untrained",
+        Family::Cornet,
+        "cornet-s-mini at its seeded initialisation (\"at birth\")",
+    ),
+    ModelInfo::committed(
+        "cornet-s-mini@0.5pct",
+        Family::Cornet,
+        "cornet-s-mini after 0.5 % of its supervised updates",
+    ),
+    ModelInfo::committed(
+        "cornet-s-mini@2pct",
+        Family::Cornet,
+        "cornet-s-mini after 2 % of its supervised updates",
+    ),
+    ModelInfo::committed(
+        "cornet-s-mini@10pct",
+        Family::Cornet,
+        "cornet-s-mini after 10 % of its supervised updates",
+    ),
+    ModelInfo::committed(
+        "cornet-s-mini@50pct",
+        Family::Cornet,
+        "cornet-s-mini after 50 % of its supervised updates",
+    ),
+    ModelInfo::committed(
+        "cornet-s-mini-wc",
+        Family::Cornet,
+        "\"weight compression\" at birth: kernels sampled from Gaussians fitted to cornet-s-mini, no training",
+    ),
+    ModelInfo::committed(
+        "cornet-s-mini-ct",
+        Family::Cornet,
+        "\"critical training\": from -wc, only projections, skips and the decoder trained",
+    ),
+    ModelInfo::committed(
+        "gpt-mini-untrained",
+        Family::Gpt,
+        "gpt-mini at its seeded initialisation (step 0)",
+    ),
+    ModelInfo::committed(
+        "gpt-mini@step4",
+        Family::Gpt,
+        "gpt-mini after 4 of its 360 updates (1 %)",
+    ),
+    ModelInfo::committed(
+        "gpt-mini@step11",
+        Family::Gpt,
+        "gpt-mini after 11 of its 360 updates (3 %)",
+    ),
+    ModelInfo::committed(
+        "gpt-mini@step36",
+        Family::Gpt,
+        "gpt-mini after 36 of its 360 updates (10 %)",
+    ),
+    ModelInfo::committed(
+        "gpt-mini@step108",
+        Family::Gpt,
+        "gpt-mini after 108 of its 360 updates (30 %)",
+    ),
+    ModelInfo::committed(
+        "gpt-mini",
+        Family::Gpt,
+        "gpt-mini (4-layer causal transformer, d 192) after all 360 updates (1.47 M tokens)",
+    ),
+    ModelInfo::committed(
+        "lstm-mini",
+        Family::Lstm,
+        "lstm-mini (2-layer LSTM, hidden 256) after 200 updates (0.82 M tokens); still at the unigram plateau",
+    ),
+    ModelInfo::committed(
+        "lstm-mini-untrained",
+        Family::Lstm,
+        "lstm-mini (2-layer LSTM, hidden 256) at its seeded initialisation",
+    ),
     ModelInfo {
         id: "minilm-l6",
         family: Family::Bert,
         description: "pretrained all-MiniLM-L6-v2 (6-layer bidirectional BERT, 384-d; sees the whole context), from prepare-data",
+        weights: WeightsSource::Prepared(MINILM_DIR),
+        in_browser: false,
     },
     ModelInfo {
         id: "minilm-l6-untrained",
         family: Family::Bert,
         description: "minilm-l6's architecture at a seeded initialisation (normal(0, 0.02))",
+        weights: WeightsSource::Generated(Some(MINILM_DIR)),
+        in_browser: false,
     },
-    ModelInfo {
-        id: "embed-ppmi",
-        family: Family::WordEmbedding,
-        description: "256-d context-free word vectors: PPMI (±5 words) on the training corpora + truncated SVD",
-    },
+    ModelInfo::committed(
+        "embed-ppmi",
+        Family::WordEmbedding,
+        "256-d context-free word vectors: PPMI (±5 words) on the training corpora + truncated SVD",
+    ),
     ModelInfo {
         id: "random-embedding",
         family: Family::RandomEmbedding,
         description: "control: a fixed random 192-d vector per word type (seeded by the word)",
+        weights: WeightsSource::Generated(None),
+        in_browser: true,
     },
 ];
 
@@ -205,6 +238,12 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), MODELS.len());
         assert!(lookup("cornet-s-mini").is_ok());
+        assert!(lookup("gpt-mini").unwrap().is_causal());
+        assert!(!lookup("minilm-l6").unwrap().in_browser);
+        assert_eq!(
+            lookup("minilm-l6").unwrap().weights,
+            WeightsSource::Prepared(MINILM_DIR)
+        );
         assert!(lookup("gpt-99")
             .unwrap_err()
             .to_string()

@@ -8,8 +8,9 @@
 
 use std::collections::HashMap;
 
+use brainprobe_arch::WeightsManifest;
 use safetensors::{Dtype, SafeTensors};
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::error::{ModelError, Result};
 
@@ -148,47 +149,22 @@ fn dequantise_rows(
     Ok(())
 }
 
-/// The fields of `manifest.toml` that inference needs (the file holds more: provenance,
-/// evaluation, training command).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Manifest {
-    /// Model identifier.
-    pub id: String,
-    /// Architecture table, read by each family.
-    pub architecture: toml::Value,
-    /// Vision input normalisation.
-    pub normalisation: Option<Normalisation>,
-    /// Supervised updates (images or tokens seen).
-    #[serde(default)]
-    pub updates: u64,
-    /// Fraction of the full training run.
-    #[serde(default)]
-    pub fraction_of_training: f64,
-    /// Held-out evaluation numbers.
-    #[serde(default)]
-    pub evaluation: toml::Table,
-    /// sha256 of the weights file.
-    #[serde(default)]
-    pub sha256: String,
+/// Parses `manifest.toml` text of model `model` (the shape is `brainprobe_arch`'s).
+pub fn parse_manifest(model: &str, text: &str) -> Result<WeightsManifest> {
+    WeightsManifest::parse(text).map_err(|detail| ModelError::Manifest {
+        model: model.to_string(),
+        detail,
+    })
 }
 
-/// RGB mean and std of training pixels in [0, 1].
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
-pub struct Normalisation {
-    /// Per-channel mean.
-    pub mean: [f32; 3],
-    /// Per-channel standard deviation.
-    pub std: [f32; 3],
-}
-
-impl Manifest {
-    /// Parses `manifest.toml` text of model `model`.
-    pub fn parse(model: &str, text: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|e| ModelError::Manifest {
-            model: model.to_string(),
-            detail: e.to_string(),
+/// The manifest's `[architecture]` read as config `T`, errors naming the model.
+pub fn architecture<T: DeserializeOwned>(manifest: &WeightsManifest) -> Result<T> {
+    manifest
+        .architecture_as()
+        .map_err(|detail| ModelError::Manifest {
+            model: manifest.id.clone(),
+            detail,
         })
-    }
 }
 
 #[cfg(test)]
@@ -199,7 +175,7 @@ mod tests {
     fn garbage_is_a_clear_error() {
         let err = Weights::from_safetensors("m", b"not a file").unwrap_err();
         assert!(err.to_string().contains("not safetensors"), "{err}");
-        let err = Manifest::parse("m", "id = ").unwrap_err();
+        let err = parse_manifest("m", "id = ").unwrap_err();
         assert!(err.to_string().contains("manifest of `m`"), "{err}");
     }
 

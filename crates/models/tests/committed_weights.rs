@@ -9,21 +9,21 @@ use brainprobe_engine::{Device, Tensor};
 use brainprobe_models::language::embedding::WordEmbedding;
 use brainprobe_models::registry::{manifest_file, weights_file, Family, WeightsSource, MODELS};
 use brainprobe_models::vision::cornet::Cornet;
-use brainprobe_models::{Manifest, Weights};
+use brainprobe_models::{parse_manifest, Weights};
 use sha2::{Digest, Sha256};
 
 #[test]
 fn registered_models_have_verified_loadable_weights() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../weights");
     for m in MODELS {
-        if m.weights_source() != WeightsSource::Committed {
+        if m.weights != WeightsSource::Committed {
             continue;
         }
         let bytes = std::fs::read(root.join(weights_file(m.id)))
             .unwrap_or_else(|e| panic!("{}: {e}", m.id));
         let text = std::fs::read_to_string(root.join(manifest_file(m.id)))
             .unwrap_or_else(|e| panic!("{}: {e}", m.id));
-        let manifest = Manifest::parse(m.id, &text).unwrap();
+        let manifest = parse_manifest(m.id, &text).unwrap();
         assert_eq!(manifest.id, m.id);
         assert_eq!(
             hex::encode(Sha256::digest(&bytes)),

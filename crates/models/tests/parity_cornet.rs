@@ -7,7 +7,7 @@
 
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_models::vision::cornet::Cornet;
-use brainprobe_models::{Manifest, Weights};
+use brainprobe_models::{parse_manifest, Weights};
 
 use crate::common::{gpu, relative_error, TestResult};
 
@@ -39,7 +39,7 @@ fn cases() -> Vec<Case> {
 async fn check(case: &Case, device: &Device) -> TestResult {
     let err = |e: brainprobe_models::ModelError| format!("{}: {e}", case.id);
     let weights = Weights::from_safetensors(case.id, case.weights).map_err(err)?;
-    let manifest = Manifest::parse(case.id, case.manifest).map_err(err)?;
+    let manifest = parse_manifest(case.id, case.manifest).map_err(err)?;
     let fixture = Weights::from_safetensors("fixture", case.fixture).map_err(err)?;
     let model = Cornet::load(&weights, &manifest, device).map_err(err)?;
     let input = fixture.get("input", &[2, 3, 32, 32]).map_err(err)?;
@@ -93,7 +93,7 @@ async fn cornet_gpu_matches_candle() -> TestResult {
 async fn cornet_s_timestep_override() -> TestResult {
     let case = case!("cornet-s-mini");
     let weights = Weights::from_safetensors(case.id, case.weights).map_err(|e| e.to_string())?;
-    let manifest = Manifest::parse(case.id, case.manifest).map_err(|e| e.to_string())?;
+    let manifest = parse_manifest(case.id, case.manifest).map_err(|e| e.to_string())?;
     let model = Cornet::load(&weights, &manifest, &Device::Cpu).map_err(|e| e.to_string())?;
     let x = Tensor::from_vec(vec![0.5; 3 * 32 * 32], &[1, 3, 32, 32], &Device::Cpu)
         .map_err(|e| e.to_string())?;
@@ -118,7 +118,7 @@ async fn record_gpu_matches_cpu() -> TestResult {
     use brainprobe_models::vision::record::{record, LayerSelection};
     let case = case!("cornet-s-mini");
     let weights = Weights::from_safetensors(case.id, case.weights).map_err(|e| e.to_string())?;
-    let manifest = Manifest::parse(case.id, case.manifest).map_err(|e| e.to_string())?;
+    let manifest = parse_manifest(case.id, case.manifest).map_err(|e| e.to_string())?;
     let images: Vec<Vec<f32>> = (0..5)
         .map(|i| {
             (0..3 * 32 * 32)

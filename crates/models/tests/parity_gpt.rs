@@ -9,7 +9,7 @@
 use brainprobe_engine::Device;
 use brainprobe_models::language::gpt::Gpt;
 use brainprobe_models::language::LayerSelection;
-use brainprobe_models::{Manifest, Weights};
+use brainprobe_models::{parse_manifest, Weights};
 use brainprobe_text::Tokenizer;
 
 use crate::common::{gpu, matches_causal_fixture, relative_error, TestResult};
@@ -24,7 +24,7 @@ const FIXTURE: &[u8] = include_bytes!("fixtures/gpt-mini@step108.parity.safetens
 fn load(device: &Device) -> Result<Gpt, String> {
     let err = |e: brainprobe_models::ModelError| format!("{ID}: {e}");
     let weights = Weights::from_safetensors(ID, WEIGHTS).map_err(err)?;
-    let manifest = Manifest::parse(ID, MANIFEST).map_err(err)?;
+    let manifest = parse_manifest(ID, MANIFEST).map_err(err)?;
     let tokenizer =
         Tokenizer::from_json_bytes(TOKENIZER, "tokenizer.json").map_err(|e| e.to_string())?;
     Gpt::load(&weights, &manifest, tokenizer, device).map_err(err)

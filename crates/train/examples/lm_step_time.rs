@@ -11,11 +11,14 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 
 fn main() -> candle_core::Result<()> {
-    let config = GptConfig::mini();
+    let config = GptConfig::mini(brainprobe_text::DEFAULT_VOCAB_SIZE);
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
     let model: Box<dyn NextToken> = if std::env::args().nth(2).as_deref() == Some("lstm") {
-        Box::new(Lstm::new(&LstmConfig::mini(), vb)?)
+        Box::new(Lstm::new(
+            &LstmConfig::mini(brainprobe_text::DEFAULT_VOCAB_SIZE),
+            vb,
+        )?)
     } else {
         Box::new(Gpt::new(&config, vb)?)
     };

@@ -17,14 +17,9 @@ fn io(path: &Path, e: impl std::fmt::Display) -> Error {
 }
 
 /// Writes `bytes` to `path` atomically (temp name + rename) so an interrupted run never
-/// leaves a half-written checkpoint.
+/// leaves a half-written file: `brainprobe_data`'s writer, with this crate's error text.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-    }
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+    brainprobe_data::prepare::write_atomic(path, bytes).map_err(|e| e.to_string())
 }
 
 fn save_tensors(tensors: &HashMap<String, Tensor>, path: &Path) -> Result<(), Error> {
@@ -126,13 +121,9 @@ pub fn weights_dir(root: &Path, id: &str) -> PathBuf {
 pub fn read_architecture<T: serde::de::DeserializeOwned>(weights_dir: &Path) -> Result<T, Error> {
     let path = weights_dir.join("manifest.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
-    let value: toml::Table = toml::from_str(&text).map_err(|e| io(&path, e))?;
-    value
-        .get("architecture")
-        .cloned()
-        .ok_or_else(|| io(&path, "no [architecture]"))?
-        .try_into()
-        .map_err(|e: toml::de::Error| io(&path, e))
+    brainprobe_arch::WeightsManifest::parse(&text)
+        .and_then(|m| m.architecture_as())
+        .map_err(|e| io(&path, e))
 }
 
 /// Sets every variable of `varmap` from `tensors` (as f32); `source` names them in errors.

@@ -166,7 +166,7 @@ fn train_language(
 fn gpt_mini(a: &LmArgs) -> Result<(), String> {
     use brainprobe_train::language::gpt;
     use candle_nn::{VarBuilder, VarMap};
-    let config = gpt::GptConfig::mini();
+    let config = gpt::GptConfig::mini(brainprobe_text::DEFAULT_VOCAB_SIZE);
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, &candle_core::Device::Cpu);
     let model = gpt::Gpt::new(&config, vb).map_err(|e| e.to_string())?;
@@ -195,7 +195,7 @@ fn gpt_mini(a: &LmArgs) -> Result<(), String> {
 fn lstm_mini(a: &LmArgs) -> Result<(), String> {
     use brainprobe_train::language::lstm;
     use candle_nn::{VarBuilder, VarMap};
-    let config = lstm::LstmConfig::mini();
+    let config = lstm::LstmConfig::mini(brainprobe_text::DEFAULT_VOCAB_SIZE);
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, &candle_core::Device::Cpu);
     let model = lstm::Lstm::new(&config, vb).map_err(|e| e.to_string())?;

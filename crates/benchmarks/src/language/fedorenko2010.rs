@@ -22,7 +22,7 @@ use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::Result;
 use crate::progress::Progress;
-use crate::registry::{BenchmarkSpec, Kind, Modality};
+use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
 use crate::score::{Details, Score, Undefined, Value};
 use crate::subject::LanguageSubject;
 
@@ -35,6 +35,9 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     kind: Kind::Localizer,
     description: "top 1 % units by t (sentences > nonwords) across layers; their share per layer and their Pereira score vs as many random units (10 seeded draws)",
     citation: "Fedorenko et al. 2010, J. Neurophysiol. 104:1177; Pereira et al. 2018",
+    label: "the model's own language network (Fedorenko 2010 localizer)",
+    needs: Needs::Nothing,
+    causal_only: false,
 };
 
 /// Fraction of units selected, for the selection's definition.

@@ -30,7 +30,7 @@ use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
 use crate::progress::Progress;
-use crate::registry::{BenchmarkSpec, Kind, Modality};
+use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
 use crate::score::{best_index, normalize, Ceiling, Details, ErrorEstimate, LayerScore, Score};
 use crate::score::{Undefined, Value};
 use crate::subject::LanguageSubject;
@@ -46,6 +46,9 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     kind: Kind::FutrellActivations,
     description: "RidgeCV from each layer's per-word state (story context) to mean reading time, GroupKFold by story; ceiling = sampling-error reliability",
     citation: CITATION,
+    label: "reading times from activations (Natural Stories)",
+    needs: Needs::Nothing,
+    causal_only: false,
 };
 
 /// `futrell2018-rt-surprisal`: surprisal of a causal model vs reading time.
@@ -57,6 +60,9 @@ pub const SURPRISAL_SPEC: BenchmarkSpec = BenchmarkSpec {
     kind: Kind::FutrellSurprisal,
     description: "|Pearson r| of a causal model's per-word surprisal (bits) with mean reading time; ceiling = sampling-error reliability",
     citation: CITATION,
+    label: "reading times vs surprisal (Natural Stories; causal models)",
+    needs: Needs::Nothing,
+    causal_only: true,
 };
 
 /// Reading-time results beside the headline.

@@ -21,7 +21,7 @@ use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
 use crate::progress::Progress;
-use crate::registry::{BenchmarkSpec, Kind, Modality};
+use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
 use crate::score::{
     best_index, DataRef, Details, ErrorEstimate, LayerScore, ModelRef, Score, Value,
 };
@@ -39,6 +39,9 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     kind: Kind::Pereira,
     description: "RidgeCV from each layer's sentence representation to the averaged language-network response (627 sentences, ShuffleSplit 10 × 0.9); raw Pearson r, no ceiling",
     citation: "Pereira et al. 2018, Nat. Commun. 9:963",
+    label: "fMRI: language network, 627 sentences (Pereira 2018)",
+    needs: Needs::Nothing,
+    causal_only: false,
 };
 
 /// Pereira results beside the headline.

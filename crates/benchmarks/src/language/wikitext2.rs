@@ -17,7 +17,7 @@ use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
 use crate::progress::Progress;
-use crate::registry::{BenchmarkSpec, Kind, Modality};
+use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
 use crate::score::{Details, Score, Value};
 use crate::subject::LanguageSubject;
 
@@ -30,6 +30,9 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     kind: Kind::NextWord,
     description: "word-level perplexity of a causal model on the WikiText-2 raw test text (sliding windows, stride = context / 2); lower is better",
     citation: "Merity et al. 2016, WikiText-2 (raw test split)",
+    label: "next-word perplexity, WikiText-2 test (causal models)",
+    needs: Needs::Wikitext2TestFile,
+    causal_only: true,
 };
 
 /// Label of the text's digest in a score's data provenance.

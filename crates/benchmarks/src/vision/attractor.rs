@@ -21,7 +21,7 @@ use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
 use crate::progress::Progress;
-use crate::registry::{BenchmarkSpec, Kind, Modality};
+use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
 use crate::score::{Details, ErrorEstimate, Score, Undefined, Value};
 use crate::subject::{argmax, VisionSubject};
 
@@ -35,6 +35,9 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     description:
         "Hopfield attractor readout of decoder features under occlusion vs the feedforward readout",
     citation: "Tang et al. 2018, PNAS 115:8835; Hopfield 1982; Krizhevsky 2009 (CIFAR-10)",
+    label: "occlusion with an attractor readout (Tang 2018)",
+    needs: Needs::CifarTrainingImages,
+    causal_only: false,
 };
 
 /// Layer whose features are binarised.

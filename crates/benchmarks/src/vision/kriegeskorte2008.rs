@@ -26,7 +26,7 @@ use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::Result;
 use crate::progress::Progress;
-use crate::registry::{BenchmarkSpec, Kind, Modality};
+use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
 use crate::score::{
     best_index, normalize, Ceiling, DataRef, Details, ErrorEstimate, LayerScore, ModelRef, Score,
     Undefined, Value,
@@ -56,6 +56,9 @@ pub const HUMAN_SPEC: BenchmarkSpec = BenchmarkSpec {
     kind: Kind::ItRsa(Target::HumanIt),
     description: "RSA (Spearman) of each layer's RDM with human IT on the 92 images; Nili ceiling",
     citation: CITATION,
+    label: "human IT (fMRI, 4 subjects; Nili ceiling)",
+    needs: Needs::Nothing,
+    causal_only: false,
 };
 
 /// `kriegeskorte2008-monkey-it-rsa`.
@@ -67,6 +70,9 @@ pub const MONKEY_SPEC: BenchmarkSpec = BenchmarkSpec {
     kind: Kind::ItRsa(Target::MonkeyIt),
     description: "RSA (Spearman) of each layer's RDM with monkey IT on the 92 images; no ceiling",
     citation: CITATION,
+    label: "monkey IT (cell recordings; no ceiling)",
+    needs: Needs::Nothing,
+    causal_only: false,
 };
 
 /// RSA results beside the headline.

@@ -22,7 +22,7 @@ use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
 use crate::progress::Progress;
-use crate::registry::{BenchmarkSpec, Kind, Modality};
+use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
 use crate::score::{Details, ErrorEstimate, Score, Undefined, Value};
 use crate::subject::VisionSubject;
 
@@ -35,6 +35,9 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     kind: Kind::Occlusion,
     description: "CIFAR-10 accuracy under Gaussian bubbles vs people's accuracy by visibility (curve similarity)",
     citation: "Tang et al. 2018, PNAS 115:8835; Krizhevsky 2009 (CIFAR-10)",
+    label: "occlusion: accuracy vs visibility, people (Tang 2018)",
+    needs: Needs::Nothing,
+    causal_only: false,
 };
 
 /// Human whole-image accuracy (second dataset of Tang et al., unmasked, objects 1–300; METRICS §6.1).

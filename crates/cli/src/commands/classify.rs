@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use brainprobe_data::datasets::cifar::CLASSES;
 use brainprobe_engine::Tensor;
-use brainprobe_models::native::load_cornet;
 use brainprobe_models::vision::preprocess::{preprocess_bytes, SIDE};
+use brainprobe_models::{load_blocking, WeightStore};
 use clap::Args;
 
 use super::device::{open, DeviceChoice};
@@ -31,7 +31,9 @@ pub fn run(args: ClassifyArgs) -> Result<(), String> {
     brainprobe_models::registry::lookup(&args.model).map_err(|e| e.to_string())?;
     let bytes = std::fs::read(&args.image).map_err(|e| format!("{}: {e}", args.image.display()))?;
     let device = open(args.device)?;
-    let model = load_cornet(&args.model, &device).map_err(|e| e.to_string())?;
+    let model = load_blocking(&args.model, &WeightStore::native(), &device)
+        .and_then(|l| l.into_cornet())
+        .map_err(|e| e.to_string())?;
     let x = preprocess_bytes(&bytes, &model.normalisation)
         .map_err(|e| format!("{}: {e}", args.image.display()))?;
     let input = Tensor::from_vec(x, &[1, 3, SIDE, SIDE], &device).map_err(|e| e.to_string())?;

@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use brainprobe_benchmarks::language::wikitext2::{causal, evaluate, SPEC};
-use brainprobe_models::language::native::load_language;
+use brainprobe_models::{load_blocking, WeightStore};
 
 use super::device::{open, DeviceChoice};
 use super::scoring::{assets, stage_bar, wikitext2_test_path};
@@ -36,7 +36,9 @@ pub fn wikitext2(
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("{}: {e} (run `cargo xtask prepare-data`)", path.display()))?;
     let device = open(device)?;
-    let lm = load_language(model, &device).map_err(|e| e.to_string())?;
+    let lm = load_blocking(model, &WeightStore::native(), &device)
+        .and_then(|l| l.into_language())
+        .map_err(|e| e.to_string())?;
     let causal_lm = causal(&lm, SPEC.id).map_err(|e| e.to_string())?;
     if let Some(n) = limit {
         eprintln!("note: --limit-tokens {n}: a quick look, not the benchmark number");

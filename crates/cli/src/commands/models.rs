@@ -1,7 +1,7 @@
 //! `brainprobe models [--json]`: registered models with what their manifests say.
 
-use brainprobe_models::native::read;
 use brainprobe_models::registry::MODELS;
+use brainprobe_models::{manifest_blocking, WeightStore};
 use clap::Args;
 
 /// Options of `models`.
@@ -15,9 +15,14 @@ pub struct ModelsArgs {
 /// Lists the models.
 pub fn run(args: ModelsArgs) -> Result<(), String> {
     let mut rows = Vec::new();
+    let store = WeightStore::native();
     for m in MODELS {
-        let (updates, quality) = match read(m.id) {
-            Ok((_, manifest)) => {
+        let (updates, quality) = match manifest_blocking(m.id, &store) {
+            Ok(None) => (
+                "0".into(),
+                "generated in code from a fixed seed".to_string(),
+            ),
+            Ok(Some(manifest)) => {
                 let acc = manifest
                     .evaluation
                     .get("cifar10_test_accuracy")
@@ -26,7 +31,7 @@ pub fn run(args: ModelsArgs) -> Result<(), String> {
                     .unwrap_or_default();
                 (manifest.updates.to_string(), acc)
             }
-            Err(_) => ("-".into(), "weights not found under weights/".to_string()),
+            Err(_) => ("-".into(), "manifest not found".to_string()),
         };
         rows.push(serde_json::json!({"id": m.id, "description": m.description, "updates": updates, "quality": quality}));
     }

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use brainprobe_data::datasets::kriegeskorte;
 use brainprobe_data::{assets::default_native_root, Assets, Bundle};
-use brainprobe_models::native::load_cornet;
 use brainprobe_models::vision::preprocess::{preprocess_bytes, preprocess_rgb8};
 use brainprobe_models::vision::record::{record, LayerSelection};
+use brainprobe_models::{load_blocking, WeightStore};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray_npy::WriteNpyExt;
@@ -69,7 +69,9 @@ pub fn run(args: RecordArgs) -> Result<(), String> {
         );
     }
     let device = open(args.device)?;
-    let model = load_cornet(&args.model, &device).map_err(|e| e.to_string())?;
+    let model = load_blocking(&args.model, &WeightStore::native(), &device)
+        .and_then(|l| l.into_cornet())
+        .map_err(|e| e.to_string())?;
     let root = default_native_root();
     let assets = Assets::new(root.display().to_string());
     let hint = |e: String| {

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use brainprobe_data::datasets::{fedorenko, futrell, pereira};
 use brainprobe_data::{assets::default_native_root, Assets};
-use brainprobe_models::language::native::load_language;
 use brainprobe_models::language::{LayerSelection, Passage};
-use brainprobe_models::registry::{lookup, Family};
+use brainprobe_models::registry::lookup;
+use brainprobe_models::{load_blocking, WeightStore};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::device::{open, DeviceChoice};
@@ -19,7 +19,7 @@ use super::device::{open, DeviceChoice};
 /// True when `id` is a registered language model (not a vision one).
 pub fn is_language(id: &str) -> Result<bool, String> {
     let info = lookup(id).map_err(|e| e.to_string())?;
-    Ok(!matches!(info.family, Family::Cornet))
+    Ok(!info.family.is_vision())
 }
 
 /// The passages of a language dataset, read from the bundles.
@@ -81,7 +81,9 @@ pub fn run(
         passages.truncate(n);
     }
     let device = open(device)?;
-    let lm = load_language(model, &device).map_err(|e| e.to_string())?;
+    let lm = load_blocking(model, &WeightStore::native(), &device)
+        .and_then(|l| l.into_language())
+        .map_err(|e| e.to_string())?;
     let layers = if layer == "all" {
         LayerSelection::All
     } else {

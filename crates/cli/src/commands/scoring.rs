@@ -5,16 +5,14 @@
 
 use std::path::PathBuf;
 
-use brainprobe_benchmarks::registry::Kind;
-use brainprobe_benchmarks::{BenchmarkSpec, LanguageSubject, RunContext, Subject, VisionSubject};
+use brainprobe_benchmarks::registry::Needs;
+use brainprobe_benchmarks::{BenchmarkSpec, RunContext, Subject};
 use brainprobe_data::assets::default_native_root;
 use brainprobe_data::datasets::cifar::read_archive;
 use brainprobe_data::Assets;
 use brainprobe_engine::Device;
-use brainprobe_models::language::native::{load_language, read_prepared};
-use brainprobe_models::registry::{lookup, manifest_file, Family, WeightsSource};
-use brainprobe_models::vision::cornet::Cornet;
-use brainprobe_models::Manifest;
+use brainprobe_models::registry::lookup;
+use brainprobe_models::WeightStore;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The bundle store and the directory it reads (for hints).
@@ -25,58 +23,18 @@ pub fn assets() -> (Assets, PathBuf) {
 
 /// True when `id` is a registered vision model.
 pub fn is_vision(id: &str) -> Result<bool, String> {
-    Ok(matches!(
-        lookup(id).map_err(|e| e.to_string())?.family,
-        Family::Cornet
-    ))
+    Ok(lookup(id).map_err(|e| e.to_string())?.family.is_vision())
 }
 
-/// Loads registered model `id` on `device` as a benchmark subject.
+/// Loads registered model `id` on `device` as a benchmark subject through the one loader
+/// (`Subject::load`); `steps` caps a vision model's time steps.
 pub fn load_subject(id: &str, device: &Device, steps: Option<usize>) -> Result<Subject, String> {
-    if !is_vision(id)? {
-        return load_language_subject(id, device);
+    let mut subject =
+        Subject::load_blocking(id, &WeightStore::native(), device).map_err(|e| e.to_string())?;
+    if let Subject::Vision(v) = &mut subject {
+        v.steps = steps;
     }
-    let (weights, manifest) = brainprobe_models::native::read(id).map_err(|e| e.to_string())?;
-    let model = Cornet::load(&weights, &manifest, device).map_err(|e| e.to_string())?;
-    let mut subject = VisionSubject::new(model, &manifest, device.clone());
-    subject.steps = steps;
-    Ok(Subject::Vision(subject))
-}
-
-/// Where a language model's weights came from: (weights sha256 or what generated them,
-/// training updates).
-fn language_provenance(id: &str) -> Result<(String, u64), String> {
-    let info = lookup(id).map_err(|e| e.to_string())?;
-    let text = match info.weights_source() {
-        WeightsSource::Generated(_) => {
-            return Ok((
-                "generated in code from a fixed seed (no weights file)".into(),
-                0,
-            ))
-        }
-        WeightsSource::Prepared(dir) => {
-            read_prepared(id, dir, "manifest.toml").map_err(|e| e.to_string())?
-        }
-        WeightsSource::Committed => {
-            let path = brainprobe_models::native::weights_root().join(manifest_file(id));
-            std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?
-        }
-    };
-    let text = String::from_utf8(text).map_err(|e| format!("{id} manifest: {e}"))?;
-    let m = Manifest::parse(id, &text).map_err(|e| e.to_string())?;
-    Ok((m.sha256, m.updates))
-}
-
-/// Loads registered language model `id` on `device` as a benchmark subject.
-pub fn load_language_subject(id: &str, device: &Device) -> Result<Subject, String> {
-    let model = load_language(id, device).map_err(|e| e.to_string())?;
-    let (sha, updates) = language_provenance(id)?;
-    Ok(Subject::Language(LanguageSubject::new(
-        model,
-        device.clone(),
-        sha,
-        updates,
-    )))
+    Ok(subject)
 }
 
 /// `data/cache/corpora/wikitext2/test.txt` beside the bundles (`$BRAINPROBE_WIKITEXT2_TEST`
@@ -100,7 +58,7 @@ fn train_archive(assets_root: &std::path::Path) -> PathBuf {
 pub fn context(specs: &[&BenchmarkSpec]) -> Result<RunContext, String> {
     let (assets, root) = assets();
     let mut ctx = RunContext::new(assets);
-    if specs.iter().any(|s| s.kind == Kind::Attractor) {
+    if specs.iter().any(|s| s.needs == Needs::CifarTrainingImages) {
         let path = train_archive(&root);
         eprintln!(
             "brainprobe: reading CIFAR-10 training images from {}",
@@ -110,7 +68,7 @@ pub fn context(specs: &[&BenchmarkSpec]) -> Result<RunContext, String> {
             read_archive(&path).map_err(|e| format!("{e} (run `cargo xtask prepare-data`)"))?;
         ctx.cifar_train = Some(set);
     }
-    if specs.iter().any(|s| s.kind == Kind::NextWord) {
+    if specs.iter().any(|s| s.needs == Needs::Wikitext2TestFile) {
         let path = wikitext2_test_path(&root);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("{}: {e} (run `cargo xtask prepare-data`)", path.display()))?;

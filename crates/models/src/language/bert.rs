@@ -22,124 +22,22 @@ use std::collections::HashMap;
 
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_text::Tokenizer;
-use serde::Deserialize;
 
 use super::seeded::normal_values;
 use crate::error::{ModelError, Result};
-use crate::weights::{HostTensor, Weights};
+pub use brainprobe_arch::BertConfig;
+use brainprobe_arch::WeightsManifest;
 
-/// Architecture, with the field names of a Hugging Face BERT `config.json` (the prepare step
-/// copies them into the manifest's `[architecture]`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct BertConfig {
-    /// Rows of the word-embedding table.
-    pub vocab_size: usize,
-    /// Width of every hidden state.
-    pub hidden_size: usize,
-    /// Number of encoder layers.
-    pub num_hidden_layers: usize,
-    /// Attention heads per layer.
-    pub num_attention_heads: usize,
-    /// Width of the feed-forward layer.
-    pub intermediate_size: usize,
-    /// Longest sequence, special tokens included.
-    pub max_position_embeddings: usize,
-    /// Rows of the token-type table.
-    pub type_vocab_size: usize,
-    /// Layer-norm epsilon.
-    pub layer_norm_eps: f64,
-    /// Activation; only `gelu` (erf form) is supported.
-    pub hidden_act: String,
-}
+use crate::weights::{architecture, HostTensor, Weights};
 
-impl BertConfig {
-    /// all-MiniLM-L6-v2's configuration.
-    pub fn minilm_l6() -> Self {
-        Self {
-            vocab_size: 30522,
-            hidden_size: 384,
-            num_hidden_layers: 6,
-            num_attention_heads: 12,
-            intermediate_size: 1536,
-            max_position_embeddings: 512,
-            type_vocab_size: 2,
-            layer_norm_eps: 1e-12,
-            hidden_act: "gelu".into(),
-        }
-    }
-
-    /// Reads the manifest's `[architecture]` table.
-    pub fn from_toml(model: &str, value: &toml::Value) -> Result<Self> {
-        let cfg: Self = value.clone().try_into().map_err(|e| ModelError::Manifest {
-            model: model.to_string(),
-            detail: format!("[architecture]: {e}"),
-        })?;
-        let bad = |detail: String| ModelError::Manifest {
-            model: model.to_string(),
-            detail,
-        };
-        if cfg.hidden_act != "gelu" {
-            return Err(bad(format!(
-                "hidden_act `{}` is not supported (only `gelu`)",
-                cfg.hidden_act
-            )));
-        }
-        if cfg.num_attention_heads == 0 || !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads)
-        {
-            return Err(bad("hidden_size must be a multiple of the heads".into()));
-        }
-        if cfg.max_position_embeddings < 3 || cfg.type_vocab_size == 0 {
-            return Err(bad("needs ≥ 3 positions and ≥ 1 token type".into()));
-        }
-        Ok(cfg)
-    }
-
-    /// `(name, shape)` of every tensor the encoder reads, in Hugging Face naming.
-    pub fn tensor_shapes(&self) -> Vec<(String, Vec<usize>)> {
-        let (d, f) = (self.hidden_size, self.intermediate_size);
-        let mut v = vec![
-            (
-                "embeddings.word_embeddings.weight".into(),
-                vec![self.vocab_size, d],
-            ),
-            (
-                "embeddings.position_embeddings.weight".into(),
-                vec![self.max_position_embeddings, d],
-            ),
-            (
-                "embeddings.token_type_embeddings.weight".into(),
-                vec![self.type_vocab_size, d],
-            ),
-            ("embeddings.LayerNorm.weight".into(), vec![d]),
-            ("embeddings.LayerNorm.bias".into(), vec![d]),
-        ];
-        for l in 0..self.num_hidden_layers {
-            let p = format!("encoder.layer.{l}");
-            for (name, shape) in [
-                ("attention.self.query", [d, d]),
-                ("attention.self.key", [d, d]),
-                ("attention.self.value", [d, d]),
-                ("attention.output.dense", [d, d]),
-                ("intermediate.dense", [f, d]),
-                ("output.dense", [d, f]),
-            ] {
-                v.push((format!("{p}.{name}.weight"), shape.to_vec()));
-                v.push((format!("{p}.{name}.bias"), vec![shape[0]]));
-            }
-            for ln in ["attention.output.LayerNorm", "output.LayerNorm"] {
-                v.push((format!("{p}.{ln}.weight"), vec![d]));
-                v.push((format!("{p}.{ln}.bias"), vec![d]));
-            }
-        }
-        v
-    }
-
-    /// Recorded layer names: `embedding`, `layer.0`, ….
-    pub fn layer_names(&self) -> Vec<String> {
-        std::iter::once("embedding".to_string())
-            .chain((0..self.num_hidden_layers).map(|l| format!("layer.{l}")))
-            .collect()
-    }
+/// The manifest's `[architecture]` as a BERT config, checked for what the encoder supports.
+pub fn bert_config(manifest: &WeightsManifest) -> Result<BertConfig> {
+    let cfg: BertConfig = architecture(manifest)?;
+    cfg.validate().map_err(|detail| ModelError::Manifest {
+        model: manifest.id.clone(),
+        detail,
+    })?;
+    Ok(cfg)
 }
 
 /// Seed of `minilm-l6-untrained`.
@@ -376,13 +274,15 @@ mod tests {
         let cfg = BertConfig::minilm_l6();
         assert_eq!(cfg.tensor_shapes().len(), 5 + 6 * 16);
         assert_eq!(cfg.layer_names()[6], "layer.5");
-        let table: toml::Value = toml::from_str(
-            "vocab_size = 10\nhidden_size = 4\nnum_hidden_layers = 1\nnum_attention_heads = 2\n\
-             intermediate_size = 8\nmax_position_embeddings = 16\ntype_vocab_size = 2\n\
-             layer_norm_eps = 1e-12\nhidden_act = \"relu\"\n",
+        let manifest = crate::parse_manifest(
+            "m",
+            "id = \"m\"\n[architecture]\nvocab_size = 10\nhidden_size = 4\n\
+             num_hidden_layers = 1\nnum_attention_heads = 2\nintermediate_size = 8\n\
+             max_position_embeddings = 16\ntype_vocab_size = 2\nlayer_norm_eps = 1e-12\n\
+             hidden_act = \"relu\"\n",
         )
         .unwrap();
-        let err = BertConfig::from_toml("m", &table).unwrap_err();
+        let err = bert_config(&manifest).unwrap_err();
         assert!(err.to_string().contains("relu"), "{err}");
     }
 

@@ -6,30 +6,12 @@
 
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_text::Tokenizer;
-use serde::Deserialize;
 
 use super::causal::{host_rows, next_token_logprobs, sliding_windows, TokenStates};
 use crate::error::{ModelError, Result};
-use crate::weights::{Manifest, Weights};
-
-/// Architecture, as `brainprobe-train` writes it into the manifest.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct GptConfig {
-    /// Token vocabulary.
-    pub vocab: usize,
-    /// Residual width.
-    pub d_model: usize,
-    /// Transformer blocks.
-    pub layers: usize,
-    /// Attention heads.
-    pub heads: usize,
-    /// MLP hidden width.
-    pub mlp: usize,
-    /// Maximum context in tokens.
-    pub context: usize,
-    /// Layer-norm epsilon.
-    pub ln_eps: f64,
-}
+use crate::weights::{architecture, Weights};
+pub use brainprobe_arch::GptConfig;
+use brainprobe_arch::WeightsManifest;
 
 struct Linear {
     weight: Tensor,
@@ -84,20 +66,12 @@ impl Gpt {
     /// Builds the model from its weights and manifest on `device`.
     pub fn load(
         weights: &Weights,
-        manifest: &Manifest,
+        manifest: &WeightsManifest,
         tokenizer: Tokenizer,
         device: &Device,
     ) -> Result<Self> {
         let id = manifest.id.clone();
-        let config: GptConfig =
-            manifest
-                .architecture
-                .clone()
-                .try_into()
-                .map_err(|e: toml::de::Error| ModelError::Manifest {
-                    model: id.clone(),
-                    detail: format!("architecture: {e}"),
-                })?;
+        let config: GptConfig = architecture(manifest)?;
         if config.heads == 0 || !config.d_model.is_multiple_of(config.heads) {
             return Err(ModelError::Manifest {
                 model: id,
@@ -161,10 +135,7 @@ impl Gpt {
 
     /// Recorded layer names, in order.
     pub fn layer_names(&self) -> Vec<String> {
-        let mut names = vec!["embedding".to_string()];
-        names.extend((0..self.config.layers).map(|i| format!("block.{i}")));
-        names.push("final_norm".to_string());
-        names
+        self.config.layer_names()
     }
 
     /// Forward pass of `ids` (1 ≤ len ≤ context), causal attention.

@@ -10,27 +10,15 @@
 
 use brainprobe_engine::{Device, LstmWeights, Tensor};
 use brainprobe_text::Tokenizer;
-use serde::Deserialize;
 
 use super::causal::{host_rows, next_token_logprobs, TokenStates, Window};
 use crate::error::{ModelError, Result};
-use crate::weights::{Manifest, Weights};
+use crate::weights::{architecture, Weights};
+pub use brainprobe_arch::LstmConfig;
+use brainprobe_arch::WeightsManifest;
 
 /// Tokens per chunk of a forward pass (state is carried from chunk to chunk).
 pub const CHUNK: usize = 128;
-
-/// Architecture, as `brainprobe-train` writes it into the manifest.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct LstmConfig {
-    /// Token vocabulary.
-    pub vocab: usize,
-    /// Embedding width = hidden width (tied output embedding).
-    pub hidden: usize,
-    /// Stacked LSTM layers.
-    pub layers: usize,
-    /// Training sequence length (informational: inference has no limit).
-    pub context: usize,
-}
 
 struct LstmLayer {
     w_ih: Tensor,
@@ -70,20 +58,12 @@ impl Lstm {
     /// Builds the model from its weights and manifest on `device`.
     pub fn load(
         weights: &Weights,
-        manifest: &Manifest,
+        manifest: &WeightsManifest,
         tokenizer: Tokenizer,
         device: &Device,
     ) -> Result<Self> {
         let id = manifest.id.clone();
-        let config: LstmConfig =
-            manifest
-                .architecture
-                .clone()
-                .try_into()
-                .map_err(|e: toml::de::Error| ModelError::Manifest {
-                    model: id.clone(),
-                    detail: format!("architecture: {e}"),
-                })?;
+        let config: LstmConfig = architecture(manifest)?;
         if tokenizer.vocab_size() > config.vocab {
             return Err(ModelError::Manifest {
                 model: id,
@@ -120,9 +100,7 @@ impl Lstm {
 
     /// Recorded layer names, in order.
     pub fn layer_names(&self) -> Vec<String> {
-        let mut names = vec!["embedding".to_string()];
-        names.extend((0..self.config.layers).map(|l| format!("lstm.{l}")));
-        names
+        self.config.layer_names()
     }
 
     /// The zero state every passage starts from.

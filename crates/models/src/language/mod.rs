@@ -15,8 +15,6 @@ pub mod embedding;
 pub mod gpt;
 pub mod lstm;
 pub mod model;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod native;
 pub mod seeded;
 
 pub use crate::vision::record::{LayerActivations, LayerSelection};

@@ -6,30 +6,14 @@
 //! `IT` (each area's final output), `decoder` (the pooled features), `logits`.
 
 use brainprobe_engine::{fold_batch_norm, Conv2dParams, Device, Tensor};
-use serde::Deserialize;
 
 use crate::error::{ModelError, Result};
-use crate::weights::{Manifest, Normalisation, Weights};
+use crate::weights::{architecture, Weights};
+pub use brainprobe_arch::{CornetConfig, AREAS};
+use brainprobe_arch::{Normalisation, WeightsManifest};
 
 /// Batch-norm epsilon used in training (PyTorch default).
 const BN_EPS: f32 = 1e-5;
-/// Area names in order.
-pub const AREAS: [&str; 4] = ["V1", "V2", "V4", "IT"];
-
-/// Architecture, read from the manifest's `[architecture]`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CornetConfig {
-    /// `cornet-z` or `cornet-s`.
-    pub family: String,
-    /// Output channels of V1, V2, V4, IT.
-    pub channels: [usize; 4],
-    /// Trained time steps of V2, V4, IT (CORnet-S).
-    pub timesteps: [usize; 3],
-    /// Bottleneck expansion of the recurrent block.
-    pub scale: usize,
-    /// Number of classes.
-    pub classes: usize,
-}
 
 /// A convolution with its batch norm (if any) folded in.
 struct FoldedConv {
@@ -144,17 +128,9 @@ pub struct Cornet {
 
 impl Cornet {
     /// Loads weights exported by `brainprobe-train` onto `device`.
-    pub fn load(weights: &Weights, manifest: &Manifest, device: &Device) -> Result<Self> {
+    pub fn load(weights: &Weights, manifest: &WeightsManifest, device: &Device) -> Result<Self> {
         let id = manifest.id.clone();
-        let config: CornetConfig =
-            manifest
-                .architecture
-                .clone()
-                .try_into()
-                .map_err(|e| ModelError::Manifest {
-                    model: id.clone(),
-                    detail: format!("architecture: {e}"),
-                })?;
+        let config: CornetConfig = architecture(manifest)?;
         let normalisation = manifest.normalisation.ok_or_else(|| ModelError::Manifest {
             model: id.clone(),
             detail: "no [normalisation] for a vision model".into(),
@@ -252,17 +228,7 @@ impl Cornet {
 
     /// The recorded layer names for a forward pass capped at `steps` time steps.
     pub fn layer_names(&self, steps: Option<usize>) -> Vec<String> {
-        let mut names = vec!["V1".to_string()];
-        for (i, area) in AREAS.iter().enumerate().skip(1) {
-            if self.config.family == "cornet-s" {
-                let t = self.config.timesteps[i - 1].min(steps.unwrap_or(usize::MAX).max(1));
-                names.extend((0..t).map(|t| format!("{area}.t{t}")));
-            }
-            names.push(area.to_string());
-        }
-        names.push("decoder".into());
-        names.push("logits".into());
-        names
+        self.config.layer_names(steps)
     }
 
     /// Runs `x` `[b, 3, 32, 32]` (normalised; see `preprocess`). `steps` caps every

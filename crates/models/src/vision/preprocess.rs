@@ -8,7 +8,7 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageReader};
 
 use crate::error::{ModelError, Result};
-use crate::weights::Normalisation;
+use brainprobe_arch::Normalisation;
 
 /// Model input side in pixels.
 pub const SIDE: usize = 32;

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 pub use brainprobe_text::embedding_words;
 
 use crate::checkpoint::{command_line, git_revision, write_atomic};
-use crate::manifest::WeightsManifest;
+use brainprobe_arch::WeightsManifest;
 use svd::{randomized_svd, Csr};
 
 /// Settings of a run.
@@ -335,7 +335,7 @@ pub fn run(root: &Path, cfg: &PpmiConfig, threads: usize) -> Result<(), String> 
         wall_seconds: start.elapsed().as_secs_f64(),
         threads,
     };
-    manifest.write(&out)?;
+    crate::manifest::write(&manifest, &out)?;
     eprintln!(
         "embed-ppmi: wrote {} in {:.0} s",
         out.display(),

@@ -4,43 +4,9 @@
 //! backward). `brainprobe-models` runs the same network on engine ops; the parity tests
 //! compare the two.
 
+pub use brainprobe_arch::GptConfig;
 use candle_core::{DType, Module, Result, Tensor, D};
 use candle_nn::{embedding, linear, Embedding, Linear, VarBuilder};
-use serde::{Deserialize, Serialize};
-
-/// Architecture of gpt-mini (stored in the weights manifest; `brainprobe-models` reads it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GptConfig {
-    /// Token vocabulary (the byte-level BPE's 8 192).
-    pub vocab: usize,
-    /// Residual width.
-    pub d_model: usize,
-    /// Transformer blocks.
-    pub layers: usize,
-    /// Attention heads.
-    pub heads: usize,
-    /// MLP hidden width (4 × d_model).
-    pub mlp: usize,
-    /// Maximum context in tokens (learned positions).
-    pub context: usize,
-    /// Layer-norm epsilon.
-    pub ln_eps: f64,
-}
-
-impl GptConfig {
-    /// The committed gpt-mini: 4 layers, d_model 192, 4 heads, context 128.
-    pub fn mini() -> Self {
-        Self {
-            vocab: brainprobe_text::DEFAULT_VOCAB_SIZE,
-            d_model: 192,
-            layers: 4,
-            heads: 4,
-            mlp: 768,
-            context: 128,
-            ln_eps: 1e-5,
-        }
-    }
-}
 
 /// Layer norm over the last axis from differentiable ops.
 #[derive(Debug, Clone)]

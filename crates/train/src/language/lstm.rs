@@ -3,34 +3,9 @@
 //! input half of every gate is one matmul over all time steps; only the recurrent half
 //! loops over time.
 
+pub use brainprobe_arch::LstmConfig;
 use candle_core::{Module, Result, Tensor, D};
 use candle_nn::{embedding, Embedding, VarBuilder};
-use serde::{Deserialize, Serialize};
-
-/// Architecture of lstm-mini (stored in the weights manifest).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LstmConfig {
-    /// Token vocabulary.
-    pub vocab: usize,
-    /// Embedding width = hidden width (tied output embedding).
-    pub hidden: usize,
-    /// Stacked LSTM layers.
-    pub layers: usize,
-    /// Training sequence length (the recurrence itself has no limit).
-    pub context: usize,
-}
-
-impl LstmConfig {
-    /// The committed lstm-mini: 2 layers of 256.
-    pub fn mini() -> Self {
-        Self {
-            vocab: brainprobe_text::DEFAULT_VOCAB_SIZE,
-            hidden: 256,
-            layers: 2,
-            context: 128,
-        }
-    }
-}
 
 struct Layer {
     w_ih: Tensor,

@@ -11,10 +11,10 @@ use candle_nn::VarMap;
 
 use crate::adamw::AdamW;
 use crate::checkpoint::{self, load_run, save_run, var_tensors};
-use crate::manifest::WeightsManifest;
 use crate::quantise::export_q8;
 use crate::schedule::warmup_cosine;
 use crate::vision::data::epoch_order;
+use brainprobe_arch::WeightsManifest;
 
 /// A network mapping token ids `[B, T]` to next-token logits `[B, T, V]`.
 pub trait NextToken {
@@ -180,7 +180,7 @@ pub fn train_lm(
             wall_seconds: started.elapsed().as_secs_f64(),
             threads: run.threads,
         };
-        m.write(&dir)?;
+        crate::manifest::write(&m, &dir)?;
         eprintln!("{id}: exported at step {step} (held-out loss {held:.4} nats/token)");
         Ok(())
     };

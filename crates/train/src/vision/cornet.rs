@@ -5,9 +5,9 @@
 //! Names: `V1.conv.weight`, `V1.norm.*` (S only), per recurrent area `conv_input`,
 //! `skip`, `norm_skip`, `conv1..3`, `norm{1,2,3}_t{t}`; `decoder.linear.*`.
 
+pub use brainprobe_arch::{CornetConfig, AREAS};
 use candle_core::{Module, Result, Tensor};
 use candle_nn::{linear, VarBuilder};
-use serde::{Deserialize, Serialize};
 
 use super::batch_norm::BatchNorm;
 use super::layers::{global_avg_pool, Conv};
@@ -15,45 +15,6 @@ use super::layers::{global_avg_pool, Conv};
 /// BatchNorm as in PyTorch/CORnet-S (eps 1e-5, momentum 0.1).
 fn bn(c: usize, vb: VarBuilder) -> Result<BatchNorm> {
     BatchNorm::new(c, vb)
-}
-
-/// Architecture of a CORnet-mini (stored in the weights manifest).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CornetConfig {
-    /// `"cornet-z"` or `"cornet-s"`.
-    pub family: String,
-    /// Output channels of V1, V2, V4, IT.
-    pub channels: [usize; 4],
-    /// Recurrent time steps of V2, V4, IT (CORnet-S; ignored by Z).
-    pub timesteps: [usize; 3],
-    /// Bottleneck expansion of the recurrent block (CORnet-S uses 4).
-    pub scale: usize,
-    /// Number of classes.
-    pub classes: usize,
-}
-
-impl CornetConfig {
-    /// The committed CORnet-Z-mini.
-    pub fn z_mini() -> Self {
-        Self {
-            family: "cornet-z".into(),
-            channels: [16, 32, 64, 128],
-            timesteps: [1, 1, 1],
-            scale: 1,
-            classes: 10,
-        }
-    }
-
-    /// The committed CORnet-S-mini.
-    pub fn s_mini() -> Self {
-        Self {
-            family: "cornet-s".into(),
-            channels: [16, 32, 64, 128],
-            timesteps: [2, 4, 2],
-            scale: 1,
-            classes: 10,
-        }
-    }
 }
 
 /// Activations of one forward pass, by area name (`V1`, `V2.t0`, …, `IT`, `decoder`),
@@ -145,9 +106,6 @@ pub struct Cornet {
     body: Body,
     decoder: candle_nn::Linear,
 }
-
-/// Area names in order.
-pub const AREAS: [&str; 4] = ["V1", "V2", "V4", "IT"];
 
 impl Cornet {
     /// Creates the variables of `config` under `vb`.

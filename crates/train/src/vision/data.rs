@@ -4,41 +4,32 @@
 
 use std::path::Path;
 
+pub use brainprobe_arch::Normalisation;
 use brainprobe_data::datasets::cifar::{read_archive, CifarSet, SIDE};
 use candle_core::{Device, Result, Tensor};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// Per-channel mean and standard deviation of training pixels in [0, 1].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Normalisation {
-    /// RGB means.
-    pub mean: [f32; 3],
-    /// RGB standard deviations.
-    pub std: [f32; 3],
-}
-
-impl Normalisation {
-    /// Statistics of a training set (computed once, stored with the weights).
-    pub fn of(set: &CifarSet) -> Self {
-        let mut sum = [0f64; 3];
-        let mut sq = [0f64; 3];
-        for (i, &p) in set.images.iter().enumerate() {
-            let v = p as f64 / 255.0;
-            sum[i % 3] += v;
-            sq[i % 3] += v * v;
-        }
-        let n = (set.images.len() / 3).max(1) as f64;
-        let mut mean = [0f32; 3];
-        let mut std = [0f32; 3];
-        for c in 0..3 {
-            let m = sum[c] / n;
-            mean[c] = m as f32;
-            std[c] = ((sq[c] / n - m * m).max(1e-12)).sqrt() as f32;
-        }
-        Self { mean, std }
+/// Per-channel mean and standard deviation of a training set's pixels in [0, 1]
+/// (computed once, stored with the weights).
+pub fn normalisation_of(set: &CifarSet) -> Normalisation {
+    let mut sum = [0f64; 3];
+    let mut sq = [0f64; 3];
+    for (i, &p) in set.images.iter().enumerate() {
+        let v = p as f64 / 255.0;
+        sum[i % 3] += v;
+        sq[i % 3] += v * v;
     }
+    let n = (set.images.len() / 3).max(1) as f64;
+    let mut mean = [0f32; 3];
+    let mut std = [0f32; 3];
+    for c in 0..3 {
+        let m = sum[c] / n;
+        mean[c] = m as f32;
+        std[c] = ((sq[c] / n - m * m).max(1e-12)).sqrt() as f32;
+    }
+    Normalisation { mean, std }
 }
 
 /// Training and test sets read from the verified cache.
@@ -147,7 +138,7 @@ mod tests {
     #[test]
     fn unaugmented_batch_is_normalised_chw() {
         let set = tiny();
-        let norm = Normalisation::of(&set);
+        let norm = normalisation_of(&set);
         let (x, y) = batch(&set, &[1], &norm, None, &Device::Cpu).unwrap();
         assert_eq!(x.dims(), &[1, 3, SIDE, SIDE]);
         assert_eq!(y.to_vec1::<u32>().unwrap(), vec![9]);

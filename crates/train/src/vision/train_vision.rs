@@ -12,11 +12,12 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::cornet::{Cornet, CornetConfig};
-use super::data::{batch, epoch_order, Cifar, Normalisation};
+use super::data::{batch, epoch_order, normalisation_of, Cifar, Normalisation};
 use crate::adamw::AdamW;
 use crate::checkpoint::{self, export_f16, load_run, save_run, var_tensors};
-use crate::manifest::{self, WeightsManifest};
+use crate::manifest;
 use crate::schedule::warmup_cosine;
+use brainprobe_arch::WeightsManifest;
 
 /// What to train and where to put it.
 pub struct VisionRun {
@@ -105,7 +106,7 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
         }
         _ => cifar.train.clone(),
     };
-    let norm = Normalisation::of(&train_set);
+    let norm = normalisation_of(&train_set);
     let all: Vec<(String, candle_core::Var)> = {
         let data = varmap.data().lock().expect("varmap lock is never poisoned");
         data.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -143,10 +144,7 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
         let m = WeightsManifest {
             id: id.clone(),
             architecture: toml::Value::try_from(&run.config).map_err(|x| x.to_string())?,
-            normalisation: Some(manifest::Normalisation {
-                mean: norm.mean,
-                std: norm.std,
-            }),
+            normalisation: Some(norm),
             steps: step,
             updates: (step * run.batch) as u64,
             fraction_of_training: step as f64 / total.max(1) as f64,
@@ -160,7 +158,7 @@ pub fn train(run: &VisionRun, cifar: &Cifar, root: &Path, run_dir: &Path) -> Res
             wall_seconds: elapsed,
             threads: run.threads,
         };
-        m.write(&dir)?;
+        manifest::write(&m, &dir)?;
         eprintln!(
             "{id}: exported at step {step} (test accuracy {:.2} %)",
             acc * 100.0

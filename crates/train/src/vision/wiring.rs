@@ -21,7 +21,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 
 use super::cornet::Cornet;
-use super::data::{batch, epoch_order, Normalisation};
+use super::data::{batch, epoch_order, normalisation_of, Normalisation};
 use super::parity::load_cornet;
 
 /// Names CT trains: projections, down-sampling skips and their norms, and the decoder.
@@ -155,7 +155,7 @@ pub fn recalibrate_batch_norm(
 pub fn export_wc(root: &Path, seed: u64) -> Result<(), String> {
     let started = std::time::Instant::now();
     let cifar = super::data::Cifar::load(&root.join("data/cache/cifar10"))?;
-    let norm = Normalisation::of(&cifar.train);
+    let norm = normalisation_of(&cifar.train);
     let (model, varmap, fitted) = weight_compression(&root.join("weights/cornet-s-mini"), seed)?;
     recalibrate_batch_norm(&model, &cifar.train, &norm, seed, 50)?;
     let acc = super::train_vision::test_accuracy(&model, &cifar.test, &norm, None)
@@ -178,27 +178,26 @@ pub fn export_wc(root: &Path, seed: u64) -> Result<(), String> {
         "method".into(),
         toml::Value::String("per-layer Gaussian over k x k kernel slices (scalars for 1x1, norms, decoder) fitted to cornet-s-mini; batch-norm statistics from 50 training batches, no weight update".into()),
     );
-    crate::manifest::WeightsManifest {
-        id: id.into(),
-        architecture: toml::Value::try_from(&model.config).map_err(|e| e.to_string())?,
-        normalisation: Some(crate::manifest::Normalisation {
-            mean: norm.mean,
-            std: norm.std,
-        }),
-        steps: 0,
-        updates: 0,
-        fraction_of_training: 0.0,
-        parameters,
-        trained_parameters: 0,
-        evaluation,
-        sha256,
-        seed,
-        command: crate::checkpoint::command_line(),
-        git_revision: crate::checkpoint::git_revision(),
-        wall_seconds: started.elapsed().as_secs_f64(),
-        threads: rayon::current_num_threads(),
-    }
-    .write(&dir)?;
+    crate::manifest::write(
+        &brainprobe_arch::WeightsManifest {
+            id: id.into(),
+            architecture: toml::Value::try_from(&model.config).map_err(|e| e.to_string())?,
+            normalisation: Some(norm),
+            steps: 0,
+            updates: 0,
+            fraction_of_training: 0.0,
+            parameters,
+            trained_parameters: 0,
+            evaluation,
+            sha256,
+            seed,
+            command: crate::checkpoint::command_line(),
+            git_revision: crate::checkpoint::git_revision(),
+            wall_seconds: started.elapsed().as_secs_f64(),
+            threads: rayon::current_num_threads(),
+        },
+        &dir,
+    )?;
     eprintln!(
         "{id}: exported (test accuracy {:.2} %, {fitted} distribution parameters)",
         acc * 100.0

@@ -1,0 +1,274 @@
+//! The one model loader: registered identifier → loaded network + provenance, over a
+//! [`WeightStore`] (files natively, fetch + Cache API in the browser). The CLI, the web
+//! worker and the tests all call [`load`]; no other code matches on the model family to
+//! read weights. Weights named by a manifest are checked against its sha256 before they
+//! are parsed.
+
+use brainprobe_arch::WeightsManifest;
+use brainprobe_engine::Device;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ModelError, Result};
+use crate::language::bert::{bert_config, untrained_weights, Bert, BertConfig, UNTRAINED_SEED};
+use crate::language::embedding::{RandomEmbedding, WordEmbedding};
+use crate::language::gpt::Gpt;
+use crate::language::lstm::Lstm;
+use crate::language::LanguageModel;
+use crate::registry::{lookup, manifest_file, weights_file, Family, WeightsSource, BPE_TOKENIZER};
+use crate::store::{Freshness, Origin, WeightStore};
+use crate::vision::cornet::Cornet;
+use crate::weights::{parse_manifest, Weights};
+
+/// What a score records about where weights came from.
+pub const GENERATED_PROVENANCE: &str = "generated in code from a fixed seed (no weights file)";
+
+/// A loaded network of either modality.
+#[allow(clippy::large_enum_variant)]
+pub enum Model {
+    /// A CORnet-mini on images.
+    Vision(Cornet),
+    /// A language model on text.
+    Language(LanguageModel),
+}
+
+/// Where a model's weights came from, as a score records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    /// sha256 of the weights file, or what generated the weights.
+    pub weights_sha256: String,
+    /// Supervised updates the weights received (0 when generated).
+    pub updates: u64,
+}
+
+/// A loaded model and its provenance.
+pub struct Loaded {
+    /// The network.
+    pub model: Model,
+    /// Its weights' provenance.
+    pub provenance: Provenance,
+}
+
+impl Loaded {
+    /// The vision network, or an error naming the model.
+    pub fn into_cornet(self) -> Result<Cornet> {
+        match self.model {
+            Model::Vision(m) => Ok(m),
+            Model::Language(m) => Err(ModelError::Text(format!(
+                "`{}` is a language model, not a vision model",
+                m.id()
+            ))),
+        }
+    }
+
+    /// The language model, or an error naming the model.
+    pub fn into_language(self) -> Result<LanguageModel> {
+        match self.model {
+            Model::Language(m) => Ok(m),
+            Model::Vision(m) => Err(ModelError::Text(format!(
+                "`{}` is a vision model, not a language model",
+                m.id
+            ))),
+        }
+    }
+}
+
+/// The manifest of `id` (`None` for weights generated in code), always read fresh.
+pub async fn manifest(id: &str, store: &WeightStore) -> Result<Option<WeightsManifest>> {
+    let (origin, rel) = match lookup(id)?.weights {
+        WeightsSource::Committed => (Origin::Committed, manifest_file(id)),
+        WeightsSource::Prepared(dir) => (Origin::Prepared, format!("{dir}/manifest.toml")),
+        WeightsSource::Generated(_) => return Ok(None),
+    };
+    let bytes = store.read(id, origin, &rel, Freshness::Fresh).await?;
+    let text = String::from_utf8(bytes).map_err(|e| ModelError::Manifest {
+        model: id.to_string(),
+        detail: e.to_string(),
+    })?;
+    Ok(Some(parse_manifest(id, &text)?))
+}
+
+/// The weights file the manifest names, checked against its sha256, then parsed.
+async fn weights(
+    id: &str,
+    store: &WeightStore,
+    origin: Origin,
+    rel: &str,
+    manifest: &WeightsManifest,
+) -> Result<Weights> {
+    let want = manifest.sha256.clone();
+    let bytes = store
+        .read(id, origin, rel, Freshness::Digest(want.clone()))
+        .await?;
+    let have = hex::encode(Sha256::digest(&bytes));
+    if !want.is_empty() && have != want {
+        return Err(ModelError::Weights {
+            model: id.to_string(),
+            detail: format!(
+                "{rel}: sha256 {have} ({} bytes) differs from the manifest's {want} — a \
+                 corrupted or truncated copy",
+                bytes.len()
+            ),
+        });
+    }
+    Weights::from_safetensors(id, &bytes)
+}
+
+/// The manifest and checked weights of committed model `id` (for callers that build a
+/// network from altered weights, such as tests; everything else calls [`load`]).
+pub async fn committed_weights(
+    id: &str,
+    store: &WeightStore,
+) -> Result<(WeightsManifest, Weights)> {
+    let m = manifest(id, store)
+        .await?
+        .ok_or_else(|| ModelError::Manifest {
+            model: id.to_string(),
+            detail: "no manifest: the weights are generated in code".into(),
+        })?;
+    let w = weights(id, store, Origin::Committed, &weights_file(id), &m).await?;
+    Ok((m, w))
+}
+
+async fn text_file(id: &str, store: &WeightStore, origin: Origin, rel: &str) -> Result<Vec<u8>> {
+    store.read(id, origin, rel, Freshness::Cached).await
+}
+
+/// Loads registered model `id` from `store` onto `device`.
+pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Loaded> {
+    let info = lookup(id)?;
+    let (manifest, committed) = match info.weights {
+        WeightsSource::Committed => {
+            let (m, w) = committed_weights(id, store).await?;
+            (Some(m), Some(w))
+        }
+        _ => (manifest(id, store).await?, None),
+    };
+    let provenance = match &manifest {
+        Some(m) => Provenance {
+            weights_sha256: m.sha256.clone(),
+            updates: m.updates,
+        },
+        None => Provenance {
+            weights_sha256: GENERATED_PROVENANCE.into(),
+            updates: 0,
+        },
+    };
+    let model = match (info.family, manifest, committed) {
+        (Family::Cornet, Some(m), Some(w)) => Model::Vision(Cornet::load(&w, &m, device)?),
+        (Family::Gpt, Some(m), Some(w)) => {
+            let tokenizer = bpe_tokenizer(id, store).await?;
+            Model::Language(LanguageModel::Gpt(Gpt::load(&w, &m, tokenizer, device)?))
+        }
+        (Family::Lstm, Some(m), Some(w)) => {
+            let tokenizer = bpe_tokenizer(id, store).await?;
+            Model::Language(LanguageModel::Lstm(Lstm::load(&w, &m, tokenizer, device)?))
+        }
+        (Family::WordEmbedding, Some(_), Some(w)) => {
+            let rel = format!("{id}/vocab.txt");
+            let vocab = String::from_utf8(text_file(id, store, Origin::Committed, &rel).await?)
+                .map_err(|e| ModelError::Text(format!("{rel}: {e}")))?;
+            Model::Language(LanguageModel::Embedding(WordEmbedding::load(
+                id, &w, &vocab,
+            )?))
+        }
+        (Family::RandomEmbedding, None, None) => {
+            Model::Language(LanguageModel::Random(RandomEmbedding::new(id)))
+        }
+        (Family::Bert, manifest, None) => Model::Language(LanguageModel::Bert(
+            bert(id, info.weights, manifest, store, device).await?,
+        )),
+        (family, _, _) => {
+            return Err(ModelError::Weights {
+                model: id.to_string(),
+                detail: format!("no loader for {family:?} weights from {:?}", info.weights),
+            })
+        }
+    };
+    Ok(Loaded { model, provenance })
+}
+
+/// The project's byte-level BPE shared by gpt-mini and lstm-mini.
+async fn bpe_tokenizer(id: &str, store: &WeightStore) -> Result<brainprobe_text::Tokenizer> {
+    let bytes = text_file(id, store, Origin::Committed, BPE_TOKENIZER).await?;
+    brainprobe_text::Tokenizer::from_json_bytes(&bytes, BPE_TOKENIZER)
+        .map_err(|e| ModelError::Text(e.to_string()))
+}
+
+/// MiniLM: converted weights from the prepared directory, or the seeded twin; the
+/// WordPiece vocabulary always comes from the prepared directory.
+async fn bert(
+    id: &str,
+    source: WeightsSource,
+    manifest: Option<WeightsManifest>,
+    store: &WeightStore,
+    device: &Device,
+) -> Result<Bert> {
+    let (dir, w, config) = match (source, manifest) {
+        (WeightsSource::Prepared(dir), Some(m)) => {
+            let rel = format!("{dir}/model.safetensors");
+            let w = weights(id, store, Origin::Prepared, &rel, &m).await?;
+            (dir, w, bert_config(&m)?)
+        }
+        (WeightsSource::Generated(Some(dir)), _) => {
+            let config = BertConfig::minilm_l6();
+            (dir, untrained_weights(id, &config, UNTRAINED_SEED), config)
+        }
+        (other, _) => {
+            return Err(ModelError::Weights {
+                model: id.to_string(),
+                detail: format!("no BERT weights from {other:?}"),
+            })
+        }
+    };
+    let rel = format!("{dir}/vocab.txt");
+    let vocab = text_file(id, store, Origin::Prepared, &rel).await?;
+    let tokenizer = brainprobe_text::wordpiece_from_vocab(&vocab, true, &rel)
+        .map_err(|e| ModelError::Text(e.to_string()))?;
+    Bert::load(id, config, &w, tokenizer, device)
+}
+
+/// [`load`] for native callers: the native store never waits, so this only drives it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_blocking(id: &str, store: &WeightStore, device: &Device) -> Result<Loaded> {
+    pollster::block_on(load(id, store, device))
+}
+
+/// [`manifest`] for native callers.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn manifest_blocking(id: &str, store: &WeightStore) -> Result<Option<WeightsManifest>> {
+    pollster::block_on(manifest(id, store))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corrupted_weights_file_is_named_and_not_parsed() {
+        let dir = std::env::temp_dir().join(format!("bp-load-{}", std::process::id()));
+        let id = "cornet-z-mini";
+        let src = crate::native::weights_root().join(id);
+        std::fs::create_dir_all(dir.join(id)).unwrap();
+        std::fs::copy(
+            src.join("manifest.toml"),
+            dir.join(id).join("manifest.toml"),
+        )
+        .unwrap();
+        let mut bytes = std::fs::read(src.join("model.safetensors")).unwrap();
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(dir.join(id).join("model.safetensors"), &bytes).unwrap();
+        let store = WeightStore::new(dir.display().to_string(), "/nonexistent");
+        let err = load_blocking(id, &store, &Device::Cpu)
+            .err()
+            .expect("truncated weights are refused")
+            .to_string();
+        assert!(
+            err.contains("model.safetensors") && err.contains("sha256"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        let loaded = load_blocking(id, &WeightStore::native(), &Device::Cpu).unwrap();
+        assert!(loaded.provenance.updates > 0);
+        assert!(loaded.into_language().is_err());
+    }
+}
