@@ -87,17 +87,23 @@ fn mismatch(op: &'static str, left: &'static str, right: &'static str) -> Engine
     EngineError::DeviceMismatch { op, left, right }
 }
 
+/// Fails with [`EngineError::DataLength`] unless `len` values fill `shape`.
+fn check_data_len(shape: &[usize], len: usize) -> Result<()> {
+    let expected: usize = shape.iter().product();
+    if len != expected {
+        return Err(EngineError::DataLength {
+            shape: shape.to_vec(),
+            expected,
+            got: len,
+        });
+    }
+    Ok(())
+}
+
 impl Tensor {
     /// A tensor of `shape` holding `data` (row-major), placed on `device`.
     pub fn from_vec(data: Vec<f32>, shape: &[usize], device: &Device) -> Result<Tensor> {
-        let expected: usize = shape.iter().product();
-        if data.len() != expected {
-            return Err(EngineError::DataLength {
-                shape: shape.to_vec(),
-                expected,
-                got: data.len(),
-            });
-        }
+        check_data_len(shape, data.len())?;
         match device {
             Device::Cpu => {
                 let a = ArrayD::from_shape_vec(IxDyn(shape), data)
@@ -118,14 +124,7 @@ impl Tensor {
         let rounded: Vec<f32> = data.into_iter().map(crate::half::round_to_f16).collect();
         match device {
             Device::Gpu(gpu) if gpu.supports_f16() => {
-                let expected: usize = shape.iter().product();
-                if rounded.len() != expected {
-                    return Err(EngineError::DataLength {
-                        shape: shape.to_vec(),
-                        expected,
-                        got: rounded.len(),
-                    });
-                }
+                check_data_len(shape, rounded.len())?;
                 Ok(Tensor::gpu(
                     GpuBuffer::upload_f16(gpu, &rounded, "upload f16")?,
                     shape.to_vec(),

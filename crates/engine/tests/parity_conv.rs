@@ -5,7 +5,7 @@
 
 use brainprobe_engine::{Conv2dParams, ConvAlgo, Device, Tensor};
 
-use crate::common::{abs_on_cpu, both, check, gpu, parity, Rng, TestResult, Tol, EXACT};
+use crate::common::{abs_on_cpu, check, gpu, parity, random_both, Rng, TestResult, Tol, EXACT};
 
 async fn conv_case(
     gpu: &Device,
@@ -15,12 +15,9 @@ async fn conv_case(
     seed: u64,
 ) -> TestResult {
     let mut rng = Rng::new(seed);
-    let x = rng.vec(x_shape.iter().product(), -1.0, 1.0);
-    let w = rng.vec(w_shape.iter().product(), -1.0, 1.0);
-    let b = rng.vec(w_shape[0], -1.0, 1.0);
-    let (xc, xg) = both(&x, &x_shape, gpu)?;
-    let (wc, wg) = both(&w, &w_shape, gpu)?;
-    let (bc, bg) = both(&b, &[w_shape[0]], gpu)?;
+    let (x, xc, xg) = random_both(&mut rng, &x_shape, gpu)?;
+    let (w, wc, wg) = random_both(&mut rng, &w_shape, gpu)?;
+    let (b, bc, bg) = random_both(&mut rng, &[w_shape[0]], gpu)?;
     let want = xc
         .conv2d(&wc, Some(&bc), p)
         .map_err(|e| format!("conv2d cpu: {e}"))?;

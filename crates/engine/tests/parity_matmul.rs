@@ -4,7 +4,9 @@
 
 use brainprobe_engine::{Device, Tensor};
 
-use crate::common::{abs_on_cpu, both, check, gpu, read2, Rng, TestResult, Tol, EXACT};
+use crate::common::{
+    abs_on_cpu, both, check, gpu, random_both, read2, Rng, TestResult, Tol, EXACT,
+};
 
 const TOL: Tol = Tol::new(1e-6, 1e-5);
 
@@ -18,10 +20,8 @@ pub async fn matmul_case(
     seed: u64,
 ) -> TestResult {
     let mut rng = Rng::new(seed);
-    let a = rng.vec(a_shape.iter().product(), -1.0, 1.0);
-    let b = rng.vec(b_shape.iter().product(), -1.0, 1.0);
-    let (ac, ag) = both(&a, a_shape, gpu)?;
-    let (bc, bg) = both(&b, b_shape, gpu)?;
+    let (a, ac, ag) = random_both(&mut rng, a_shape, gpu)?;
+    let (b, bc, bg) = random_both(&mut rng, b_shape, gpu)?;
     let label = format!(
         "matmul {a_shape:?}{} x {b_shape:?}{}",
         if ta { "T" } else { "" },

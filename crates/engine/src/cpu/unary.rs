@@ -73,33 +73,35 @@ mod tests {
     #[test]
     fn activations_by_hand() {
         let x = arr(&[4], &[-1.0, 0.0, 1.0, 2.0]);
-        assert_close(&unary(&x, UnaryOp::Relu), &[0.0, 0.0, 1.0, 2.0], 0.0);
-        // gelu_erf(1) = 0.5 (1 + erf(1/sqrt 2)) = 0.841344746
-        assert_close(
-            &unary(&x, UnaryOp::GeluErf),
-            &[-0.158_655_25, 0.0, 0.841_344_7, 1.954_5],
-            1e-4,
-        );
-        // gelu_tanh(1) = 0.5 (1 + tanh(0.7978845608 * 1.044715)) = 0.841191990
-        assert_close(
-            &unary(&x, UnaryOp::GeluTanh),
-            &[-0.158_808, 0.0, 0.841_192, 1.954_598],
-            1e-5,
-        );
-        assert_close(
-            &unary(&x, UnaryOp::Sigmoid),
-            &[0.268_941_4, 0.5, 0.731_058_6, 0.880_797_1],
-            1e-6,
-        );
-        assert_close(
-            &unary(&x, UnaryOp::Tanh),
-            &[-0.761_594_2, 0.0, 0.761_594_2, 0.964_027_6],
-            1e-6,
-        );
-        assert_close(
-            &unary(&x, UnaryOp::Scale(-2.0)),
-            &[2.0, 0.0, -2.0, -4.0],
-            0.0,
-        );
+        // (op, f(x) for x = -1, 0, 1, 2, tolerance)
+        let cases: [(UnaryOp, [f32; 4], f32); 6] = [
+            (UnaryOp::Relu, [0.0, 0.0, 1.0, 2.0], 0.0),
+            // gelu_erf(1) = 0.5 (1 + erf(1/sqrt 2)) = 0.841344746
+            (
+                UnaryOp::GeluErf,
+                [-0.158_655_25, 0.0, 0.841_344_7, 1.954_5],
+                1e-4,
+            ),
+            // gelu_tanh(1) = 0.5 (1 + tanh(0.7978845608 * 1.044715)) = 0.841191990
+            (
+                UnaryOp::GeluTanh,
+                [-0.158_808, 0.0, 0.841_192, 1.954_598],
+                1e-5,
+            ),
+            (
+                UnaryOp::Sigmoid,
+                [0.268_941_4, 0.5, 0.731_058_6, 0.880_797_1],
+                1e-6,
+            ),
+            (
+                UnaryOp::Tanh,
+                [-0.761_594_2, 0.0, 0.761_594_2, 0.964_027_6],
+                1e-6,
+            ),
+            (UnaryOp::Scale(-2.0), [2.0, 0.0, -2.0, -4.0], 0.0),
+        ];
+        for (op, want, tol) in cases {
+            assert_close(&unary(&x, op), &want, tol);
+        }
     }
 }

@@ -149,6 +149,17 @@ pub fn both(data: &[f32], shape: &[usize], gpu: &Device) -> Result<(Tensor, Tens
     Ok((c, g))
 }
 
+/// Values uniform in [-1, 1) for `shape` from `rng`, uploaded to the CPU and the GPU.
+pub fn random_both(
+    rng: &mut Rng,
+    shape: &[usize],
+    gpu: &Device,
+) -> Result<(Vec<f32>, Tensor, Tensor), String> {
+    let data = rng.vec(shape.iter().product(), -1.0, 1.0);
+    let (c, g) = both(&data, shape, gpu)?;
+    Ok((data, c, g))
+}
+
 /// Runs `f` on random inputs of `shapes` (uniform in [lo, hi), seeded) on the CPU and the
 /// GPU, and compares the outputs with `tol`.
 pub async fn parity<F>(
