@@ -1,5 +1,7 @@
 //! The app shell: header with navigation and device line, the run progress bar, and the
-//! page the URL names. Owns the worker client and the runs state, shared through [`Runs`].
+//! page the URL names. Owns the worker client and the runs state, shared with the pages
+//! through [`Runs`] (defined in [`crate::state`], which the pages import instead of this
+//! module).
 
 use yew::prelude::*;
 
@@ -10,17 +12,8 @@ use crate::pages::{
     occlusion::OcclusionPage, overview::OverviewPage, vision::VisionPage,
 };
 use crate::route::{self, Page, Route};
-use crate::state::{Action, RunsState};
+use crate::state::{spawn, Action, Runs, RunsState};
 use crate::worker::client::WorkerClient;
-
-/// What every page gets through a context: the runs state and the worker client.
-#[derive(Clone, PartialEq)]
-pub struct Runs {
-    /// Device, active run, results and errors.
-    pub state: UseReducerHandle<RunsState>,
-    /// Sends jobs to the worker.
-    pub client: WorkerClient,
-}
 
 /// The current route, kept in step with the address bar.
 #[hook]
@@ -134,12 +127,4 @@ pub fn app() -> Html {
             <footer>{"Data stay in your browser. Datasets are third-party: see the Data and About pages for licences and citations."}</footer>
         </ContextProvider<Runs>>
     }
-}
-
-/// Runs a future on the browser event loop (natively: dropped, for tests).
-pub fn spawn<F: std::future::Future<Output = ()> + 'static>(f: F) {
-    #[cfg(target_arch = "wasm32")]
-    wasm_bindgen_futures::spawn_local(f);
-    #[cfg(not(target_arch = "wasm32"))]
-    drop(f);
 }

@@ -4,6 +4,7 @@
 //! ([`route`]).
 
 pub mod app;
+pub mod committed;
 pub mod components;
 pub mod gpu_probe;
 pub mod pages;

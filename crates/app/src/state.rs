@@ -1,13 +1,32 @@
 //! The page's view of the worker: its device, the run in progress (step, counts, ETA),
 //! the queue, and every result or error by job — a Yew `Reducible` fed by the worker
-//! client's [`Action`]s.
+//! client's [`Action`]s — and [`Runs`], the context every page reads it through. Pages
+//! import this module, never `app`, so the shell and the pages form no import loop.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::worker::client::WorkerClient;
 use crate::worker::protocol::{DeviceChoice, DeviceLine, Job, JobResult, RunError, Unit};
+
+/// What every page gets through a context: the runs state and the worker client.
+#[derive(Clone, PartialEq)]
+pub struct Runs {
+    /// Device, active run, results and errors.
+    pub state: UseReducerHandle<RunsState>,
+    /// Sends jobs to the worker.
+    pub client: WorkerClient,
+}
+
+/// Runs a future on the browser event loop (natively: dropped, for tests).
+pub fn spawn<F: std::future::Future<Output = ()> + 'static>(f: F) {
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_futures::spawn_local(f);
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(f);
+}
 
 /// A job on a device: the key results are stored under.
 pub type JobKey = (Job, DeviceChoice);

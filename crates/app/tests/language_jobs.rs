@@ -1,6 +1,6 @@
 //! The Language page's jobs give the CLI's numbers: `Job::Language` returns exactly the
-//! `Score` of `brainprobe_benchmarks::registry::run` plus views drawn from the same
-//! recording, and `Job::PredictSentence` handles odd text. Natively on the CPU; needs
+//! `Score` of `brainprobe_benchmarks::registry::run` plus views the benchmark drew from the
+//! same recording, and `Job::PredictSentence` handles odd text. Natively on the CPU; needs
 //! `cargo xtask prepare-data` (bundles) and the committed weights.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -41,29 +41,34 @@ fn pereira_job_equals_the_cli_score_and_draws_held_out_predictions() {
     let (subject, result) = language("embed-ppmi", "pereira2018-langnet", &ctx);
     let spec = registry::find("pereira2018-langnet").expect("registered");
     let cli = pollster::block_on(registry::run(spec, &subject, &ctx, &Silent)).expect("CLI path");
-    let JobResult::Language(page) = result else {
-        panic!("a Language job returns a LanguageResult");
+    let JobResult::Run(page) = result else {
+        panic!("a Language job returns the benchmark's Run");
     };
     assert_eq!(
         page.score, cli,
         "Language page score differs from registry::run"
     );
-    let scatter = page.scatter.expect("Pereira has per-sentence predictions");
+    let scatter = page
+        .views
+        .scatter
+        .expect("Pereira has per-sentence predictions");
     // ShuffleSplit(10 × 63) leaves some of the 627 sentences never held out.
     assert!(scatter.n > 400 && scatter.n <= 627, "{}", scatter.n);
     assert_eq!(scatter.points.len(), scatter.n);
     assert!(scatter.r.is_finite());
     assert!(scatter.points.iter().all(|p| !p.label.is_empty()));
     assert!(
-        !page.published.is_empty()
+        !page.views.published.is_empty()
             && page
+                .views
                 .published
                 .iter()
                 .all(|r| r.benchmark == "Pereira2018-encoding"),
         "published rows of this benchmark: {:?}",
-        page.published
+        page.views.published
     );
-    assert!(page.reading.is_none());
+    assert!(page.views.reading.is_none());
+    assert_eq!(page.views.layer_curve.points.len(), page.score.layers.len());
 }
 
 #[test]
@@ -72,11 +77,11 @@ fn surprisal_job_gives_the_reading_view_and_the_scored_words() {
     let (subject, result) = language("gpt-mini-untrained", "futrell2018-rt-surprisal", &ctx);
     let spec = registry::find("futrell2018-rt-surprisal").expect("registered");
     let cli = pollster::block_on(registry::run(spec, &subject, &ctx, &Silent)).expect("CLI path");
-    let JobResult::Language(page) = result else {
-        panic!("a Language job returns a LanguageResult");
+    let JobResult::Run(page) = result else {
+        panic!("a Language job returns the benchmark's Run");
     };
     assert_eq!(page.score, cli);
-    let reading = page.reading.expect("reading view");
+    let reading = page.views.reading.expect("reading view");
     assert_eq!(reading.story, 1);
     assert!(reading.words.len() > 500);
     assert!(reading.words.iter().all(|w| w.surprisal_bits.is_some()));
@@ -84,7 +89,7 @@ fn surprisal_job_gives_the_reading_view_and_the_scored_words() {
         reading.words.iter().any(|w| !w.scored),
         "sentence starts are marked"
     );
-    let scatter = page.scatter.expect("surprisal against RT");
+    let scatter = page.views.scatter.expect("surprisal against RT");
     let scored = reading.words.iter().filter(|w| w.scored).count();
     assert_eq!(scatter.n, scored);
     // The score is |r| of this very scatter.

@@ -5,10 +5,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use brainprobe_app::worker::jobs::{run_error, run_job};
-use brainprobe_app::worker::occlusion_jobs::{occluded, PIXELS};
 use brainprobe_app::worker::protocol::{ImageSource, Job, JobResult, RunErrorKind};
 use brainprobe_benchmarks::data::DataLog;
 use brainprobe_benchmarks::vision::bubbles::{TestSubset, Viewing};
+use brainprobe_benchmarks::vision::occlusion_image::{occluded, PIXELS};
 use brainprobe_benchmarks::{RunContext, Silent, Subject, VisionSubject};
 use brainprobe_data::assets::default_native_root;
 use brainprobe_data::datasets::cifar::CLASSES;

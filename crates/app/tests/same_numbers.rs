@@ -1,7 +1,7 @@
-//! The worker's jobs give the CLI's numbers: `Job::VisionRsa` (the Vision page) and
-//! `Job::Score` (Leaderboard, wiring up) return exactly the `Score` of
-//! `brainprobe_benchmarks::registry::run`, natively on the CPU. Needs `cargo xtask
-//! prepare-data` (bundles) and the committed weights.
+//! The worker's jobs give the CLI's numbers: `Job::Score` (the Vision page, Leaderboard,
+//! wiring up) returns exactly the `Score` of `brainprobe_benchmarks::registry::run`, with
+//! the RDMs and neighbours the benchmark drew from the same recording, natively on the
+//! CPU. Needs `cargo xtask prepare-data` (bundles) and the committed weights.
 #![cfg(not(target_arch = "wasm32"))]
 
 use brainprobe_app::worker::jobs::run_job;
@@ -28,28 +28,6 @@ fn vision_page_and_leaderboard_jobs_equal_the_cli_score() {
     let cli = pollster::block_on(registry::run(spec, &subject, &ctx, &Silent)).expect("CLI path");
 
     let page = pollster::block_on(run_job(
-        &Job::VisionRsa {
-            model: model.into(),
-            benchmark: benchmark.into(),
-        },
-        &subject,
-        &ctx,
-        &Silent,
-    ))
-    .expect("vision job");
-    let JobResult::VisionRsa(page) = page else {
-        panic!("a VisionRsa job returns RDMs");
-    };
-    assert_eq!(
-        page.score, cli,
-        "Vision page score differs from registry::run"
-    );
-    assert_eq!(page.model_rdm.len(), 92 * 92);
-    assert_eq!(page.brain_rdm.len(), 92 * 92);
-    assert_eq!(page.categories.len(), 92);
-    assert_eq!(page.layer, "IT");
-
-    let board = pollster::block_on(run_job(
         &Job::Score {
             model: model.into(),
             benchmark: benchmark.into(),
@@ -58,8 +36,29 @@ fn vision_page_and_leaderboard_jobs_equal_the_cli_score() {
         &ctx,
         &Silent,
     ))
-    .expect("score job");
-    assert_eq!(board.score(), Some(&cli));
+    .expect("vision job");
+    // What the Leaderboard and wiring-up read from the same job.
+    assert_eq!(page.score(), Some(&cli));
+    let JobResult::Run(page) = page else {
+        panic!("a Score job returns the benchmark's Run");
+    };
+    assert_eq!(
+        page.score, cli,
+        "Vision page score differs from registry::run"
+    );
+    let rdms = page
+        .views
+        .rdms
+        .as_ref()
+        .expect("RDMs of the headline layer");
+    assert_eq!(rdms.model.len(), 92 * 92);
+    assert_eq!(rdms.brain.len(), 92 * 92);
+    assert_eq!(rdms.categories.len(), 92);
+    assert_eq!(rdms.layer, "IT");
+    let neighbours = page.views.neighbours.as_ref().expect("nearest neighbours");
+    assert_eq!(neighbours.model.len(), 92);
+    assert!(neighbours.brain.iter().all(|n| n.len() == 5));
+    assert_eq!(page.views.layer_curve.committed.as_deref(), Some("IT"));
 }
 
 #[test]

@@ -28,11 +28,12 @@ pub mod progress;
 pub mod registry;
 pub mod score;
 pub mod subject;
+pub mod views;
 pub mod vision;
 
 pub use context::{RunContext, RunOptions};
 pub use error::{BenchError, Result};
 pub use progress::{Progress, Silent};
 pub use registry::{find, BenchmarkSpec, Modality, BENCHMARKS};
-pub use score::{Score, Undefined, Value};
+pub use score::{Run, Score, Undefined, Value};
 pub use subject::{LanguageSubject, Subject, VisionSubject};

@@ -215,6 +215,16 @@ pub struct Score {
     pub details: Option<Details>,
 }
 
+/// A score with the views a page draws from the same run ([`crate::views::run`]); the
+/// CLI keeps `score`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    /// The score, equal to what [`crate::registry::run`] returns.
+    pub score: Score,
+    /// What the pages draw beside it.
+    pub views: crate::views::Views,
+}
+
 impl Score {
     /// An empty score of `spec` for `model` on `data`; the benchmark fills in the rest.
     pub fn new(spec: &BenchmarkSpec, model: ModelRef, data: DataRef, metric: &str) -> Score {

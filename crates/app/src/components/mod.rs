@@ -5,3 +5,4 @@ pub mod pixel_canvas;
 pub mod run_outcome;
 pub mod run_progress;
 pub mod stimulus_grid;
+pub mod use_run;

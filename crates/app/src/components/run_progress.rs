@@ -3,8 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::app::Runs;
-use crate::state::eta_seconds;
+use crate::state::{eta_seconds, Runs};
 use crate::worker::protocol::Unit;
 
 fn amount(n: u64, unit: Unit) -> String {

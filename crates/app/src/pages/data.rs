@@ -6,8 +6,8 @@ use std::rc::Rc;
 use brainprobe_data::{summarize, Assets, Bundle, DatasetSummary, Manifest};
 use yew::prelude::*;
 
-use crate::app::spawn;
 use crate::pages::data_previews::Preview;
+use crate::state::spawn;
 use crate::ASSETS_URL;
 
 enum LoadState {

@@ -6,19 +6,19 @@
 
 use std::rc::Rc;
 
+use brainprobe_benchmarks::views::Scatter;
 use brainprobe_benchmarks::Score;
 use brainprobe_models::registry::{Family, MODELS};
 use yew::prelude::*;
 
 use super::language_extras::{ReadingPanel, SentenceBox, TrainingSection};
 use super::vision::show;
-use crate::app::Runs;
-use crate::components::run_outcome::{failed_run, route_select, run_status};
-use crate::plots::layer_curve::{LayerCurve, LayerPoint};
-use crate::plots::scatter_plot::{Dot, ScatterPlot};
+use crate::components::run_outcome::route_select;
+use crate::components::use_run::use_run;
+use crate::plots::layer_curve::LayerCurve;
+use crate::plots::scatter_plot::ScatterPlot;
 use crate::route::Route;
-use crate::worker::language_jobs::{LanguageResult, Scatter};
-use crate::worker::protocol::{DeviceChoice, Job, JobResult};
+use crate::worker::protocol::{Job, JobResult, Run};
 
 /// Model shown when the URL names none.
 pub const DEFAULT_MODEL: &str = "gpt-mini";
@@ -106,25 +106,17 @@ fn summary(score: &Score) -> Html {
 }
 
 fn scatter_view(s: &Scatter) -> Html {
-    let dots: Vec<Dot> = s
-        .points
-        .iter()
-        .map(|p| Dot {
-            label: p.label.clone(),
-            x: p.x,
-            y: p.y,
-        })
-        .collect();
+    let dots = Rc::new(s.points.clone());
     html! {
         <figure class="scatter-figure">
             <figcaption>{format!("{} — Pearson r = {:.3} over {} stimuli", s.title, s.r, s.n)}</figcaption>
-            <ScatterPlot id="language-scatter" x_label={s.x_label.clone()} y_label={s.y_label.clone()} dots={Rc::new(dots)} />
+            <ScatterPlot id="language-scatter" x_label={s.x_label.clone()} y_label={s.y_label.clone()} dots={dots} />
             <p class="muted">{&s.note}{" Hover a point for its text."}</p>
         </figure>
     }
 }
 
-fn published_view(r: &LanguageResult) -> Html {
+fn published_view(r: &Run) -> Html {
     let ours = r.score.value.get();
     html! {
         <div class="table-scroll">
@@ -137,10 +129,10 @@ fn published_view(r: &LanguageResult) -> Html {
                     <td>{ours.map_or("undefined".into(), |v| format!("{v:.3}"))}</td>
                     <td>{"computed in this browser"}</td>
                 </tr>
-                { for r.published.iter().map(|p| html! {
+                { for r.views.published.iter().map(|p| html! {
                     <tr class="reference"><td>{format!("{} ({})", p.model, p.benchmark)}</td><td>{format!("{:.3}", p.value)}</td><td>{&p.source}</td></tr>
                 }) }
-                if r.published.is_empty() {
+                if r.views.published.is_empty() {
                     <tr><td colspan="3" class="muted">{"No published row for this benchmark."}</td></tr>
                 }
             </tbody>
@@ -149,34 +141,25 @@ fn published_view(r: &LanguageResult) -> Html {
     }
 }
 
-fn result_view(r: &LanguageResult) -> Html {
-    let points: Vec<LayerPoint> = r
-        .score
-        .layers
-        .iter()
-        .map(|l| LayerPoint {
-            layer: l.layer.clone(),
-            value: l.raw.get(),
-            error: l.error.unwrap_or(0.0),
-        })
-        .collect();
-    let band = r.score.ceiling.as_ref().map(|c| {
+fn result_view(r: &Run) -> Html {
+    let curve = &r.views.layer_curve;
+    let band = curve.ceiling.map(|(_, c)| {
         (
-            c.value,
-            c.value,
+            c,
+            c,
             AttrValue::from("ceiling (raw values are divided by it)"),
         )
     });
     html! {
         <div id="language-result" data-model={r.score.model.id.clone()} data-benchmark={r.score.benchmark.id.clone()}>
             { summary(&r.score) }
-            if points.len() > 1 {
+            if curve.points.len() > 1 {
                 <h3>{"Score per layer"}</h3>
-                <LayerCurve id="language-layer-curve" y_label="raw score (Pearson r)" points={Rc::new(points)} band={band} committed={r.score.layer.clone().map(AttrValue::from)} />
+                <LayerCurve id="language-layer-curve" y_label="raw score (Pearson r)" points={Rc::new(curve.points.clone())} band={band} committed={curve.committed.clone().map(AttrValue::from)} />
             }
-            { for r.scatter.as_ref().map(scatter_view) }
+            { for r.views.scatter.as_ref().map(scatter_view) }
             { published_view(r) }
-            { for r.reading.as_ref().map(|v| html! { <ReadingPanel view={Rc::new(v.clone())} /> }) }
+            { for r.views.reading.as_ref().map(|v| html! { <ReadingPanel view={Rc::new(v.clone())} /> }) }
         </div>
     }
 }
@@ -184,10 +167,6 @@ fn result_view(r: &LanguageResult) -> Html {
 /// The page.
 #[function_component(LanguagePage)]
 pub fn language_page(p: &LanguagePageProps) -> Html {
-    let Some(runs) = use_context::<Runs>() else {
-        return html! {};
-    };
-    let force_cpu = use_state(|| false);
     let model = p
         .route
         .model
@@ -200,42 +179,23 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
         .clone()
         .filter(|b| LANGUAGE_BENCHMARKS.iter().any(|(id, _)| id == b))
         .unwrap_or_else(|| LANGUAGE_BENCHMARKS[0].0.to_string());
-    let device = if *force_cpu {
-        DeviceChoice::Cpu
-    } else {
-        DeviceChoice::Auto
-    };
     let subset = p.route.subset;
     let job = Job::Language {
         model: model.clone(),
         benchmark: benchmark.clone(),
         subset,
     };
-    let key = (job.clone(), device);
+    let Some(run) = use_run("language", job) else {
+        return html! {};
+    };
     let select = |set: fn(&mut Route, String)| route_select(&p.route, set);
-    let on_cpu = {
-        let force_cpu = force_cpu.clone();
-        Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
-    };
-    let run = |device: DeviceChoice| {
-        let client = runs.client.clone();
-        let job = job.clone();
-        Callback::from(move |_: MouseEvent| client.submit(job.clone(), device))
-    };
-    let state = &*runs.state;
-    let pending = state.pending(&key);
-    let outcome = match (
-        state.results.get(&key).map(|r| &**r),
-        state.errors.get(&key),
-    ) {
-        (Some(JobResult::Language(r)), _) => result_view(r),
-        (_, Some(e)) => failed_run("language", e, run(DeviceChoice::Cpu)),
-        _ => run_status(
-            "language",
-            pending,
-            "Press Run to score this model in your browser (every stimulus through every layer, then the benchmark's regression or correlation).",
-        ),
-    };
+    let outcome = run.outcome(
+        "Press Run to score this model in your browser (every stimulus through every layer, then the benchmark's regression or correlation).",
+        |r| match r {
+            JobResult::Run(r) => result_view(r),
+            _ => html! {},
+        },
+    );
     html! {
         <section class="language-page">
             <h2>{"Language: do language models predict the brain?"}</h2>
@@ -257,12 +217,12 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
                         { for subset_choices(&benchmark, subset).into_iter().map(|n| html! { <option value={n.to_string()} selected={subset == Some(n)}>{format!("first {n} {} only (quick look)", if benchmark.starts_with("futrell") { "stories" } else { "sentences" })}</option> }) }
                     </select>
                 </label>
-                <label class="check"><input id="language-cpu" type="checkbox" checked={*force_cpu} onchange={on_cpu} />{" run on the CPU"}</label>
-                <button id="language-run" class="primary" onclick={run(device)} disabled={pending}>{ if pending { "Running…" } else { "Run" } }</button>
+                { run.cpu_switch() }
+                { run.run_button("Run") }
             </div>
             <p class="muted">{"MiniLM (minilm-l6) is scored from the command line only: its converted weights are prepared locally and not served to browsers."}</p>
             { outcome }
-            <SentenceBox model={model.clone()} device={device} />
+            <SentenceBox model={model.clone()} device={run.device} />
             <TrainingSection />
         </section>
     }

@@ -1,20 +1,20 @@
 //! The Language page's panels beside the main run: the reading view (a story coloured by
 //! measured reading time or by the model's surprisal), "your sentence" (the Pereira
 //! encoding model applied to typed text — predicted, not measured) and "training"
-//! (gpt-mini checkpoints: brain score against WikiText-2 perplexity, from the committed CLI
-//! leaderboard).
+//! (gpt-mini checkpoints: brain score against WikiText-2 perplexity over the committed CLI
+//! leaderboard, by the benchmarks' `training_curve` — the numbers of finding 3).
 
 use std::rc::Rc;
 
-use brainprobe_benchmarks::leaderboard::Leaderboard;
-use brainprobe_metrics::correlation::pearson;
+use brainprobe_benchmarks::views::training::training_curve;
+use brainprobe_benchmarks::views::ReadingView;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::Runs;
+use crate::committed::language_leaderboard;
 use crate::plots::palette::ramp_css;
 use crate::plots::scatter_plot::{Dot, ScatterPlot};
-use crate::worker::language_jobs::ReadingView;
+use crate::state::Runs;
 use crate::worker::protocol::{DeviceChoice, Job, JobResult};
 
 /// Value at quantile `q` of `values` (sorted copy; `None` when empty).
@@ -179,45 +179,6 @@ pub fn sentence_box(p: &SentenceBoxProps) -> Html {
     }
 }
 
-/// The CLI's committed language leaderboard.
-const COMMITTED_JSON: &str = include_str!("../../../../results/language/leaderboard.json");
-
-/// The committed language leaderboard (scores, published reference rows), if it parses;
-/// parsed once (163 kB of JSON) and shared by every render of the Language and Leaderboard
-/// pages.
-pub fn committed_language_board() -> Option<&'static Leaderboard> {
-    static BOARD: std::sync::OnceLock<Option<Leaderboard>> = std::sync::OnceLock::new();
-    BOARD
-        .get_or_init(|| serde_json::from_str(COMMITTED_JSON).ok())
-        .as_ref()
-}
-
-/// gpt-mini's checkpoints in training order.
-pub const CHECKPOINTS: [&str; 6] = [
-    "gpt-mini-untrained",
-    "gpt-mini@step4",
-    "gpt-mini@step11",
-    "gpt-mini@step36",
-    "gpt-mini@step108",
-    "gpt-mini",
-];
-const PERPLEXITY: &str = "wikitext2-nextword";
-
-/// `(checkpoint, perplexity, score)` for every checkpoint with both numbers in `board`.
-pub fn training_points(board: &Leaderboard, benchmark: &str) -> Vec<(String, f64, f64)> {
-    let find = |m: &str, b: &str| {
-        board
-            .scores
-            .iter()
-            .find(|s| s.model.id == m && s.benchmark.id == b)
-            .and_then(|s| s.value.get())
-    };
-    CHECKPOINTS
-        .iter()
-        .filter_map(|m| Some((m.to_string(), find(m, PERPLEXITY)?, find(m, benchmark)?)))
-        .collect()
-}
-
 /// Short name of a gpt-mini checkpoint for a plot label.
 pub fn checkpoint_label(model: &str) -> String {
     match model {
@@ -230,21 +191,18 @@ pub fn checkpoint_label(model: &str) -> String {
 /// Brain score against perplexity over gpt-mini's checkpoints (committed numbers).
 #[function_component(TrainingSection)]
 pub fn training_section() -> Html {
-    let board = committed_language_board();
     let benchmark = use_state(|| "pereira2018-langnet".to_string());
-    let Some(board) = board else {
+    let Some(board) = language_leaderboard() else {
         return html! { <p class="error">{"The committed language leaderboard did not parse."}</p> };
     };
-    let points = training_points(board, &benchmark);
-    let ppl: Vec<f64> = points.iter().map(|p| p.1).collect();
-    let log_ppl: Vec<f64> = ppl.iter().map(|v| v.ln()).collect();
-    let score: Vec<f64> = points.iter().map(|p| p.2).collect();
-    let dots: Vec<Dot> = points
+    let curve = training_curve(&board.scores, &benchmark);
+    let dots: Vec<Dot> = curve
+        .points
         .iter()
-        .map(|(m, p, s)| Dot {
-            label: checkpoint_label(m),
-            x: p.ln(),
-            y: *s,
+        .map(|p| Dot {
+            label: checkpoint_label(&p.model),
+            x: p.perplexity.ln(),
+            y: p.committed,
         })
         .collect();
     let on_bench = {
@@ -256,17 +214,17 @@ pub fn training_section() -> Html {
     html! {
         <div class="training">
             <h3>{"Training: does a better language model predict the brain better?"}</h3>
-            <p class="lead">{"gpt-mini's six checkpoints (untrained → final), one point each: the brain score against WikiText-2 word perplexity (first 50 000 test tokens; lower = better language model). Numbers from the committed command-line run (results/language/leaderboard.json), not computed in this browser — the main panel above recomputes any single point."}</p>
+            <p class="lead">{"gpt-mini's checkpoints (untrained → final), one point each: the raw brain score at the committed layer against WikiText-2 word perplexity (first 50 000 test tokens; lower = better language model). Numbers from the committed command-line run (results/language/leaderboard.json), the same as its finding 3, not computed in this browser — the main panel above recomputes any single point."}</p>
             <label>{"Brain score: "}
                 <select id="training-benchmark" onchange={on_bench}>
                     { for super::language::LANGUAGE_BENCHMARKS.iter().map(|(id, l)| html! { <option value={*id} selected={**id == *benchmark}>{*l}</option> }) }
                 </select>
             </label>
-            if points.len() >= 3 {
-                <p id="training-r" data-r={format!("{:.6}", pearson(&ppl, &score))}>
-                    {format!("Pearson r over {} checkpoints: {:.2} with perplexity, {:.2} with log perplexity (the paper's prediction: negative).", points.len(), pearson(&ppl, &score), pearson(&log_ppl, &score))}
+            if let Some(r) = curve.r {
+                <p id="training-r" data-r={format!("{:.6}", r.committed)}>
+                    {format!("Pearson r over {} checkpoints: {:.2} with perplexity, {:.2} with log perplexity (the paper's prediction: negative); at the best layer {:.2} and {:.2}.", curve.points.len(), r.committed, r.committed_log, r.best, r.best_log)}
                 </p>
-                <ScatterPlot id="training-plot" x_label="ln WikiText-2 word perplexity" y_label="brain score" dots={Rc::new(dots)} labelled={true} />
+                <ScatterPlot id="training-plot" x_label="ln WikiText-2 word perplexity" y_label="raw brain score (committed layer)" dots={Rc::new(dots)} labelled={true} />
             } else {
                 <p class="muted">{"The committed run has no perplexity and score for enough checkpoints on this benchmark."}</p>
             }
@@ -292,15 +250,30 @@ mod tests {
     }
 
     #[test]
-    fn the_committed_leaderboard_has_every_checkpoint() {
-        let board: Leaderboard = serde_json::from_str(COMMITTED_JSON).expect("committed JSON");
-        let points = training_points(&board, "pereira2018-langnet");
-        assert_eq!(points.len(), CHECKPOINTS.len());
-        assert!(points.iter().all(|(_, ppl, _)| *ppl > 1.0));
-        let labels: Vec<String> = CHECKPOINTS.iter().map(|m| checkpoint_label(m)).collect();
+    fn the_training_panel_shows_every_checkpoint_with_finding_3s_r() {
+        let board = language_leaderboard().expect("committed JSON");
+        let curve = training_curve(&board.scores, "pereira2018-langnet");
+        assert!(curve.points.iter().all(|p| p.perplexity > 1.0));
+        let labels: Vec<String> = curve
+            .points
+            .iter()
+            .map(|p| checkpoint_label(&p.model))
+            .collect();
         assert_eq!(
             labels,
             ["untrained", "step4", "step11", "step36", "step108", "final"]
         );
+        // The committed finding 3 prints the same r (to 3 decimals) as the panel.
+        let r = curve.r.expect("six checkpoints");
+        let finding = board
+            .findings
+            .iter()
+            .find(|f| f.number == 3)
+            .expect("finding 3");
+        let said = format!(
+            "pereira2018-langnet over 6 checkpoints: committed layer r = {:.3}",
+            r.committed
+        );
+        assert!(finding.verdict.contains(&said), "{}", finding.verdict);
     }
 }

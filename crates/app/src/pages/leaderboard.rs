@@ -10,10 +10,10 @@ use brainprobe_benchmarks::{BenchmarkSpec, Score};
 use yew::prelude::*;
 
 use super::language::language_models;
-use super::language_extras::committed_language_board;
 use super::vision::{show, vision_models};
-use crate::app::Runs;
+use crate::committed::language_leaderboard;
 use crate::plots::palette::{ramp, ramp_css};
+use crate::state::Runs;
 use crate::state::RunsState;
 use crate::worker::protocol::{DeviceChoice, Job};
 use brainprobe_models::registry::{lookup, Family};
@@ -210,7 +210,7 @@ fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Ht
 
 /// Published rows (Schrimpf et al. 2021) from the committed language leaderboard.
 pub fn published_rows() -> &'static [ReferenceRow] {
-    committed_language_board().map_or(&[], |b| &b.reference)
+    language_leaderboard().map_or(&[], |b| &b.reference)
 }
 
 /// Published rows as table rows under the language models: one per published model, its

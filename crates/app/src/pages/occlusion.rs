@@ -6,8 +6,8 @@
 
 use std::rc::Rc;
 
-use brainprobe_benchmarks::leaderboard::Leaderboard;
 use brainprobe_benchmarks::score::Details;
+use brainprobe_benchmarks::views::OcclusionCurves;
 use brainprobe_benchmarks::vision::occlusion::OcclusionDetails;
 use brainprobe_benchmarks::Score;
 use yew::prelude::*;
@@ -15,36 +15,18 @@ use yew::prelude::*;
 use super::occlusion_attractor::AttractorSection;
 use super::occlusion_image::ImageExplorer;
 use super::vision::{show, vision_models};
-use crate::app::Runs;
-use crate::components::run_outcome::{failed_run, route_select};
+use crate::committed::committed_score;
+use crate::components::run_outcome::route_select;
+use crate::components::use_run::use_run;
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
 use crate::route::Route;
-use crate::worker::protocol::{DeviceChoice, Job, JobResult};
+use crate::worker::protocol::{Job, JobResult};
 
 /// Model shown when the URL names none (recurrent, so T = 1 is shown too).
 pub const DEFAULT_MODEL: &str = "cornet-s-mini";
 /// The benchmark behind the curves.
 pub const BENCHMARK: &str = "tang2018-occlusion";
-/// The CLI's committed leaderboard (`brainprobe leaderboard --json`).
-const COMMITTED_JSON: &str = include_str!("../../../../results/leaderboard.json");
-
-thread_local! {
-    static COMMITTED: Option<Rc<Leaderboard>> =
-        serde_json::from_str(COMMITTED_JSON).ok().map(Rc::new);
-}
-
-/// The committed CLI score of `model` on `benchmark`, if there is one.
-pub fn committed(model: &str, benchmark: &str) -> Option<Score> {
-    COMMITTED.with(|c| {
-        c.as_ref()?
-            .scores
-            .iter()
-            .find(|s| s.model.id == model && s.benchmark.id == benchmark)
-            .cloned()
-    })
-}
-
 /// Properties of [`OcclusionPage`].
 #[derive(Properties, PartialEq)]
 pub struct OcclusionPageProps {
@@ -52,33 +34,22 @@ pub struct OcclusionPageProps {
     pub route: Route,
 }
 
-/// Series of the relative-accuracy plot: model, model at T = 1, people unmasked, masked.
-pub fn curves(d: &OcclusionDetails, model: &str) -> Vec<Series> {
-    let mid: Vec<f64> = d.bins.iter().map(|b| (b.lo_pct + b.hi_pct) / 2.0).collect();
-    let line = |name: String, k: usize, ys: &[f64]| Series {
-        name,
-        color: category(k).to_string(),
-        points: mid.iter().zip(ys).map(|(&x, &y)| (x, y, 0.0)).collect(),
-    };
-    let mut out = vec![line(
-        format!("{model} (full recurrence)"),
-        0,
-        &d.model.relative,
-    )];
-    if let Some(ff) = &d.feedforward {
-        out.push(line(format!("{model} at T = 1"), 1, &ff.relative));
-    }
-    out.push(line(
-        "people, unmasked".into(),
-        2,
-        &d.human_relative_unmasked,
-    ));
-    out.push(line(
-        "people, backward-masked".into(),
-        3,
-        &d.human_relative_masked,
-    ));
-    out
+/// Series of the relative-accuracy plot, one colour per curve the benchmark drew.
+pub fn series(c: &OcclusionCurves) -> Vec<Series> {
+    c.curves
+        .iter()
+        .enumerate()
+        .map(|(k, curve)| Series {
+            name: curve.name.clone(),
+            color: category(k).to_string(),
+            points: c
+                .visible_pct
+                .iter()
+                .zip(&curve.relative_accuracy)
+                .map(|(&x, &y)| (x, y, 0.0))
+                .collect(),
+        })
+        .collect()
 }
 
 /// The legend of `series` as an HTML list (colour swatch and name), below a plot.
@@ -124,8 +95,8 @@ fn table(d: &OcclusionDetails) -> Html {
     }
 }
 
-fn result_view(score: &Score, live: bool) -> Html {
-    let Some(Details::Occlusion(d)) = &score.details else {
+fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> Html {
+    let (Some(Details::Occlusion(d)), Some(curves)) = (&score.details, curves) else {
         return html! { <p class="error" role="alert">{"This score carries no occlusion curves."}</p> };
     };
     let id = if live {
@@ -139,7 +110,7 @@ fn result_view(score: &Score, live: bool) -> Html {
         format!("committed CLI run (results/leaderboard.json, `brainprobe score --model {} --benchmark {BENCHMARK} --json`, on {})", score.model.id, score.model.device)
     };
     let ff = d.feedforward.as_ref();
-    let series = Rc::new(curves(d, &score.model.id));
+    let series = Rc::new(series(curves));
     html! {
         <div class="occlusion-result" id={format!("{id}-result")}>
             <p id={id} class="headline" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>
@@ -150,7 +121,7 @@ fn result_view(score: &Score, live: bool) -> Html {
             <p class="provenance muted">{source}</p>
             <div class="plot-with-legend">
                 <LinePlot id="occlusion-plot" x_label="visibility (% of pixels visible, bin centre)" y_label="relative accuracy (0–1)"
-                          series={series.clone()} x_range={(0.0, d.bins.last().map_or(35.0, |b| b.hi_pct))} y_range={(0.0, 1.0)} legend={false} />
+                          series={series.clone()} x_range={(0.0, curves.max_pct)} y_range={(0.0, 1.0)} legend={false} />
                 { legend("occlusion-legend", &series) }
             </div>
             <ul class="facts">
@@ -170,61 +141,40 @@ fn result_view(score: &Score, live: bool) -> Html {
 /// The page.
 #[function_component(OcclusionPage)]
 pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
-    let force_cpu = use_state(|| false);
-    let Some(runs) = use_context::<Runs>() else {
-        return html! {};
-    };
     let model = p
         .route
         .model
         .clone()
         .filter(|m| vision_models().any(|v| v == m))
         .unwrap_or_else(|| DEFAULT_MODEL.to_string());
-    let device = if *force_cpu {
-        DeviceChoice::Cpu
-    } else {
-        DeviceChoice::Auto
-    };
     let job = Job::Score {
         model: model.clone(),
         benchmark: BENCHMARK.into(),
     };
-    let key = (job.clone(), device);
+    let Some(run) = use_run("occlusion", job) else {
+        return html! {};
+    };
     let on_model = route_select(&p.route, |r, v| r.model = Some(v));
-    let on_cpu = {
-        let force_cpu = force_cpu.clone();
-        Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
+    let committed = committed_score(&model, BENCHMARK);
+    let idle = html! {
+        <>
+            <p class="muted" id="occlusion-status" data-state={if run.pending { "running" } else { "idle" }}>{
+                if run.pending { "Running in the worker — see the progress bar above. Meanwhile, the committed CLI run:" }
+                else { "Shown: the committed CLI run. Compute here reruns it in your browser (1 000 images × 8 views, twice for recurrent models: minutes on a GPU, about 10 minutes or more on a CPU)." }
+            }</p>
+            { match committed {
+                Some(s) => result_view(s, OcclusionCurves::of(s).as_ref(), false),
+                None => html! { <p class="muted">{"No committed CLI run for this model: press Compute here."}</p> },
+            } }
+        </>
     };
-    let run = |device: DeviceChoice| {
-        let client = runs.client.clone();
-        let job = job.clone();
-        Callback::from(move |_: MouseEvent| client.submit(job.clone(), device))
-    };
-    let state = &*runs.state;
-    let pending = state.pending(&key);
-    let committed_score = committed(&model, BENCHMARK);
-    let outcome = match (
-        state.results.get(&key).and_then(|r| match &**r {
-            JobResult::Score(s) => Some(s),
-            _ => None,
-        }),
-        state.errors.get(&key),
-    ) {
-        (Some(s), _) => result_view(s, true),
-        (_, Some(e)) => failed_run("occlusion", e, run(DeviceChoice::Cpu)),
-        _ => html! {
-            <>
-                <p class="muted" id="occlusion-status" data-state={if pending { "running" } else { "idle" }}>{
-                    if pending { "Running in the worker — see the progress bar above. Meanwhile, the committed CLI run:" }
-                    else { "Shown: the committed CLI run. Compute here reruns it in your browser (1 000 images × 8 views, twice for recurrent models: minutes on a GPU, about 10 minutes or more on a CPU)." }
-                }</p>
-                { match &committed_score {
-                    Some(s) => result_view(s, false),
-                    None => html! { <p class="muted">{"No committed CLI run for this model: press Compute here."}</p> },
-                } }
-            </>
+    let outcome = run.outcome_or(
+        |r| match r {
+            JobResult::Run(r) => result_view(&r.score, r.views.occlusion.as_ref(), true),
+            _ => html! {},
         },
-    };
+        idle,
+    );
     html! {
         <section class="occlusion-page">
             <h2>{"Occlusion: recognising objects from a few bubbles"}</h2>
@@ -235,13 +185,13 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
                         { for vision_models().map(|m| html! { <option value={m} selected={m == model}>{m}</option> }) }
                     </select>
                 </label>
-                <label class="check"><input id="occlusion-cpu" type="checkbox" checked={*force_cpu} onchange={on_cpu} />{" run on the CPU"}</label>
+                { run.cpu_switch() }
             </div>
-            <ImageExplorer model={model.clone()} {device} />
+            <ImageExplorer model={model.clone()} device={run.device} />
             <section class="occlusion-curves" aria-labelledby="occlusion-curves-title">
                 <h3 id="occlusion-curves-title">{"Accuracy against visibility"}</h3>
                 <div class="controls">
-                    <button id="occlusion-run" class="primary" onclick={run(device)} disabled={pending}>{ if pending { "Running…" } else { "Compute here" } }</button>
+                    { run.run_button("Compute here") }
                 </div>
                 { outcome }
             </section>
@@ -256,24 +206,22 @@ mod tests {
 
     #[test]
     fn committed_runs_give_four_curves_and_attractor_steps() {
-        let s = committed("cornet-s-mini", BENCHMARK).expect("committed occlusion run");
+        let s = committed_score("cornet-s-mini", BENCHMARK).expect("committed occlusion run");
         let Some(Details::Occlusion(d)) = &s.details else {
             panic!("occlusion details");
         };
-        let c = curves(d, "cornet-s-mini");
+        let c = series(&OcclusionCurves::of(s).expect("curves"));
         assert_eq!(c.len(), 4, "model, T = 1, people unmasked and masked");
         assert!(c.iter().all(|s| s.points.len() == d.bins.len()));
-        let z = committed("cornet-z-mini", BENCHMARK).expect("feedforward model");
-        let Some(Details::Occlusion(d)) = &z.details else {
-            panic!("occlusion details");
-        };
-        assert_eq!(curves(d, "cornet-z-mini").len(), 3, "no T = 1 curve");
-        let a = committed(
+        let z = committed_score("cornet-z-mini", BENCHMARK).expect("feedforward model");
+        let curves = OcclusionCurves::of(z).expect("curves");
+        assert_eq!(series(&curves).len(), 3, "no T = 1 curve");
+        let a = committed_score(
             "cornet-s-mini",
             super::super::occlusion_attractor::BENCHMARK,
         )
         .expect("committed attractor run");
         assert!(matches!(a.details, Some(Details::Attractor(_))));
-        assert!(committed("nope", BENCHMARK).is_none());
+        assert!(OcclusionCurves::of(a).is_none());
     }
 }

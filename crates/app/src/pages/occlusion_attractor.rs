@@ -12,7 +12,8 @@ use brainprobe_benchmarks::vision::attractor::AttractorDetails;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::occlusion::{committed, legend};
+use super::occlusion::legend;
+use crate::committed::committed_score;
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
 
@@ -103,8 +104,8 @@ pub fn y_top(d: &AttractorDetails) -> f64 {
 pub fn attractor_section(p: &AttractorProps) -> Html {
     let sweep = use_state(|| 0usize);
     let playing = use_state(|| false);
-    let score = use_memo(p.model.clone(), |m| committed(m, BENCHMARK));
-    let last = match (*score).as_ref().and_then(|s| s.details.as_ref()) {
+    let score = committed_score(&p.model, BENCHMARK);
+    let last = match score.and_then(|s| s.details.as_ref()) {
         Some(Details::Attractor(d)) => SHOWN_SWEEPS.min(d.steps),
         _ => 0,
     };
@@ -131,7 +132,7 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
         });
     }
     let title = html! { <h3 id="attractor-title">{"Attractor readout over Hopfield sweeps"}</h3> };
-    let Some(score) = (*score).clone() else {
+    let Some(score) = score else {
         return html! {
             <section class="occlusion-attractor" aria-labelledby="attractor-title">
                 { title }

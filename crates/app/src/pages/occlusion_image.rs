@@ -13,13 +13,13 @@ use ndarray::Axis;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::{spawn, Runs};
 use crate::components::pixel_canvas::PixelCanvas;
-use crate::worker::occlusion_jobs::{bin_of, occluded, BIN_WIDTH_PCT, WHOLE_PCT};
+use crate::state::{spawn, Runs};
 use crate::worker::protocol::{
     ClassifyResult, DeviceChoice, Guess, ImageSource, Job, JobResult, RunErrorKind,
 };
 use crate::ASSETS_URL;
+use brainprobe_benchmarks::vision::occlusion_image::{bin_of, occluded, BIN_WIDTH_PCT, WHOLE_PCT};
 
 /// Slider position the page opens at (the 10–15 % bin, below the paper's 15 % line).
 pub const DEFAULT_VISIBILITY: u32 = 10;

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::app::Runs;
 use crate::route::{Page, Route};
+use crate::state::Runs;
 
 /// The page.
 #[function_component(OverviewPage)]

@@ -4,19 +4,20 @@
 
 use std::rc::Rc;
 
+use brainprobe_benchmarks::views::RdmPair;
 use brainprobe_benchmarks::{Score, Value};
 use brainprobe_models::registry::{Family, MODELS};
 use yew::prelude::*;
 
 use super::vision_wiring::WiringUpSection;
-use crate::app::Runs;
-use crate::components::run_outcome::{failed_run, route_select, run_status};
+use crate::components::run_outcome::route_select;
 use crate::components::stimulus_grid::StimulusGrid;
-use crate::plots::layer_curve::{LayerCurve, LayerPoint};
+use crate::components::use_run::use_run;
+use crate::plots::layer_curve::LayerCurve;
 use crate::plots::rdm_canvas::{RdmCanvas, RdmLegend};
 use crate::plots::rdm_heatmap::Matrix;
 use crate::route::Route;
-use crate::worker::protocol::{DeviceChoice, Job, JobResult, VisionRsaResult};
+use crate::worker::protocol::{Job, JobResult, Run};
 
 /// Model shown when the URL names none.
 pub const DEFAULT_MODEL: &str = "cornet-s-mini";
@@ -47,8 +48,7 @@ pub fn vision_models() -> impl Iterator<Item = &'static str> {
         .map(|m| m.id)
 }
 
-fn square(values: &[f32]) -> Option<Rc<Matrix>> {
-    let n = (values.len() as f64).sqrt() as usize;
+fn square(n: usize, values: &[f32]) -> Option<Rc<Matrix>> {
     Matrix::from_shape_vec((n, n), values.iter().map(|&x| f64::from(x)).collect())
         .ok()
         .filter(|_| n > 1)
@@ -87,48 +87,43 @@ fn summary(score: &Score) -> Html {
     }
 }
 
-fn result_view(r: &VisionRsaResult, benchmark_label: &str) -> Html {
-    let categories = Rc::new(r.categories.clone());
-    let points: Vec<LayerPoint> = r
-        .score
-        .layers
-        .iter()
-        .map(|l| LayerPoint {
-            layer: l.layer.clone(),
-            value: l.raw.get(),
-            error: l.error.unwrap_or(0.0),
-        })
-        .collect();
-    let band = r.score.ceiling.as_ref().map(|c| {
-        (
-            c.lower.unwrap_or(c.value),
-            c.value,
-            AttrValue::from("noise ceiling (Nili lower–upper)"),
-        )
-    });
-    let heatmaps = match (square(&r.model_rdm), square(&r.brain_rdm)) {
-        (Some(model), Some(brain)) => html! {
+fn rdm_view(rdms: &RdmPair, model: &str, benchmark_label: &str) -> Html {
+    let categories = Rc::new(rdms.categories.clone());
+    match (square(rdms.n, &rdms.model), square(rdms.n, &rdms.brain)) {
+        (Some(model_rdm), Some(brain_rdm)) => html! {
             <div class="rdm-pair">
-                <RdmCanvas id="rdm-model" title={format!("{} · layer {}", r.score.model.id, r.layer)} values={model} categories={categories.clone()} />
-                <RdmCanvas id="rdm-brain" title={benchmark_label.to_string()} values={brain} categories={categories.clone()} />
-                <RdmLegend categories={categories.clone()} />
+                <RdmCanvas id="rdm-model" title={format!("{model} · layer {}", rdms.layer)} values={model_rdm} categories={categories.clone()} />
+                <RdmCanvas id="rdm-brain" title={benchmark_label.to_string()} values={brain_rdm} categories={categories.clone()} />
+                <RdmLegend categories={categories} />
             </div>
         },
         _ => html! { <p class="error">{"The worker sent no RDM for the headline layer."}</p> },
-    };
+    }
+}
+
+fn result_view(r: &Run, benchmark_label: &str) -> Html {
+    let views = &r.views;
+    let model = &r.score.model.id;
+    let band = views
+        .layer_curve
+        .ceiling
+        .map(|(lo, hi)| (lo, hi, AttrValue::from("noise ceiling (Nili lower–upper)")));
     html! {
-        <div id="vision-result" data-model={r.score.model.id.clone()}>
+        <div id="vision-result" data-model={model.clone()}>
             { summary(&r.score) }
             <h3>{"Representational dissimilarity matrices"}</h3>
             <p class="lead">{"1 − Pearson correlation between the responses to two images, shown as percentiles (as in Kriegeskorte et al. 2008). Lines mark category boundaries; images are ordered animate → inanimate."}</p>
-            { heatmaps }
-            if let (Some(model), Some(brain)) = (square(&r.model_rdm), square(&r.brain_rdm)) {
+            { match &views.rdms {
+                Some(rdms) => rdm_view(rdms, model, benchmark_label),
+                None => html! { <p class="error">{"The worker sent no RDM for the headline layer."}</p> },
+            } }
+            if let (Some(rdms), Some(neighbours)) = (&views.rdms, &views.neighbours) {
                 <h3>{"The 92 images"}</h3>
                 <p class="lead">{"Hover or tab to an image: its five nearest neighbours in the model's RDM and in the brain's."}</p>
-                <StimulusGrid model={model} brain={brain} categories={categories.clone()} model_label={format!("{} · {}", r.score.model.id, r.layer)} />
+                <StimulusGrid neighbours={Rc::new(neighbours.clone())} categories={Rc::new(rdms.categories.clone())} model_label={format!("{model} · {}", rdms.layer)} />
             }
             <h3>{"Score per layer"}</h3>
-            <LayerCurve id="layer-curve" y_label="Spearman ρ with IT (raw)" points={Rc::new(points)} band={band} committed={r.score.layer.clone().map(AttrValue::from)} />
+            <LayerCurve id="layer-curve" y_label="Spearman ρ with IT (raw)" points={Rc::new(views.layer_curve.points.clone())} band={band} committed={views.layer_curve.committed.clone().map(AttrValue::from)} />
         </div>
     }
 }
@@ -136,10 +131,6 @@ fn result_view(r: &VisionRsaResult, benchmark_label: &str) -> Html {
 /// The page.
 #[function_component(VisionPage)]
 pub fn vision_page(p: &VisionPageProps) -> Html {
-    let Some(runs) = use_context::<Runs>() else {
-        return html! {};
-    };
-    let force_cpu = use_state(|| false);
     let model = p
         .route
         .model
@@ -152,45 +143,26 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
         .clone()
         .filter(|b| RSA_BENCHMARKS.iter().any(|(id, _)| id == b))
         .unwrap_or_else(|| RSA_BENCHMARKS[0].0.to_string());
-    let device = if *force_cpu {
-        DeviceChoice::Cpu
-    } else {
-        DeviceChoice::Auto
-    };
-    let job = Job::VisionRsa {
+    let job = Job::Score {
         model: model.clone(),
         benchmark: benchmark.clone(),
     };
-    let key = (job.clone(), device);
+    let Some(run) = use_run("vision", job) else {
+        return html! {};
+    };
     let on_model = route_select(&p.route, |r, v| r.model = Some(v));
     let on_benchmark = route_select(&p.route, |r, v| r.benchmark = Some(v));
-    let on_cpu = {
-        let force_cpu = force_cpu.clone();
-        Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
-    };
-    let run = |device: DeviceChoice| {
-        let client = runs.client.clone();
-        let job = job.clone();
-        Callback::from(move |_: MouseEvent| client.submit(job.clone(), device))
-    };
-    let state = &*runs.state;
-    let pending = state.pending(&key);
     let label = RSA_BENCHMARKS
         .iter()
         .find(|(id, _)| *id == benchmark)
         .map_or("", |(_, l)| l);
-    let outcome = match (
-        state.results.get(&key).map(|r| &**r),
-        state.errors.get(&key),
-    ) {
-        (Some(JobResult::VisionRsa(r)), _) => result_view(r, label),
-        (_, Some(e)) => failed_run("vision", e, run(DeviceChoice::Cpu)),
-        _ => run_status(
-            "vision",
-            pending,
-            "Press Run to score this model in your browser (the 92 images through every layer, then RSA against the brain).",
-        ),
-    };
+    let outcome = run.outcome(
+        "Press Run to score this model in your browser (the 92 images through every layer, then RSA against the brain).",
+        |r| match r {
+            JobResult::Run(r) => result_view(r, label),
+            _ => html! {},
+        },
+    );
     html! {
         <section class="vision-page">
             <h2>{"Vision: how IT-like is a small network?"}</h2>
@@ -206,8 +178,8 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
                         { for RSA_BENCHMARKS.iter().map(|(id, l)| html! { <option value={*id} selected={*id == benchmark}>{*l}</option> }) }
                     </select>
                 </label>
-                <label class="check"><input id="vision-cpu" type="checkbox" checked={*force_cpu} onchange={on_cpu} />{" run on the CPU"}</label>
-                <button id="vision-run" class="primary" onclick={run(device)} disabled={pending}>{ if pending { "Running…" } else { "Run" } }</button>
+                { run.cpu_switch() }
+                { run.run_button("Run") }
             </div>
             { outcome }
             <WiringUpSection />

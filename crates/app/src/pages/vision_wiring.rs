@@ -6,22 +6,16 @@
 
 use std::rc::Rc;
 
-use brainprobe_benchmarks::vision::wiring_up::{WiringUp, MODELS};
+use brainprobe_benchmarks::vision::wiring_up::MODELS;
 use yew::prelude::*;
 
-use crate::app::Runs;
+use crate::committed::wiring_up;
 use crate::plots::wiring_plot::{WiringPlot, WiringPoint, WiringSeries};
+use crate::state::Runs;
 use crate::worker::protocol::{DeviceChoice, Job};
 
-/// The CLI's committed report.
-const COMMITTED_JSON: &str = include_str!("../../../../results/wiring-up.json");
 /// The benchmark the report's IT score comes from.
 const IT_BENCHMARK: &str = "kriegeskorte2008-it-rsa";
-
-/// The committed report, if it parses.
-pub fn committed() -> Option<WiringUp> {
-    serde_json::from_str(COMMITTED_JSON).ok()
-}
 
 /// True for the run's checkpoints (joined by a line), false for the -wc/-ct variants.
 pub fn is_checkpoint(model: &str) -> bool {
@@ -41,10 +35,10 @@ pub fn wiring_up_section() -> Html {
     let Some(runs) = use_context::<Runs>() else {
         return html! {};
     };
-    let report = use_memo((), |_| committed());
+    let report = wiring_up();
     let state = &*runs.state;
     let mut series = Vec::new();
-    if let Some(r) = &*report {
+    if let Some(r) = report {
         series.push(WiringSeries {
             name: "committed CLI run (results/wiring-up.json)".into(),
             points: r
@@ -92,11 +86,7 @@ pub fn wiring_up_section() -> Html {
             }
         })
     };
-    let rows = report
-        .as_ref()
-        .as_ref()
-        .map(|r| r.rows.clone())
-        .unwrap_or_default();
+    let rows = report.map(|r| r.rows.as_slice()).unwrap_or_default();
     html! {
         <section class="wiring-up" id="wiring-up">
             <h3>{"Wiring up: how much training does IT-likeness need?"}</h3>
@@ -115,7 +105,7 @@ pub fn wiring_up_section() -> Html {
                     }) }
                 </tbody>
             </table>
-            if let Some(r) = &*report {
+            if let Some(r) = report {
                 <p class="note">{format!("Fraction of the final IT score (raw ρ) at 2 % of the updates: {:.2}; at 10 %: {:.2}.", r.fraction_at_2pct, r.fraction_at_10pct)}</p>
             }
         </section>
@@ -128,7 +118,7 @@ mod tests {
 
     #[test]
     fn the_committed_report_parses_and_covers_every_model() {
-        let r = committed().expect("results/wiring-up.json parses as WiringUp");
+        let r = wiring_up().expect("results/wiring-up.json parses as WiringUp");
         for m in MODELS {
             assert!(r.rows.iter().any(|row| row.model == *m), "{m} missing");
         }

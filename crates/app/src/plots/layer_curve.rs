@@ -9,16 +9,7 @@ use yew::prelude::*;
 use super::palette::category;
 use super::scale::{tick_label, ticks, Linear};
 
-/// One layer's point.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LayerPoint {
-    /// Layer name.
-    pub layer: String,
-    /// Score, `None` when undefined.
-    pub value: Option<f64>,
-    /// ± error (0 = none).
-    pub error: f64,
-}
+pub use brainprobe_benchmarks::views::LayerPoint;
 
 /// Properties of [`LayerCurve`].
 #[derive(Properties, PartialEq)]

@@ -9,16 +9,9 @@ use yew::prelude::*;
 use super::palette::category;
 use super::scale::{tick_label, ticks, Linear};
 
-/// One point: its hover text and coordinates.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dot {
-    /// Shown on hover (rendered as text, never HTML).
-    pub label: String,
-    /// Horizontal value.
-    pub x: f64,
-    /// Vertical value.
-    pub y: f64,
-}
+/// One point: its hover text (rendered as text, never HTML) and coordinates — the
+/// benchmarks' scatter point, drawn as it comes.
+pub use brainprobe_benchmarks::views::ScatterPoint as Dot;
 
 /// Properties of [`ScatterPlot`].
 #[derive(Properties, PartialEq)]

@@ -1,16 +1,20 @@
 //! The jobs the worker runs, written for both targets so a native test can check that the
-//! app's numbers equal the CLI's. `Job::Score` is `registry::run` itself; `Job::VisionRsa`
-//! makes the same calls `kriegeskorte2008::run` makes (reference, images, one recording,
-//! `score_activations`) and keeps the headline layer's RDM for the heatmap.
+//! app's numbers equal the CLI's. Every scored job is `brainprobe_benchmarks::views::run`
+//! — `registry::run` plus the views drawn from the same recording — sent back as the
+//! benchmark returns it; "your sentence" and "one image" call the benchmarks' own
+//! functions. Nothing here computes a number.
 
-use brainprobe_benchmarks::data::DataLog;
-use brainprobe_benchmarks::registry::{self, Kind};
-use brainprobe_benchmarks::vision::kriegeskorte2008::{self, ItReference};
-use brainprobe_benchmarks::{BenchError, Progress, RunContext, Subject};
-use brainprobe_metrics::rsa;
-use brainprobe_models::vision::record::LayerSelection;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use super::protocol::{Job, JobResult, RunError, RunErrorKind, VisionRsaResult};
+use brainprobe_benchmarks::language::new_sentence::{
+    fit_encoding, predict_with, prepare_input, EncodingFit, SentencePrediction,
+};
+use brainprobe_benchmarks::registry;
+use brainprobe_benchmarks::vision::occlusion_image::classify;
+use brainprobe_benchmarks::{views, BenchError, LanguageSubject, Progress, RunContext, Subject};
+
+use super::protocol::{Job, JobResult, RunError, RunErrorKind};
 
 /// Runs `job` on `subject` with the data of `ctx`.
 pub async fn run_job(
@@ -21,74 +25,16 @@ pub async fn run_job(
 ) -> Result<JobResult, BenchError> {
     let spec = registry::find(job.benchmark())?;
     match job {
-        Job::Score { .. } => Ok(JobResult::Score(Box::new(
-            registry::run(spec, subject, ctx, progress).await?,
+        Job::Score { .. } => Ok(JobResult::Run(Box::new(
+            views::run(spec, subject, ctx, progress).await?,
         ))),
-        Job::VisionRsa { .. } => {
-            let target = match spec.kind {
-                Kind::ItRsa(target) => target,
-                _ => {
-                    return Err(BenchError::InvalidOption {
-                        name: "benchmark",
-                        reason: format!("`{}` is not an IT RSA benchmark", spec.id),
-                    })
-                }
-            };
-            let Subject::Vision(vision) = subject else {
-                return Err(BenchError::WrongModality {
-                    benchmark: spec.id.to_string(),
-                    model: subject.id().to_string(),
-                    needs: "vision",
-                });
-            };
-            let mut log = DataLog::new(&ctx.assets);
-            let reference = ItReference::load(target, &mut log).await?;
-            let images = kriegeskorte2008::images(vision, &mut log).await?;
-            let layers = vision
-                .record(
-                    &images,
-                    &LayerSelection::All,
-                    vision.steps,
-                    "92 images",
-                    progress,
-                )
-                .await?;
-            let data = log.finish().await?;
-            let score = kriegeskorte2008::score_activations(
-                spec,
-                &reference,
-                &layers,
-                vision.model_ref(vision.steps),
-                data,
-            )?;
-            let layer = score.layer.clone().unwrap_or_default();
-            let model_rdm = match layers.iter().find(|l| l.name == layer) {
-                Some(l) => rsa::rdm(l.values.mapv(f64::from).view())?
-                    .matrix
-                    .iter()
-                    .map(|&x| x as f32)
-                    .collect(),
-                None => Vec::new(),
-            };
-            Ok(JobResult::VisionRsa(Box::new(VisionRsaResult {
-                layer,
-                model_rdm,
-                brain_rdm: reference.group.iter().map(|&x| x as f32).collect(),
-                categories: reference
-                    .stimuli
-                    .iter()
-                    .map(|s| s.category.clone())
-                    .collect(),
-                score,
-            })))
-        }
         Job::Language { subset, .. } => {
             // A subset run reads the same bundles with one option changed (CLI `--subset`).
             let mut local = RunContext::new(ctx.assets.clone());
             local.options = ctx.options.clone();
             local.options.language_subset = *subset;
-            Ok(JobResult::Language(Box::new(
-                super::language_jobs::language_job(spec, subject, &local, progress).await?,
+            Ok(JobResult::Run(Box::new(
+                views::run(spec, subject, &local, progress).await?,
             )))
         }
         Job::PredictSentence { sentence, .. } => {
@@ -100,7 +46,7 @@ pub async fn run_job(
                 });
             };
             Ok(JobResult::Sentence(Box::new(
-                super::language_jobs::sentence_job(lm, ctx, sentence, progress).await?,
+                sentence_job(lm, ctx, sentence, progress).await?,
             )))
         }
         Job::Classify {
@@ -108,10 +54,43 @@ pub async fn run_job(
             visibility_pct,
             ..
         } => Ok(JobResult::Classify(Box::new(
-            super::occlusion_jobs::run_classify(image, *visibility_pct, subject, ctx, progress)
-                .await?,
+            classify(image, *visibility_pct, subject, ctx, progress).await?,
         ))),
     }
+}
+
+thread_local! {
+    /// The last model's Pereira encoding data, keyed by model, weights and device: the
+    /// next sentence for the same model is answered without recording the 627 again.
+    static ENCODING: RefCell<Option<(String, Rc<EncodingFit>)>> = const { RefCell::new(None) };
+}
+
+/// "Your sentence" through [`ENCODING`]: the first sentence for a model records and
+/// scores the Pereira sentences, later ones reuse that (same numbers: same recording).
+pub async fn sentence_job(
+    lm: &LanguageSubject,
+    ctx: &RunContext,
+    text: &str,
+    progress: &dyn Progress,
+) -> Result<SentencePrediction, BenchError> {
+    prepare_input(text)?;
+    let r = lm.model_ref();
+    let key = format!("{} {} {}", r.id, r.weights_sha256, r.device);
+    let cached = ENCODING.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, fit)| fit.clone())
+    });
+    let fit = match cached {
+        Some(fit) => fit,
+        None => {
+            let fit = Rc::new(fit_encoding(lm, ctx, progress).await?);
+            ENCODING.with(|c| *c.borrow_mut() = Some((key, fit.clone())));
+            fit
+        }
+    };
+    predict_with(&fit, lm, text).await
 }
 
 /// The page-facing form of a benchmark error: GPU failures are marked so the page can

@@ -3,8 +3,6 @@
 
 pub mod client;
 pub mod jobs;
-pub mod language_jobs;
-pub mod occlusion_jobs;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,14 +1,15 @@
 //! Messages between the page and its Web Worker, sent as JSON strings through
 //! `postMessage`. The page sends [`ToWorker`]; the worker answers with [`FromWorker`]: one
 //! `Ready` when it has looked for a GPU, then for every run a stream of `Progress` and one
-//! `Done` or `Failed`. Results are summaries (scores, one 92 × 92 RDM), never activations.
+//! `Done` or `Failed`. Results are what the benchmarks return (a score with its views: one
+//! 92 × 92 RDM, a thinned scatter …), never activations.
 
 use brainprobe_benchmarks::Score;
 use serde::{Deserialize, Serialize};
 
-pub use super::language_jobs::LanguageResult;
-pub use super::occlusion_jobs::{ClassifyResult, Guess, ImageSource};
 pub use brainprobe_benchmarks::language::new_sentence::SentencePrediction;
+pub use brainprobe_benchmarks::vision::occlusion_image::{ClassifyResult, Guess, ImageSource};
+pub use brainprobe_benchmarks::Run;
 
 /// Which device a run should use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -22,21 +23,15 @@ pub enum DeviceChoice {
 /// What to compute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Job {
-    /// `brainprobe_benchmarks::registry::run` of `benchmark` on `model` — the CLI's `score`.
+    /// `brainprobe_benchmarks::views::run` of `benchmark` on `model`: the CLI's `score`
+    /// with the views the pages draw (RDMs, occlusion curves …).
     Score {
         /// Model identifier (models registry).
         model: String,
         /// Benchmark identifier (benchmarks registry).
         benchmark: String,
     },
-    /// An IT RSA benchmark (`kriegeskorte2008-*`) plus the RDMs behind it, for the Vision page.
-    VisionRsa {
-        /// Model identifier.
-        model: String,
-        /// `kriegeskorte2008-it-rsa` or `kriegeskorte2008-monkey-it-rsa`.
-        benchmark: String,
-    },
-    /// A language benchmark plus the Language page's views (scatter, reading view).
+    /// A language benchmark with its views (scatter, reading view), perhaps on a subset.
     Language {
         /// Model identifier (a language model).
         model: String,
@@ -67,7 +62,7 @@ impl Job {
     /// Model identifier of the job.
     pub fn model(&self) -> &str {
         match self {
-            Job::Score { model, .. } | Job::VisionRsa { model, .. } => model,
+            Job::Score { model, .. } => model,
             Job::Classify { model, .. } => model,
             Job::Language { model, .. } | Job::PredictSentence { model, .. } => model,
         }
@@ -76,7 +71,7 @@ impl Job {
     /// Benchmark identifier of the job.
     pub fn benchmark(&self) -> &str {
         match self {
-            Job::Score { benchmark, .. } | Job::VisionRsa { benchmark, .. } => benchmark,
+            Job::Score { benchmark, .. } => benchmark,
             Job::Classify { .. } => "tang2018-occlusion",
             Job::Language { benchmark, .. } => benchmark,
             Job::PredictSentence { .. } => "pereira2018-langnet",
@@ -146,31 +141,11 @@ pub struct RunError {
     pub message: String,
 }
 
-/// The IT RSA score with the RDMs the Vision page draws.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VisionRsaResult {
-    /// The benchmark's score (same code path as the CLI's `score`).
-    pub score: Score,
-    /// Layer whose RDM is sent (the headline layer).
-    pub layer: String,
-    /// That layer's 92 × 92 RDM (1 − Pearson), row-major.
-    pub model_rdm: Vec<f32>,
-    /// The brain RDM the score's category structure is read from (mean over subjects, or
-    /// the monkey RDM), row-major.
-    pub brain_rdm: Vec<f32>,
-    /// Category of each of the 92 images, in RDM order.
-    pub categories: Vec<String>,
-}
-
 /// The result of a job.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum JobResult {
-    /// A benchmark score.
-    Score(Box<Score>),
-    /// An IT RSA score with RDMs.
-    VisionRsa(Box<VisionRsaResult>),
-    /// A language score with its views.
-    Language(Box<LanguageResult>),
+    /// A benchmark's score with its views.
+    Run(Box<Run>),
     /// A predicted response to a new sentence (no score).
     Sentence(Box<SentencePrediction>),
     /// One occluded image's top-3 classes (no score).
@@ -181,9 +156,7 @@ impl JobResult {
     /// The score inside, if the job computes one.
     pub fn score(&self) -> Option<&Score> {
         match self {
-            JobResult::Score(s) => Some(s),
-            JobResult::VisionRsa(v) => Some(&v.score),
-            JobResult::Language(l) => Some(&l.score),
+            JobResult::Run(r) => Some(&r.score),
             JobResult::Classify(_) | JobResult::Sentence(_) => None,
         }
     }
@@ -243,7 +216,7 @@ mod tests {
     fn messages_round_trip_as_json() {
         let req = ToWorker::Run(RunRequest {
             id: 7,
-            job: Job::VisionRsa {
+            job: Job::Score {
                 model: "cornet-z-mini".into(),
                 benchmark: "kriegeskorte2008-it-rsa".into(),
             },

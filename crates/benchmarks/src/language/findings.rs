@@ -11,15 +11,15 @@
 //! (the headline) and at the best layer (the neural-nlp 2021 convention, optimistic).
 
 use brainprobe_data::datasets::scores::{parse_best_layer, BEST_LAYER};
-use brainprobe_metrics::correlation::pearson;
 use brainprobe_models::registry::{lookup, Family};
 use serde::{Deserialize, Serialize};
 
-use super::{futrell2018, pereira2018, wikitext2};
+use super::{futrell2018, pereira2018};
 use crate::data::DataLog;
 use crate::error::Result;
 use crate::leaderboard::ReferenceRow;
 use crate::score::Score;
+use crate::views::training::{training_curve, MIN_CHECKPOINTS};
 
 /// The label every published row carries.
 pub const PUBLISHED: &str = "published (Schrimpf et al. 2021), not computed here";
@@ -87,14 +87,15 @@ pub async fn published_rows(log: &mut DataLog<'_>) -> Result<Vec<ReferenceRow>> 
     Ok(out)
 }
 
-fn find<'a>(scores: &'a [Score], model: &str, bench: &str) -> Option<&'a Score> {
+/// The score of `model` on `bench` in `scores`.
+pub(crate) fn find<'a>(scores: &'a [Score], model: &str, bench: &str) -> Option<&'a Score> {
     scores
         .iter()
         .find(|s| s.model.id == model && s.benchmark.id == bench)
 }
 
 /// (committed raw, committed SE, best-layer raw, best-layer SE).
-fn numbers(s: &Score) -> (Option<f64>, f64, Option<f64>, f64) {
+pub(crate) fn layer_numbers(s: &Score) -> (Option<f64>, f64, Option<f64>, f64) {
     let best = s.best_layer.as_deref().and_then(|b| s.layer_score(b));
     let se = s.error.as_ref().map_or(0.0, |e| e.value);
     match best {
@@ -107,7 +108,8 @@ fn fmt(v: Option<f64>) -> String {
     v.map_or("undefined".into(), |x| format!("{x:.3}"))
 }
 
-fn models_in(scores: &[Score]) -> Vec<String> {
+/// Model ids in `scores`, in order of appearance.
+pub(crate) fn models_in(scores: &[Score]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in scores {
         if !out.contains(&s.model.id) {
@@ -129,8 +131,8 @@ fn finding1(scores: &[Score]) -> Finding {
             ) else {
                 continue;
             };
-            let (ac, _, ab, _) = numbers(a);
-            let (bc, _, bb, _) = numbers(b);
+            let (ac, _, ab, _) = layer_numbers(a);
+            let (bc, _, bb, _) = layer_numbers(b);
             let gt = |x: Option<f64>, y: Option<f64>| matches!((x, y), (Some(x), Some(y)) if x > y);
             total += 2;
             held += gt(ac, bc) as usize + gt(ab, bb) as usize;
@@ -170,7 +172,7 @@ fn finding2(scores: &[Score]) -> Finding {
             let Some(s) = find(scores, &model, bench) else {
                 continue;
             };
-            let (c, cse, b, bse) = numbers(s);
+            let (c, cse, b, bse) = layer_numbers(s);
             let pos = |v: Option<f64>, se: f64| v.is_some_and(|v| v - 2.0 * se > 0.0);
             let zero = |v: Option<f64>, se: f64| v.is_some_and(|v| v.abs() < 2.0 * se);
             if control {
@@ -228,46 +230,29 @@ fn strength(r: f64) -> &'static str {
 fn finding3(scores: &[Score]) -> Finding {
     let mut lines = Vec::new();
     let mut verdicts = Vec::new();
-    let checkpoints: Vec<String> = models_in(scores)
-        .into_iter()
-        .filter(|m| lookup(m).is_ok_and(|i| i.family == Family::Gpt))
-        .collect();
     for bench in BRAIN_BENCHMARKS {
-        let mut pairs = Vec::new();
-        for m in &checkpoints {
-            let (Some(b), Some(p)) = (find(scores, m, bench), find(scores, m, wikitext2::SPEC.id))
-            else {
-                continue;
-            };
-            let (Some(ppl), (_, _, Some(best), _)) = (p.raw.get(), numbers(b)) else {
-                continue;
-            };
-            let Some(committed) = b.raw.get() else {
-                continue;
-            };
+        let curve = training_curve(scores, bench);
+        for p in &curve.points {
             lines.push(format!(
-                "{bench}: {m} — committed {committed:.3}, best layer {best:.3}, WikiText-2 word perplexity {ppl:.1}"
+                "{bench}: {} — committed {:.3}, best layer {:.3}, WikiText-2 word perplexity {:.1}",
+                p.model, p.committed, p.best, p.perplexity
             ));
-            pairs.push((committed, best, ppl));
         }
-        if pairs.len() >= 3 {
-            let ppl: Vec<f64> = pairs.iter().map(|p| p.2).collect();
-            let log_ppl: Vec<f64> = ppl.iter().map(|v| v.ln()).collect();
-            let committed: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-            let best: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-            let (rc, rb) = (pearson(&committed, &ppl), pearson(&best, &ppl));
-            let (rcl, rbl) = (pearson(&committed, &log_ppl), pearson(&best, &log_ppl));
-            verdicts.push(format!(
-                "{bench} over {} checkpoints: committed layer r = {rc:.3} ({}; vs log perplexity {rcl:.3}), best layer r = {rb:.3} ({}; vs log perplexity {rbl:.3})",
-                pairs.len(),
-                strength(rc),
-                strength(rb)
-            ));
-        } else {
-            verdicts.push(format!(
-                "{bench}: not testable ({} checkpoints with both scores; need 3)",
-                pairs.len()
-            ));
+        match curve.r {
+            Some(r) => verdicts.push(format!(
+                "{bench} over {} checkpoints: committed layer r = {:.3} ({}; vs log perplexity {:.3}), best layer r = {:.3} ({}; vs log perplexity {:.3})",
+                curve.points.len(),
+                r.committed,
+                strength(r.committed),
+                r.committed_log,
+                r.best,
+                strength(r.best),
+                r.best_log
+            )),
+            None => verdicts.push(format!(
+                "{bench}: not testable ({} checkpoints with both scores; need {MIN_CHECKPOINTS})",
+                curve.points.len()
+            )),
         }
     }
     Finding {

@@ -310,6 +310,17 @@ pub async fn images(subject: &VisionSubject, log: &mut DataLog<'_>) -> Result<Ve
         .collect()
 }
 
+/// An IT RSA run with what its score was computed from, for views that draw more than
+/// the number (the RDMs and nearest neighbours of [`crate::views::vision`]).
+pub struct RsaRun {
+    /// The score (what [`run`] returns).
+    pub score: Score,
+    /// The brain RDMs it was compared with.
+    pub reference: ItReference,
+    /// Every layer's responses to the 92 images.
+    pub layers: Vec<LayerActivations>,
+}
+
 /// Runs the benchmark: loads the RDMs and images, records every layer, scores.
 pub async fn run(
     spec: &BenchmarkSpec,
@@ -318,6 +329,19 @@ pub async fn run(
     ctx: &RunContext,
     progress: &dyn Progress,
 ) -> Result<Score> {
+    Ok(run_recorded(spec, target, subject, ctx, progress)
+        .await?
+        .score)
+}
+
+/// [`run`], keeping the brain RDMs and the recording.
+pub async fn run_recorded(
+    spec: &BenchmarkSpec,
+    target: Target,
+    subject: &VisionSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<RsaRun> {
     let mut log = DataLog::new(&ctx.assets);
     let reference = ItReference::load(target, &mut log).await?;
     let images = images(subject, &mut log).await?;
@@ -331,11 +355,16 @@ pub async fn run(
         )
         .await?;
     let data = log.finish().await?;
-    score_activations(
+    let score = score_activations(
         spec,
         &reference,
         &layers,
         subject.model_ref(subject.steps),
         data,
-    )
+    )?;
+    Ok(RsaRun {
+        score,
+        reference,
+        layers,
+    })
 }

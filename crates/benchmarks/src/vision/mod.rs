@@ -7,4 +7,5 @@ pub mod categories;
 pub mod hopfield;
 pub mod kriegeskorte2008;
 pub mod occlusion;
+pub mod occlusion_image;
 pub mod wiring_up;

@@ -1,20 +1,24 @@
-//! The Occlusion page's per-image job, written for both targets: one image (from the
-//! benchmark's CIFAR-10 test subset, or uploaded) behind Gaussian bubbles at a visibility
-//! bin, through a CORnet-mini, answered with its top-3 classes. The bubbles and the
-//! preprocessing are the `tang2018-occlusion` benchmark's own (seed rule, compositing,
-//! normalisation), so a slider position inside the benchmark's bins is exactly one of the
-//! benchmark's conditions for that image. The pure parts ([`occluded`], [`bin_of`]) also
-//! run on the page, which redraws the bubbles while the worker classifies.
+//! One image of `tang2018-occlusion` (from the benchmark's CIFAR-10 test subset, or
+//! uploaded) behind Gaussian bubbles at a visibility bin, through a CORnet-mini, answered
+//! with its top-3 classes (the Occlusion page's "one image"). The bubbles and the
+//! preprocessing are the benchmark's own (seed rule, compositing, normalisation), so a
+//! slider position inside the benchmark's bins is exactly one of the benchmark's
+//! conditions for that image. The pure parts ([`occluded`], [`bin_of`]) also run on the
+//! page, which redraws the bubbles while the worker classifies.
 
-use brainprobe_benchmarks::data::DataLog;
-use brainprobe_benchmarks::vision::bubbles::TestSubset;
-use brainprobe_benchmarks::{BenchError, Progress, RunContext, Subject};
 use brainprobe_data::datasets::cifar::{CLASSES, SIDE};
 use brainprobe_metrics::bubbles::{bubbles_for_target, occlude};
 use brainprobe_models::vision::preprocess::preprocess_rgb8;
 use brainprobe_models::vision::record::LayerSelection;
 use ndarray::{ArrayView3, Axis};
 use serde::{Deserialize, Serialize};
+
+use super::bubbles::TestSubset;
+use crate::context::RunContext;
+use crate::data::DataLog;
+use crate::error::BenchError;
+use crate::progress::Progress;
+use crate::subject::Subject;
 
 /// Width of a visibility bin in percent, as in the human data (0–5, 5–10, …).
 pub const BIN_WIDTH_PCT: u32 = 5;
@@ -23,7 +27,7 @@ pub const WHOLE_PCT: u32 = 100;
 /// Bytes of one 32 × 32 RGB image (row-major, channel last).
 pub const PIXELS: usize = SIDE * SIDE * 3;
 
-/// The image a [`super::protocol::Job::Classify`] shows.
+/// The image a [`classify`] run shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ImageSource {
     /// Image `i` of the benchmark's test subset (the order of `TestSubset`).
@@ -52,7 +56,7 @@ pub struct Guess {
     pub prob: f64,
 }
 
-/// The answer of a classify job.
+/// The answer of [`classify`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClassifyResult {
     /// Model identifier.
@@ -148,9 +152,9 @@ fn bad_request(reason: String) -> BenchError {
     }
 }
 
-/// Runs a classify job: `image` behind the bubbles of bin `lo_pct` (≥ 100: unoccluded)
-/// through `subject`, at its own time-step cap and, for recurrent models, at T = 1.
-pub async fn run_classify(
+/// Classifies `image` behind the bubbles of bin `lo_pct` (≥ 100: unoccluded) with
+/// `subject`, at its own time-step cap and, for recurrent models, at T = 1.
+pub async fn classify(
     image: &ImageSource,
     lo_pct: u32,
     subject: &Subject,

@@ -1,21 +1,25 @@
-//! The Language page's jobs, written for both targets so a native test can check that the
-//! app's numbers equal the CLI's. A language score is the benchmark's own `run` (through
-//! its `*_recorded` form, which returns the same score plus what it was computed from);
-//! the views beside it — predicted against measured, the reading view — are drawn from
-//! that same recording, never from a second pass.
+//! The Language page's views: the best layer's held-out predictions (or the surprisals)
+//! against the measured responses, with each stimulus's text and the r over all of them;
+//! the first Natural Stories story with its reading times and surprisals; the published
+//! rows of the corresponding benchmark. Drawn from the run's own recording.
 
-use brainprobe_benchmarks::data::DataLog;
-use brainprobe_benchmarks::language::findings::{published_rows, PUBLISHED_BENCHMARKS};
-use brainprobe_benchmarks::language::new_sentence::{
-    fit_encoding, predict_with, prepare_input, EncodingFit, SentencePrediction,
-};
-use brainprobe_benchmarks::language::{as_f64, futrell2018, held_out_predictions, pereira2018};
-use brainprobe_benchmarks::leaderboard::ReferenceRow;
-use brainprobe_benchmarks::registry::{self, BenchmarkSpec, Kind};
-use brainprobe_benchmarks::{BenchError, LanguageSubject, Progress, RunContext, Score, Subject};
+use std::collections::HashSet;
+
 use brainprobe_metrics::correlation::pearson;
 use ndarray::Axis;
 use serde::{Deserialize, Serialize};
+
+use super::{LayerCurve, Views};
+use crate::context::RunContext;
+use crate::data::DataLog;
+use crate::error::Result;
+use crate::language::findings::{published_rows, PUBLISHED_BENCHMARKS};
+use crate::language::{as_f64, futrell2018, held_out_predictions, is_constant, pereira2018};
+use crate::leaderboard::ReferenceRow;
+use crate::progress::Progress;
+use crate::registry::{BenchmarkSpec, Kind};
+use crate::score::{Run, Score};
+use crate::subject::LanguageSubject;
 
 /// Most points a scatter carries (reading times have ~9 800 words; every k-th is sent,
 /// the r shown is over all of them).
@@ -73,32 +77,19 @@ pub struct ReadingView {
     pub words: Vec<ReadingWord>,
 }
 
-/// A language score with the views the Language page draws.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LanguageResult {
-    /// The score (equal to the CLI's `score`).
-    pub score: Score,
-    /// Predicted (or surprisal) against measured, when the benchmark has per-stimulus values.
-    pub scatter: Option<Scatter>,
-    /// Reading-time runs: the first story with its reading times (and surprisals).
-    pub reading: Option<ReadingView>,
-    /// Published rows (Schrimpf et al. 2021) of the corresponding benchmark, for comparison.
-    pub published: Vec<ReferenceRow>,
-}
-
 /// Every k-th index of `0..n` so that at most [`SCATTER_MAX_POINTS`] remain.
 fn thin(n: usize) -> impl Iterator<Item = usize> {
     let step = n.div_ceil(SCATTER_MAX_POINTS).max(1);
     (0..n).step_by(step)
 }
 
-/// The layer a scatter shows: the best layer (as the "best layer's scatter"),
-/// else the committed one.
+/// The layer a scatter shows: the best layer, else the committed one.
 fn shown_layer(score: &Score) -> Option<String> {
     score.best_layer.clone().or_else(|| score.layer.clone())
 }
 
-fn scatter_of(
+/// A scatter of `points` with r over all of them, thinned to [`SCATTER_MAX_POINTS`].
+pub fn scatter_of(
     title: String,
     x_label: &str,
     y_label: &str,
@@ -130,7 +121,7 @@ fn scatter_of(
     }
 }
 
-fn pereira_view(run: &pereira2018::PereiraRun) -> Result<Option<Scatter>, BenchError> {
+fn pereira_scatter(run: &pereira2018::PereiraRun) -> Result<Option<Scatter>> {
     let Some(layer) = shown_layer(&run.score) else {
         return Ok(None);
     };
@@ -139,7 +130,7 @@ fn pereira_view(run: &pereira2018::PereiraRun) -> Result<Option<Scatter>, BenchE
     };
     let responses: Vec<f64> = run.sentences.iter().map(|s| s.response).collect();
     let x = as_f64(acts);
-    if brainprobe_benchmarks::language::is_constant(x.view()) {
+    if is_constant(x.view()) {
         return Ok(None);
     }
     let splits = pereira2018::splits(responses.len())?;
@@ -167,7 +158,7 @@ fn pereira_view(run: &pereira2018::PereiraRun) -> Result<Option<Scatter>, BenchE
 
 fn reading_view(run: &futrell2018::FutrellRun) -> Option<ReadingView> {
     let story = run.stories.words.first()?.story;
-    let kept: std::collections::HashSet<usize> = run.stories.kept.iter().copied().collect();
+    let kept: HashSet<usize> = run.stories.kept.iter().copied().collect();
     let words = run
         .stories
         .words
@@ -184,7 +175,7 @@ fn reading_view(run: &futrell2018::FutrellRun) -> Option<ReadingView> {
     Some(ReadingView { story, words })
 }
 
-fn futrell_view(run: &futrell2018::FutrellRun) -> Result<Option<Scatter>, BenchError> {
+fn futrell_scatter(run: &futrell2018::FutrellRun) -> Result<Option<Scatter>> {
     let words = &run.stories.words;
     let kept = &run.stories.kept;
     if let Some(s) = &run.surprisal_bits {
@@ -211,7 +202,7 @@ fn futrell_view(run: &futrell2018::FutrellRun) -> Result<Option<Scatter>, BenchE
         return Ok(None);
     };
     let x = as_f64(acts).select(Axis(0), kept);
-    if brainprobe_benchmarks::language::is_constant(x.view()) {
+    if is_constant(x.view()) {
         return Ok(None);
     }
     let y: Vec<f64> = kept.iter().map(|&i| words[i].mean_rt_ms).collect();
@@ -238,9 +229,54 @@ fn futrell_view(run: &futrell2018::FutrellRun) -> Result<Option<Scatter>, BenchE
     )))
 }
 
+/// `pereira2018-langnet` with its held-out scatter.
+pub async fn pereira_run(
+    spec: &BenchmarkSpec,
+    lm: &LanguageSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<Run> {
+    let run = pereira2018::run_recorded(spec, lm, ctx, progress).await?;
+    let views = Views {
+        layer_curve: LayerCurve::of(&run.score),
+        scatter: pereira_scatter(&run)?,
+        ..Views::default()
+    };
+    Ok(Run {
+        score: run.score,
+        views,
+    })
+}
+
+/// A Natural Stories benchmark (surprisal or activations) with its scatter and the
+/// reading view.
+pub async fn futrell_run(
+    spec: &BenchmarkSpec,
+    lm: &LanguageSubject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<Run> {
+    let run = if spec.kind == Kind::FutrellSurprisal {
+        futrell2018::run_surprisal_recorded(spec, lm, ctx, progress).await?
+    } else {
+        futrell2018::run_activations_recorded(spec, lm, ctx, progress).await?
+    };
+    let views = Views {
+        layer_curve: LayerCurve::of(&run.score),
+        scatter: futrell_scatter(&run)?,
+        reading: reading_view(&run),
+        ..Views::default()
+    };
+    Ok(Run {
+        score: run.score,
+        views,
+    })
+}
+
 /// Published rows of the benchmark that corresponds to `spec` (loosely: theirs are
-/// voxel-level and ceiling-normalised), empty when there is none.
-async fn published(spec: &BenchmarkSpec, ctx: &RunContext) -> Vec<ReferenceRow> {
+/// voxel-level and ceiling-normalised), empty when there is none or the file is missing
+/// (the rows are context, not the result).
+pub async fn published(spec: &BenchmarkSpec, ctx: &RunContext) -> Vec<ReferenceRow> {
     let mut log = DataLog::new(&ctx.assets);
     match published_rows(&mut log).await {
         Ok(rows) => rows
@@ -251,97 +287,8 @@ async fn published(spec: &BenchmarkSpec, ctx: &RunContext) -> Vec<ReferenceRow> 
                     .any(|(theirs, ours)| r.benchmark == *theirs && *ours == spec.id)
             })
             .collect(),
-        // The reference rows are context, not the result: a missing file only hides them.
         Err(_) => Vec::new(),
     }
-}
-
-/// Scores `subject` on language benchmark `spec` and builds the page's views.
-pub async fn language_job(
-    spec: &BenchmarkSpec,
-    subject: &Subject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
-) -> Result<LanguageResult, BenchError> {
-    let Subject::Language(lm) = subject else {
-        return Err(BenchError::WrongModality {
-            benchmark: spec.id.to_string(),
-            model: subject.id().to_string(),
-            needs: "language",
-        });
-    };
-    let (score, scatter, reading) = match spec.kind {
-        Kind::Pereira => {
-            let run = pereira2018::run_recorded(spec, lm, ctx, progress).await?;
-            let scatter = pereira_view(&run)?;
-            (run.score, scatter, None)
-        }
-        Kind::FutrellSurprisal | Kind::FutrellActivations => {
-            let run = futrell_run(spec, lm, ctx, progress).await?;
-            let scatter = futrell_view(&run)?;
-            let reading = reading_view(&run);
-            (run.score, scatter, reading)
-        }
-        _ => (
-            registry::run(spec, subject, ctx, progress).await?,
-            None,
-            None,
-        ),
-    };
-    Ok(LanguageResult {
-        score,
-        scatter,
-        reading,
-        published: published(spec, ctx).await,
-    })
-}
-
-async fn futrell_run(
-    spec: &BenchmarkSpec,
-    lm: &LanguageSubject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
-) -> Result<futrell2018::FutrellRun, BenchError> {
-    if spec.kind == Kind::FutrellSurprisal {
-        futrell2018::run_surprisal_recorded(spec, lm, ctx, progress).await
-    } else {
-        futrell2018::run_activations_recorded(spec, lm, ctx, progress).await
-    }
-}
-
-thread_local! {
-    /// The last model's Pereira encoding data, keyed by model, weights and device: the
-    /// next sentence for the same model is answered without recording the 627 again.
-    static ENCODING: std::cell::RefCell<Option<(String, std::rc::Rc<EncodingFit>)>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// "Your sentence" through [`ENCODING`]: the first sentence for a model records and
-/// scores the Pereira sentences, later ones reuse that (same numbers: same recording).
-pub async fn sentence_job(
-    lm: &LanguageSubject,
-    ctx: &RunContext,
-    text: &str,
-    progress: &dyn Progress,
-) -> Result<SentencePrediction, BenchError> {
-    prepare_input(text)?;
-    let r = lm.model_ref();
-    let key = format!("{} {} {}", r.id, r.weights_sha256, r.device);
-    let cached = ENCODING.with(|c| {
-        c.borrow()
-            .as_ref()
-            .filter(|(k, _)| *k == key)
-            .map(|(_, fit)| fit.clone())
-    });
-    let fit = match cached {
-        Some(fit) => fit,
-        None => {
-            let fit = std::rc::Rc::new(fit_encoding(lm, ctx, progress).await?);
-            ENCODING.with(|c| *c.borrow_mut() = Some((key, fit.clone())));
-            fit
-        }
-    };
-    predict_with(&fit, lm, text).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,117 @@
+//! [`use_run`]: one page's run of one job — the "run on the CPU" switch, Run (with
+//! Cancel while it runs), "Retry on the CPU" after a GPU or worker failure, and the
+//! outcome (the result's view, the failure, or the running / idle line). The Vision,
+//! Language and Occlusion pages use it instead of each wiring the worker client.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::run_outcome::{failed_run, run_status};
+use crate::state::{JobKey, Runs};
+use crate::worker::protocol::{DeviceChoice, Job, JobResult, RunError};
+
+/// A page's run of one job: where it stands and the callbacks that drive it.
+#[derive(Clone)]
+pub struct RunHandle {
+    /// Page name, the prefix of element ids (`<page>-run`, `<page>-cpu`, `<page>-error`).
+    pub page: &'static str,
+    /// The device the next run uses (the CPU when the switch is on).
+    pub device: DeviceChoice,
+    /// Whether the "run on the CPU" switch is on.
+    pub force_cpu: bool,
+    /// Whether the job is running or queued.
+    pub pending: bool,
+    /// The finished result on `device`.
+    pub result: Option<Rc<JobResult>>,
+    /// The failure on `device`.
+    pub error: Option<RunError>,
+    /// Runs the job on `device`.
+    pub run: Callback<MouseEvent>,
+    /// Turns the switch on and runs the job on the CPU.
+    pub retry_on_cpu: Callback<MouseEvent>,
+    /// Stops the run in progress (and the queue).
+    pub cancel: Callback<MouseEvent>,
+    /// Flips the "run on the CPU" switch.
+    pub toggle_cpu: Callback<Event>,
+}
+
+impl RunHandle {
+    /// The "run on the CPU" checkbox (`<page>-cpu`).
+    pub fn cpu_switch(&self) -> Html {
+        html! {
+            <label class="check"><input id={format!("{}-cpu", self.page)} type="checkbox" checked={self.force_cpu} onchange={self.toggle_cpu.clone()} />{" run on the CPU"}</label>
+        }
+    }
+
+    /// The Run button (`<page>-run`, reading `label` when idle), and Cancel while it runs.
+    pub fn run_button(&self, label: &str) -> Html {
+        html! {
+            <>
+                <button id={format!("{}-run", self.page)} class="primary" onclick={self.run.clone()} disabled={self.pending}>{ if self.pending { "Running…" } else { label } }</button>
+                if self.pending {
+                    <button id={format!("{}-cancel", self.page)} onclick={self.cancel.clone()}>{"Cancel"}</button>
+                }
+            </>
+        }
+    }
+
+    /// `view` of the result, else the failure (with a CPU retry where it helps), else `idle`.
+    pub fn outcome_or(&self, view: impl FnOnce(&JobResult) -> Html, idle: Html) -> Html {
+        match (&self.result, &self.error) {
+            (Some(r), _) => view(r),
+            (_, Some(e)) => failed_run(self.page, e, self.retry_on_cpu.clone()),
+            _ => idle,
+        }
+    }
+
+    /// [`Self::outcome_or`] with the running / idle line (`idle` says what Run does).
+    pub fn outcome(&self, idle: &str, view: impl FnOnce(&JobResult) -> Html) -> Html {
+        self.outcome_or(view, run_status(self.page, self.pending, idle))
+    }
+}
+
+/// The run of `job` for `page`; `None` outside the app (no [`Runs`] context).
+#[hook]
+pub fn use_run(page: &'static str, job: Job) -> Option<RunHandle> {
+    let force_cpu = use_state(|| false);
+    let runs = use_context::<Runs>()?;
+    let device = if *force_cpu {
+        DeviceChoice::Cpu
+    } else {
+        DeviceChoice::Auto
+    };
+    let key: JobKey = (job.clone(), device);
+    let state = &*runs.state;
+    let submit = |device: DeviceChoice, switch_on: bool| {
+        let client = runs.client.clone();
+        let job = job.clone();
+        let force_cpu = force_cpu.clone();
+        Callback::from(move |_: MouseEvent| {
+            if switch_on {
+                force_cpu.set(true);
+            }
+            client.submit(job.clone(), device)
+        })
+    };
+    let cancel = {
+        let client = runs.client.clone();
+        Callback::from(move |_: MouseEvent| client.cancel())
+    };
+    let toggle_cpu = {
+        let force_cpu = force_cpu.clone();
+        Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
+    };
+    Some(RunHandle {
+        page,
+        device,
+        force_cpu: *force_cpu,
+        pending: state.pending(&key),
+        result: state.results.get(&key).cloned(),
+        error: state.errors.get(&key).cloned(),
+        run: submit(device, false),
+        retry_on_cpu: submit(DeviceChoice::Cpu, true),
+        cancel,
+        toggle_cpu,
+    })
+}

@@ -1,0 +1,131 @@
+//! What a page draws beside a score, made by the benchmarks so that a page only formats:
+//! the per-layer curve, the held-out scatter and the reading view ([`language`]), the
+//! RDMs, nearest neighbours and occlusion curves ([`vision`]), the training curve behind
+//! finding 3 ([`training`]). [`run`] is [`registry::run`] plus the views drawn from the
+//! same recording, returned as a [`Run`]; its score is the CLI's, bit for bit.
+
+pub mod language;
+pub mod training;
+pub mod vision;
+
+use serde::{Deserialize, Serialize};
+
+pub use language::{ReadingView, ReadingWord, Scatter, ScatterPoint, SCATTER_MAX_POINTS};
+pub use training::{TrainingCurve, TrainingPoint};
+pub use vision::{Neighbours, OcclusionCurve, OcclusionCurves, RdmPair};
+
+use crate::context::RunContext;
+use crate::error::Result;
+use crate::leaderboard::ReferenceRow;
+use crate::progress::Progress;
+use crate::registry::{self, BenchmarkSpec, Kind};
+use crate::score::{Run, Score};
+use crate::subject::Subject;
+
+/// One layer's point of a per-layer curve.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerPoint {
+    /// Layer name.
+    pub layer: String,
+    /// Raw score of the layer, `None` when undefined.
+    pub value: Option<f64>,
+    /// ± error of `value` (0 = none).
+    pub error: f64,
+}
+
+/// The raw score of every recorded layer, with the ceiling and the committed layer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LayerCurve {
+    /// One point per layer, in recording order (empty for behavioural benchmarks).
+    pub points: Vec<LayerPoint>,
+    /// The ceiling as `(lower, upper)`: Nili bounds, or the ceiling twice when it has no
+    /// lower bound.
+    pub ceiling: Option<(f64, f64)>,
+    /// The layer the headline comes from.
+    pub committed: Option<String>,
+}
+
+impl LayerCurve {
+    /// The curve of `score`'s layers.
+    pub fn of(score: &Score) -> Self {
+        LayerCurve {
+            points: score
+                .layers
+                .iter()
+                .map(|l| LayerPoint {
+                    layer: l.layer.clone(),
+                    value: l.raw.get(),
+                    error: l.error.unwrap_or(0.0),
+                })
+                .collect(),
+            ceiling: score
+                .ceiling
+                .as_ref()
+                .map(|c| (c.lower.unwrap_or(c.value), c.value)),
+            committed: score.layer.clone(),
+        }
+    }
+}
+
+/// Everything a page draws beside a score; each view is present when the benchmark has it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Views {
+    /// Score per layer.
+    pub layer_curve: LayerCurve,
+    /// Predicted (or surprisal) against measured, per stimulus.
+    pub scatter: Option<Scatter>,
+    /// The model's and the brain's RDMs (IT RSA).
+    pub rdms: Option<RdmPair>,
+    /// Each image's nearest images in both RDMs (IT RSA).
+    pub neighbours: Option<Neighbours>,
+    /// Reading times (and surprisals) of the first story (Natural Stories).
+    pub reading: Option<ReadingView>,
+    /// Relative accuracy against visibility, for the model and for people (occlusion).
+    pub occlusion: Option<OcclusionCurves>,
+    /// Published rows of the corresponding benchmark (language), for comparison.
+    pub published: Vec<ReferenceRow>,
+}
+
+impl Views {
+    /// The views a score carries by itself (per-layer curve, occlusion curves): for a
+    /// committed score read from JSON as much as for a run.
+    pub fn of_score(score: &Score) -> Self {
+        Views {
+            layer_curve: LayerCurve::of(score),
+            occlusion: OcclusionCurves::of(score),
+            ..Views::default()
+        }
+    }
+}
+
+/// Runs benchmark `spec` on `subject` as [`registry::run`] does and draws its views from
+/// the same recording (never from a second pass).
+pub async fn run(
+    spec: &BenchmarkSpec,
+    subject: &Subject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<Run> {
+    let mut run = match (subject, spec.kind) {
+        (Subject::Vision(vision), Kind::ItRsa(target)) => {
+            vision::rsa_run(spec, target, vision, ctx, progress).await?
+        }
+        (Subject::Language(lm), Kind::Pereira) => {
+            language::pereira_run(spec, lm, ctx, progress).await?
+        }
+        (Subject::Language(lm), Kind::FutrellSurprisal | Kind::FutrellActivations) => {
+            language::futrell_run(spec, lm, ctx, progress).await?
+        }
+        _ => {
+            let score = registry::run(spec, subject, ctx, progress).await?;
+            Run {
+                views: Views::of_score(&score),
+                score,
+            }
+        }
+    };
+    if let Subject::Language(_) = subject {
+        run.views.published = language::published(spec, ctx).await;
+    }
+    Ok(run)
+}

@@ -1,0 +1,101 @@
+//! Brain score against WikiText-2 perplexity over gpt-mini's checkpoints: the numbers of
+//! finding 3 ([`crate::language::findings`]) and the Language page's training panel, from
+//! one function, so the page and `brainprobe leaderboard` cannot disagree.
+
+use brainprobe_metrics::correlation::pearson;
+use brainprobe_models::registry::{lookup, Family};
+use serde::{Deserialize, Serialize};
+
+use crate::language::findings::{find, layer_numbers, models_in};
+use crate::language::wikitext2;
+use crate::score::Score;
+
+/// Fewest checkpoints a correlation is reported over.
+pub const MIN_CHECKPOINTS: usize = 3;
+
+/// One checkpoint: its perplexity and its raw brain scores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingPoint {
+    /// Model identifier (`gpt-mini@step36`).
+    pub model: String,
+    /// WikiText-2 word perplexity (raw score of `wikitext2-nextword`).
+    pub perplexity: f64,
+    /// Raw brain score at the committed layer.
+    pub committed: f64,
+    /// Raw brain score at the best layer.
+    pub best: f64,
+}
+
+/// Pearson r of the raw brain score with perplexity and with its logarithm.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingCorrelations {
+    /// Committed layer vs perplexity.
+    pub committed: f64,
+    /// Best layer vs perplexity.
+    pub best: f64,
+    /// Committed layer vs ln perplexity.
+    pub committed_log: f64,
+    /// Best layer vs ln perplexity.
+    pub best_log: f64,
+}
+
+/// Brain score against perplexity over the checkpoints of one benchmark.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingCurve {
+    /// Benchmark identifier.
+    pub benchmark: String,
+    /// Checkpoints with both a brain score and a perplexity, in the order of the scores.
+    pub points: Vec<TrainingPoint>,
+    /// The correlations, when there are at least [`MIN_CHECKPOINTS`] points.
+    pub r: Option<TrainingCorrelations>,
+}
+
+/// The checkpoints: every gpt-mini model (family GPT) in `scores`, in order of appearance.
+pub fn checkpoints(scores: &[Score]) -> Vec<String> {
+    models_in(scores)
+        .into_iter()
+        .filter(|m| lookup(m).is_ok_and(|i| i.family == Family::Gpt))
+        .collect()
+}
+
+/// The training curve of `benchmark` over the [`checkpoints`] in `scores`.
+pub fn training_curve(scores: &[Score], benchmark: &str) -> TrainingCurve {
+    let mut points = Vec::new();
+    for m in checkpoints(scores) {
+        let (Some(b), Some(p)) = (
+            find(scores, &m, benchmark),
+            find(scores, &m, wikitext2::SPEC.id),
+        ) else {
+            continue;
+        };
+        let (Some(perplexity), (_, _, Some(best), _)) = (p.raw.get(), layer_numbers(b)) else {
+            continue;
+        };
+        let Some(committed) = b.raw.get() else {
+            continue;
+        };
+        points.push(TrainingPoint {
+            model: m,
+            perplexity,
+            committed,
+            best,
+        });
+    }
+    let r = (points.len() >= MIN_CHECKPOINTS).then(|| {
+        let ppl: Vec<f64> = points.iter().map(|p| p.perplexity).collect();
+        let log_ppl: Vec<f64> = ppl.iter().map(|v| v.ln()).collect();
+        let committed: Vec<f64> = points.iter().map(|p| p.committed).collect();
+        let best: Vec<f64> = points.iter().map(|p| p.best).collect();
+        TrainingCorrelations {
+            committed: pearson(&committed, &ppl),
+            best: pearson(&best, &ppl),
+            committed_log: pearson(&committed, &log_ppl),
+            best_log: pearson(&best, &log_ppl),
+        }
+    });
+    TrainingCurve {
+        benchmark: benchmark.to_string(),
+        points,
+        r,
+    }
+}
