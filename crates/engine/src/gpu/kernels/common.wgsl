@@ -21,6 +21,16 @@ fn strided_offset(i: u32, rank: u32, shape: array<vec4<u32>, 2>,
     return offset;
 }
 
+// The taps [x, y) of a window of `k` taps (stride `stride`, padding `pad`) at output
+// coordinate `o` that land inside an input axis of `size`; the others read padding. Tap t
+// reads input coordinate o * stride + t - pad.
+fn window_taps(o: u32, k: u32, stride: u32, pad: u32, size: u32) -> vec2<u32> {
+    let first = i32(o * stride) - i32(pad);
+    let lo = u32(max(-first, 0));
+    let hi = u32(clamp(i32(size) - first, 0, i32(k)));
+    return vec2<u32>(lo, max(lo, hi));
+}
+
 // tanh without overflow for large |x| and without cancellation near 0.
 fn tanh_stable(x: f32) -> f32 {
     let a = abs(x);

@@ -28,20 +28,16 @@ fn line_element(i: u32) {
     if (p.has_bias != 0u) {
         acc = bias[o];
     }
+    let ty = window_taps(oy, p.kh, p.stride, p.pad, p.h);
+    let tx = window_taps(ox, p.kw, p.stride, p.pad, p.w);
     for (var c = 0u; c < p.c; c++) {
         let x_base = (n * p.c + c) * p.h;
         let w_base = (o * p.c + c) * p.kh;
-        for (var ki = 0u; ki < p.kh; ki++) {
-            let iy = i32(oy * p.stride + ki) - i32(p.pad);
-            if (iy < 0 || iy >= i32(p.h)) {
-                continue;
-            }
-            for (var kj = 0u; kj < p.kw; kj++) {
-                let ix = i32(ox * p.stride + kj) - i32(p.pad);
-                if (ix < 0 || ix >= i32(p.w)) {
-                    continue;
-                }
-                acc = fma(w[(w_base + ki) * p.kw + kj], x[(x_base + u32(iy)) * p.w + u32(ix)], acc);
+        for (var ki = ty.x; ki < ty.y; ki++) {
+            let iy = oy * p.stride + ki - p.pad;
+            for (var kj = tx.x; kj < tx.y; kj++) {
+                let ix = ox * p.stride + kj - p.pad;
+                acc = fma(w[(w_base + ki) * p.kw + kj], x[(x_base + iy) * p.w + ix], acc);
             }
         }
     }

@@ -23,17 +23,13 @@ fn line_element(i: u32) {
     let base = plane * p.h * p.w;
     var best = -3.0e38;
     var sum = 0.0;
-    for (var ki = 0u; ki < p.k; ki++) {
-        let iy = i32(oy * p.stride + ki) - i32(p.pad);
-        if (iy < 0 || iy >= i32(p.h)) {
-            continue;
-        }
-        for (var kj = 0u; kj < p.k; kj++) {
-            let ix = i32(ox * p.stride + kj) - i32(p.pad);
-            if (ix < 0 || ix >= i32(p.w)) {
-                continue;
-            }
-            let v = x[base + u32(iy) * p.w + u32(ix)];
+    let ty = window_taps(oy, p.k, p.stride, p.pad, p.h);
+    let tx = window_taps(ox, p.k, p.stride, p.pad, p.w);
+    for (var ki = ty.x; ki < ty.y; ki++) {
+        let iy = oy * p.stride + ki - p.pad;
+        for (var kj = tx.x; kj < tx.y; kj++) {
+            let ix = ox * p.stride + kj - p.pad;
+            let v = x[base + iy * p.w + ix];
             best = max(best, v);
             sum += v;
         }
