@@ -110,7 +110,7 @@ fn scatter_view(s: &Scatter) -> Html {
     html! {
         <figure class="scatter-figure">
             <figcaption>{format!("{} — Pearson r = {:.3} over {} stimuli", s.title, s.r, s.n)}</figcaption>
-            <ScatterPlot id="language-scatter" x_label={s.x_label.clone()} y_label={s.y_label.clone()} dots={dots} />
+            <ScatterPlot id="language-scatter" x_label={s.x_label.clone()} y_label={s.y_label.clone()} dots={dots} fit={s.fit} />
             <p class="muted">{&s.note}{" Hover a point for its text."}</p>
         </figure>
     }

@@ -224,7 +224,7 @@ pub fn training_section() -> Html {
                 <p id="training-r" data-r={format!("{:.6}", r.committed)}>
                     {format!("Pearson r over {} checkpoints: {:.2} with perplexity, {:.2} with log perplexity (the paper's prediction: negative); at the best layer {:.2} and {:.2}.", curve.points.len(), r.committed, r.committed_log, r.best, r.best_log)}
                 </p>
-                <ScatterPlot id="training-plot" x_label="ln WikiText-2 word perplexity" y_label="raw brain score (committed layer)" dots={Rc::new(dots)} labelled={true} />
+                <ScatterPlot id="training-plot" x_label="ln WikiText-2 word perplexity" y_label="raw brain score (committed layer)" dots={Rc::new(dots)} fit={curve.fit} labelled={true} />
             } else {
                 <p class="muted">{"The committed run has no perplexity and score for enough checkpoints on this benchmark."}</p>
             }

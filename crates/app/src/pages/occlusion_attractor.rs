@@ -8,6 +8,7 @@
 use std::rc::Rc;
 
 use brainprobe_benchmarks::score::Details;
+use brainprobe_benchmarks::views::vision::mean_sweeps_to_settle;
 use brainprobe_benchmarks::vision::attractor::AttractorDetails;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -193,7 +194,7 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
             <ul class="facts">
                 <li id="attractor-verdict" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>{format!("headline (attractor accuracy below 15 % visibility after {} sweeps): {:.3} — {}", d.steps, score.value.get().unwrap_or(f64::NAN), d.verdict)}</li>
                 <li>{format!("below 15 %: feedforward {:.1} %, step 0 {:.1} %, final {:.1} %", 100.0 * d.low_feedforward, 100.0 * d.low_step0, 100.0 * d.low_final)}</li>
-                <li>{format!("the state settles after {:.1} sweeps on average (unoccluded: {:.1}); later sweeps change nothing, so {last} are animated of {}", d.bins.iter().map(|b| b.mean_sweeps_to_settle).sum::<f64>() / d.bins.len().max(1) as f64, d.whole.mean_sweeps_to_settle, d.steps)}</li>
+                <li>{format!("the state settles after {:.1} sweeps on average (unoccluded: {:.1}); later sweeps change nothing, so {last} are animated of {}", mean_sweeps_to_settle(d), d.whole.mean_sweeps_to_settle, d.steps)}</li>
             </ul>
         </section>
     }

@@ -1,5 +1,5 @@
-//! A scatter plot of stimuli (sentences, words) with their text on hover and the least-
-//! squares line — used for predicted-vs-measured responses, reading time against
+//! A scatter plot of stimuli (sentences, words) with their text on hover and the
+//! benchmark's least-squares line — used for predicted-vs-measured responses, reading time against
 //! surprisal, and brain score against perplexity.
 
 use std::rc::Rc;
@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::palette::category;
 use super::scale::{tick_label, ticks, Linear};
 
+use brainprobe_benchmarks::views::Line;
 /// One point: its hover text (rendered as text, never HTML) and coordinates — the
 /// benchmarks' scatter point, drawn as it comes.
 pub use brainprobe_benchmarks::views::ScatterPoint as Dot;
@@ -24,9 +25,9 @@ pub struct ScatterPlotProps {
     pub y_label: AttrValue,
     /// The points.
     pub dots: Rc<Vec<Dot>>,
-    /// Draw the least-squares line.
-    #[prop_or(true)]
-    pub fit_line: bool,
+    /// The line to draw through the points (the view's least-squares fit), if any.
+    #[prop_or_default]
+    pub fit: Option<Line>,
     /// Larger marks with their labels written beside them (a handful of points).
     #[prop_or_default]
     pub labelled: bool,
@@ -56,22 +57,6 @@ pub fn padded_extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-/// Least-squares slope and intercept of y on x; `None` when x does not vary.
-pub fn least_squares(dots: &[Dot]) -> Option<(f64, f64)> {
-    let n = dots.len() as f64;
-    if n < 2.0 {
-        return None;
-    }
-    let mx = dots.iter().map(|d| d.x).sum::<f64>() / n;
-    let my = dots.iter().map(|d| d.y).sum::<f64>() / n;
-    let sxx: f64 = dots.iter().map(|d| (d.x - mx).powi(2)).sum();
-    let sxy: f64 = dots.iter().map(|d| (d.x - mx) * (d.y - my)).sum();
-    (sxx > 0.0).then(|| {
-        let slope = sxy / sxx;
-        (slope, my - slope * mx)
-    })
-}
-
 /// The plot.
 #[function_component(ScatterPlot)]
 pub fn scatter_plot(p: &ScatterPlotProps) -> Html {
@@ -85,11 +70,7 @@ pub fn scatter_plot(p: &ScatterPlotProps) -> Html {
         domain: yr,
         range: (H - BOTTOM, TOP),
     };
-    let line = p
-        .fit_line
-        .then(|| least_squares(&p.dots))
-        .flatten()
-        .map(|(slope, icept)| {
+    let line = p.fit.map(|Line { slope, intercept: icept }| {
             let (x0, x1) = xr;
             html! {
                 <line class="fit" x1={x.map(x0).to_string()} x2={x.map(x1).to_string()}
@@ -141,30 +122,11 @@ pub fn scatter_plot(p: &ScatterPlotProps) -> Html {
 mod tests {
     use super::*;
 
-    fn dot(x: f64, y: f64) -> Dot {
-        Dot {
-            label: String::new(),
-            x,
-            y,
-        }
-    }
-
     #[test]
     fn extent_pads_and_survives_degenerate_input() {
         assert_eq!(padded_extent([0.0, 10.0].into_iter()), (-0.5, 10.5));
         assert_eq!(padded_extent([3.0, 3.0].into_iter()), (2.5, 3.5));
         assert_eq!(padded_extent(std::iter::empty()), (0.0, 1.0));
         assert_eq!(padded_extent([f64::NAN, 1.0, 2.0].into_iter()).0, 0.95);
-    }
-
-    #[test]
-    fn least_squares_recovers_a_line() {
-        let dots: Vec<Dot> = (0..10)
-            .map(|i| dot(i as f64, 3.0 * i as f64 - 2.0))
-            .collect();
-        let (slope, icept) = least_squares(&dots).expect("x varies");
-        assert!((slope - 3.0).abs() < 1e-12 && (icept + 2.0).abs() < 1e-12);
-        assert!(least_squares(&[dot(1.0, 2.0), dot(1.0, 3.0)]).is_none());
-        assert!(least_squares(&[]).is_none());
     }
 }

@@ -9,7 +9,7 @@ use brainprobe_metrics::correlation::pearson;
 use ndarray::Axis;
 use serde::{Deserialize, Serialize};
 
-use super::{LayerCurve, Views};
+use super::{least_squares, LayerCurve, Line, Views};
 use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::Result;
@@ -49,6 +49,8 @@ pub struct Scatter {
     pub points: Vec<ScatterPoint>,
     /// Pearson r over every stimulus (not only the points sent).
     pub r: f64,
+    /// Least-squares line over every stimulus.
+    pub fit: Option<Line>,
     /// Stimuli behind `r`.
     pub n: usize,
     /// How the points were made (held out, subsampled, …).
@@ -100,6 +102,7 @@ pub fn scatter_of(
     let ys: Vec<f64> = points.iter().map(|p| p.y).collect();
     let n = points.len();
     let r = pearson(&xs, &ys);
+    let fit = least_squares(&xs, &ys);
     let sent: Vec<ScatterPoint> = thin(n).map(|i| points[i].clone()).collect();
     let note = if sent.len() < n {
         format!(
@@ -116,6 +119,7 @@ pub fn scatter_of(
         y_label: y_label.into(),
         points: sent,
         r,
+        fit,
         n,
         note,
     }

@@ -22,6 +22,40 @@ use crate::registry::{self, BenchmarkSpec, Kind};
 use crate::score::{Run, Score};
 use crate::subject::Subject;
 
+/// A straight line `y = slope · x + intercept` drawn through a scatter.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    /// Change in y per unit of x.
+    pub slope: f64,
+    /// y at x = 0.
+    pub intercept: f64,
+}
+
+/// Least-squares line of `ys` on `xs` (pairs in order); `None` with fewer than two
+/// points or when x does not vary.
+pub fn least_squares(xs: &[f64], ys: &[f64]) -> Option<Line> {
+    let n = xs.len().min(ys.len());
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let mx = xs[..n].iter().sum::<f64>() / nf;
+    let my = ys[..n].iter().sum::<f64>() / nf;
+    let sxx: f64 = xs[..n].iter().map(|x| (x - mx).powi(2)).sum();
+    let sxy: f64 = xs[..n]
+        .iter()
+        .zip(ys)
+        .map(|(x, y)| (x - mx) * (y - my))
+        .sum();
+    (sxx > 0.0).then(|| {
+        let slope = sxy / sxx;
+        Line {
+            slope,
+            intercept: my - slope * mx,
+        }
+    })
+}
+
 /// One layer's point of a per-layer curve.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LayerPoint {
@@ -128,4 +162,19 @@ pub async fn run(
         run.views.published = language::published(spec, ctx).await;
     }
     Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn least_squares_recovers_a_line_and_refuses_constant_x() {
+        let xs = [0.0, 1.0, 2.0, 3.0];
+        let ys: Vec<f64> = xs.iter().map(|x| 2.0 * x - 1.0).collect();
+        let l = least_squares(&xs, &ys).expect("x varies");
+        assert!((l.slope - 2.0).abs() < 1e-12 && (l.intercept + 1.0).abs() < 1e-12);
+        assert!(least_squares(&[1.0, 1.0], &[2.0, 3.0]).is_none());
+        assert!(least_squares(&[], &[]).is_none());
+    }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::language::findings::{find, layer_numbers, models_in};
 use crate::language::wikitext2;
 use crate::score::Score;
+use crate::views::{least_squares, Line};
 
 /// Fewest checkpoints a correlation is reported over.
 pub const MIN_CHECKPOINTS: usize = 3;
@@ -48,6 +49,8 @@ pub struct TrainingCurve {
     pub points: Vec<TrainingPoint>,
     /// The correlations, when there are at least [`MIN_CHECKPOINTS`] points.
     pub r: Option<TrainingCorrelations>,
+    /// Least-squares line of the committed-layer score on ln perplexity.
+    pub fit: Option<Line>,
 }
 
 /// The checkpoints: every gpt-mini model (family GPT) in `scores`, in order of appearance.
@@ -93,8 +96,11 @@ pub fn training_curve(scores: &[Score], benchmark: &str) -> TrainingCurve {
             best_log: pearson(&best, &log_ppl),
         }
     });
+    let ln_ppl: Vec<f64> = points.iter().map(|p| p.perplexity.ln()).collect();
+    let committed: Vec<f64> = points.iter().map(|p| p.committed).collect();
     TrainingCurve {
         benchmark: benchmark.to_string(),
+        fit: least_squares(&ln_ppl, &committed),
         points,
         r,
     }

@@ -13,6 +13,7 @@ use crate::progress::Progress;
 use crate::registry::BenchmarkSpec;
 use crate::score::{Details, Run, Score};
 use crate::subject::VisionSubject;
+use crate::vision::attractor::AttractorDetails;
 use crate::vision::kriegeskorte2008::{self, Target};
 
 /// How many neighbours [`Neighbours`] lists per image.
@@ -159,6 +160,12 @@ impl OcclusionCurves {
             curves,
         })
     }
+}
+
+/// Sweeps the attractor state takes to settle, averaged over the occluded bins (each bin
+/// weighted equally; 0 without bins).
+pub fn mean_sweeps_to_settle(d: &AttractorDetails) -> f64 {
+    d.bins.iter().map(|b| b.mean_sweeps_to_settle).sum::<f64>() / d.bins.len().max(1) as f64
 }
 
 #[cfg(test)]
