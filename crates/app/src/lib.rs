@@ -23,3 +23,7 @@ pub const ASSETS_URL: &str = "assets/data";
 
 /// URL prefix of the committed model weights inside `dist/` (copied by `build-web`).
 pub const WEIGHTS_URL: &str = "weights";
+
+/// URL prefix of third-party weights prepared by `prepare-data` (`www/assets/models/`);
+/// only models whose registry row says `in_browser` are fetched from it.
+pub const PREPARED_MODELS_URL: &str = "assets/models";

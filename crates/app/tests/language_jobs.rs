@@ -7,15 +7,14 @@
 use brainprobe_app::worker::jobs::run_job;
 use brainprobe_app::worker::protocol::{Job, JobResult};
 use brainprobe_benchmarks::language::new_sentence::predict_sentence;
-use brainprobe_benchmarks::{registry, LanguageSubject, RunContext, Silent, Subject};
+use brainprobe_benchmarks::{registry, RunContext, Silent, Subject};
 use brainprobe_data::assets::default_native_root;
 use brainprobe_data::Assets;
 use brainprobe_engine::Device;
-use brainprobe_models::language::native::load_language;
+use brainprobe_models::WeightStore;
 
 fn subject(model: &str) -> Subject {
-    let lm = load_language(model, &Device::Cpu).expect("committed weights");
-    Subject::Language(LanguageSubject::new(lm, Device::Cpu, "test".into(), 0))
+    Subject::load_blocking(model, &WeightStore::native(), &Device::Cpu).expect("committed weights")
 }
 
 fn ctx(subset: Option<usize>) -> RunContext {

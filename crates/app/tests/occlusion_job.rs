@@ -9,19 +9,17 @@ use brainprobe_app::worker::protocol::{ImageSource, Job, JobResult, RunErrorKind
 use brainprobe_benchmarks::data::DataLog;
 use brainprobe_benchmarks::vision::bubbles::{TestSubset, Viewing};
 use brainprobe_benchmarks::vision::occlusion_image::{occluded, PIXELS};
-use brainprobe_benchmarks::{RunContext, Silent, Subject, VisionSubject};
+use brainprobe_benchmarks::{RunContext, Silent, Subject};
 use brainprobe_data::assets::default_native_root;
 use brainprobe_data::datasets::cifar::CLASSES;
 use brainprobe_data::Assets;
 use brainprobe_engine::Device;
 use brainprobe_models::vision::preprocess::preprocess_rgb8;
+use brainprobe_models::WeightStore;
 use ndarray::Axis;
 
 fn subject(model: &str) -> Subject {
-    let (weights, manifest) = brainprobe_models::native::read(model).expect("committed weights");
-    let cornet = brainprobe_models::vision::cornet::Cornet::load(&weights, &manifest, &Device::Cpu)
-        .expect("model loads");
-    Subject::Vision(VisionSubject::new(cornet, &manifest, Device::Cpu))
+    Subject::load_blocking(model, &WeightStore::native(), &Device::Cpu).expect("committed weights")
 }
 
 fn classify(subject: &Subject, ctx: &RunContext, image: ImageSource, lo: u32) -> JobResult {

@@ -6,16 +6,14 @@
 
 use brainprobe_app::worker::jobs::run_job;
 use brainprobe_app::worker::protocol::{Job, JobResult};
-use brainprobe_benchmarks::{registry, RunContext, Silent, Subject, VisionSubject};
+use brainprobe_benchmarks::{registry, RunContext, Silent, Subject};
 use brainprobe_data::assets::default_native_root;
 use brainprobe_data::Assets;
 use brainprobe_engine::Device;
+use brainprobe_models::WeightStore;
 
 fn subject(model: &str) -> Subject {
-    let (weights, manifest) = brainprobe_models::native::read(model).expect("committed weights");
-    let cornet = brainprobe_models::vision::cornet::Cornet::load(&weights, &manifest, &Device::Cpu)
-        .expect("model loads");
-    Subject::Vision(VisionSubject::new(cornet, &manifest, Device::Cpu))
+    Subject::load_blocking(model, &WeightStore::native(), &Device::Cpu).expect("committed weights")
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use brainprobe_benchmarks::views::Scatter;
 use brainprobe_benchmarks::Score;
-use brainprobe_models::registry::{Family, MODELS};
+use brainprobe_models::registry::MODELS;
 use yew::prelude::*;
 
 use super::language_extras::{ReadingPanel, SentenceBox, TrainingSection};
@@ -47,7 +47,7 @@ pub const LANGUAGE_BENCHMARKS: [(&str, &str); 4] = [
 pub fn language_models() -> impl Iterator<Item = &'static str> {
     MODELS
         .iter()
-        .filter(|m| !matches!(m.family, Family::Cornet | Family::Bert))
+        .filter(|m| !m.family.is_vision() && m.in_browser)
         .map(|m| m.id)
 }
 

@@ -5,7 +5,7 @@
 
 use brainprobe_benchmarks::language::findings::PUBLISHED_BENCHMARKS;
 use brainprobe_benchmarks::leaderboard::{Failure, Leaderboard, ReferenceRow};
-use brainprobe_benchmarks::registry::{Kind, Modality, BENCHMARKS};
+use brainprobe_benchmarks::registry::{Modality, BENCHMARKS};
 use brainprobe_benchmarks::{BenchmarkSpec, Score};
 use yew::prelude::*;
 
@@ -16,26 +16,11 @@ use crate::plots::palette::{ramp, ramp_css};
 use crate::state::Runs;
 use crate::state::RunsState;
 use crate::worker::protocol::{DeviceChoice, Job};
-use brainprobe_models::registry::{lookup, Family};
+use brainprobe_models::registry::lookup;
 
-/// Benchmarks the browser cannot run, and why.
-pub fn browser_limitation(spec: &BenchmarkSpec) -> Option<&'static str> {
-    match spec.kind {
-        Kind::Attractor => Some(
-            "CLI only: needs the CIFAR-10 training images, which the browser bundle does not hold",
-        ),
-        Kind::NextWord => Some(
-            "CLI only: reads the WikiText-2 test file prepared on disk (`brainprobe eval wikitext2`)",
-        ),
-        _ => None,
-    }
-}
-
-/// Why `model` cannot be scored on `spec` at all (not a browser limit), if so.
-pub fn not_applicable(model: &str, spec: &BenchmarkSpec) -> Option<&'static str> {
-    let causal = lookup(model).is_ok_and(|m| matches!(m.family, Family::Gpt | Family::Lstm));
-    (spec.kind == Kind::FutrellSurprisal && !causal)
-        .then_some("n/a: surprisal needs a model that predicts the next word")
+/// Why `model` cannot be scored on `spec` at all (the registry rows say), if so.
+fn not_applicable(model: &str, spec: &BenchmarkSpec) -> Option<&'static str> {
+    lookup(model).ok().and_then(|m| spec.not_applicable(m))
 }
 
 fn columns(modality: Modality) -> Vec<&'static BenchmarkSpec> {
@@ -165,7 +150,7 @@ fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Ht
     if let Some(why) = not_applicable(model, spec) {
         return html! { <td {id} class="cell na" title={why}>{"n/a"}</td> };
     }
-    if let Some(why) = browser_limitation(spec) {
+    if let Some(why) = spec.browser_limitation() {
         return html! { <td {id} class="cell na" title={why}>{"CLI only"}</td> };
     }
     let score: Option<&Score> = state.results.get(&key).and_then(|r| r.score());
@@ -258,7 +243,7 @@ pub fn leaderboard_page() -> Html {
             for m in &rows {
                 for spec in cols
                     .iter()
-                    .filter(|s| browser_limitation(s).is_none() && not_applicable(m, s).is_none())
+                    .filter(|s| s.browser_limitation().is_none() && not_applicable(m, s).is_none())
                 {
                     client.submit(job(m, spec.id), DeviceChoice::Auto);
                 }
@@ -349,6 +334,7 @@ pub fn leaderboard_page() -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use brainprobe_benchmarks::registry::Kind;
 
     #[test]
     fn csv_quotes_fields_that_need_it() {
@@ -363,7 +349,7 @@ mod tests {
         let limited: Vec<&str> = columns(Modality::Vision)
             .into_iter()
             .chain(columns(Modality::Language))
-            .filter(|s| browser_limitation(s).is_some())
+            .filter(|s| s.browser_limitation().is_some())
             .map(|s| s.id)
             .collect();
         assert_eq!(limited, vec!["tang2018-attractor", "wikitext2-nextword"]);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use brainprobe_benchmarks::views::RdmPair;
 use brainprobe_benchmarks::{Score, Value};
-use brainprobe_models::registry::{Family, MODELS};
+use brainprobe_models::registry::MODELS;
 use yew::prelude::*;
 
 use super::vision_wiring::WiringUpSection;
@@ -44,7 +44,7 @@ pub struct VisionPageProps {
 pub fn vision_models() -> impl Iterator<Item = &'static str> {
     MODELS
         .iter()
-        .filter(|m| m.family == Family::Cornet)
+        .filter(|m| m.family.is_vision() && m.in_browser)
         .map(|m| m.id)
 }
 

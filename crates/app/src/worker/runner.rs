@@ -6,18 +6,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use brainprobe_benchmarks::{LanguageSubject, RunContext, Subject, VisionSubject};
+use brainprobe_benchmarks::{BenchError, RunContext, Subject};
 use brainprobe_data::assets::Fetcher;
 use brainprobe_data::bundle::{BundleInfo, BUNDLE_INFO};
 use brainprobe_data::Assets;
 use brainprobe_engine::{Device, GpuOptions};
-use brainprobe_models::language::embedding::{RandomEmbedding, WordEmbedding};
-use brainprobe_models::language::gpt::Gpt;
-use brainprobe_models::language::lstm::Lstm;
-use brainprobe_models::language::LanguageModel;
-use brainprobe_models::registry::{lookup, manifest_file, weights_file, Family, BPE_TOKENIZER};
-use brainprobe_models::vision::cornet::Cornet;
-use brainprobe_models::{Manifest, Weights};
+use brainprobe_models::registry::lookup;
+use brainprobe_models::store::{FileRequest, WeightFetcher};
+use brainprobe_models::WeightStore;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -28,7 +24,7 @@ use super::protocol::{
     decode, encode, DeviceChoice, DeviceLine, FromWorker, RunError, RunErrorKind, RunRequest,
     ToWorker, Unit,
 };
-use crate::{ASSETS_URL, WEIGHTS_URL};
+use crate::{ASSETS_URL, PREPARED_MODELS_URL, WEIGHTS_URL};
 
 thread_local! {
     /// The GPU opened at start-up, if any.
@@ -109,24 +105,14 @@ fn byte_progress(id: u32, name: &str) -> impl Fn(u64, u64) {
     }
 }
 
-async fn fetch_model_file(id: u32, rel: &str, cache: bool) -> Result<Vec<u8>, RunError> {
-    let url = format!("{WEIGHTS_URL}/{rel}");
-    fetch_bytes(&url, cache, &byte_progress(id, rel))
-        .await
-        .map_err(|message| RunError {
-            kind: RunErrorKind::Data,
-            message,
-        })
-}
-
-fn data_error(message: String) -> RunError {
+fn request_error(message: String) -> RunError {
     RunError {
-        kind: RunErrorKind::Data,
+        kind: RunErrorKind::Request,
         message,
     }
 }
 
-fn load_error(e: brainprobe_models::ModelError) -> RunError {
+fn load_error(e: BenchError) -> RunError {
     RunError {
         kind: if e.is_gpu_failure() {
             RunErrorKind::Gpu
@@ -137,88 +123,30 @@ fn load_error(e: brainprobe_models::ModelError) -> RunError {
     }
 }
 
-/// The manifest (small, always fetched fresh) and the weights it names: the weights'
-/// sha256 keys the cached copy, so new weights are never shadowed by old ones.
-async fn fetch_committed(id: u32, model: &str) -> Result<(Manifest, Weights), RunError> {
-    let manifest_bytes = fetch_model_file(id, &manifest_file(model), false).await?;
-    let manifest_text = String::from_utf8_lossy(&manifest_bytes);
-    let manifest = Manifest::parse(model, &manifest_text).map_err(|e| data_error(e.to_string()))?;
-    let rel = format!("{}?sha256={}", weights_file(model), manifest.sha256);
-    let bytes = fetch_model_file(id, &rel, true).await?;
-    let weights =
-        Weights::from_safetensors(model, &bytes).map_err(|e| data_error(e.to_string()))?;
-    Ok((manifest, weights))
+/// Model files through the Cache API with byte progress: manifests fresh, weights keyed
+/// by their sha256 (so new weights are never shadowed by old ones), text files cached.
+fn weight_store(id: u32) -> WeightStore {
+    let fetcher: WeightFetcher = Rc::new(move |file: FileRequest| {
+        Box::pin(
+            async move { fetch_bytes(&file.url, file.cache, &byte_progress(id, &file.name)).await },
+        )
+    });
+    WeightStore::new(WEIGHTS_URL, PREPARED_MODELS_URL).with_fetcher(fetcher)
 }
 
-/// A text file served beside the weights (tokenizer, vocabulary), cached.
-async fn fetch_text(id: u32, rel: &str) -> Result<String, RunError> {
-    let bytes = fetch_model_file(id, rel, true).await?;
-    String::from_utf8(bytes).map_err(|e| data_error(format!("{rel}: {e}")))
-}
-
-async fn load_language(
-    request: &RunRequest,
-    family: Family,
-    device: Device,
-) -> Result<Subject, RunError> {
-    let model = request.job.model();
-    let id = request.id;
-    let bpe = || async {
-        let bytes = fetch_model_file(id, BPE_TOKENIZER, true).await?;
-        brainprobe_text::Tokenizer::from_json_bytes(&bytes, BPE_TOKENIZER)
-            .map_err(|e| data_error(e.to_string()))
-    };
-    let (lm, sha, updates) = match family {
-        Family::Gpt => {
-            let (manifest, weights) = fetch_committed(id, model).await?;
-            let gpt = Gpt::load(&weights, &manifest, bpe().await?, &device).map_err(load_error)?;
-            (LanguageModel::Gpt(gpt), manifest.sha256, manifest.updates)
-        }
-        Family::Lstm => {
-            let (manifest, weights) = fetch_committed(id, model).await?;
-            let lstm =
-                Lstm::load(&weights, &manifest, bpe().await?, &device).map_err(load_error)?;
-            (LanguageModel::Lstm(lstm), manifest.sha256, manifest.updates)
-        }
-        Family::WordEmbedding => {
-            let (manifest, weights) = fetch_committed(id, model).await?;
-            let vocab = fetch_text(id, &format!("{model}/vocab.txt")).await?;
-            let emb = WordEmbedding::load(model, &weights, &vocab).map_err(load_error)?;
-            (LanguageModel::Embedding(emb), manifest.sha256, manifest.updates)
-        }
-        Family::RandomEmbedding => (
-            LanguageModel::Random(RandomEmbedding::new(model)),
-            "generated in code from a fixed seed (no weights file)".to_string(),
-            0,
-        ),
-        _ => {
-            return Err(RunError {
-                kind: RunErrorKind::Request,
-                message: format!(
-                    "`{model}` (MiniLM) runs from the command line only: its converted weights come from `cargo xtask prepare-data` and are not served to the browser"
-                ),
-            })
-        }
-    };
-    Ok(Subject::Language(LanguageSubject::new(
-        lm, device, sha, updates,
-    )))
-}
-
+/// The request's model through the one loader (`Subject::load`), if it is served here.
 async fn load_subject(request: &RunRequest, device: Device) -> Result<Subject, RunError> {
     let model = request.job.model();
-    let info = lookup(model).map_err(|e| RunError {
-        kind: RunErrorKind::Request,
-        message: e.to_string(),
-    })?;
-    if info.family != Family::Cornet {
-        return load_language(request, info.family, device).await;
+    let info = lookup(model).map_err(|e| request_error(e.to_string()))?;
+    if !info.in_browser {
+        return Err(request_error(format!(
+            "`{model}` runs from the command line only: its weights come from `cargo xtask \
+             prepare-data` and are not served to the browser"
+        )));
     }
-    let (manifest, weights) = fetch_committed(request.id, model).await?;
-    let cornet = Cornet::load(&weights, &manifest, &device).map_err(load_error)?;
-    Ok(Subject::Vision(VisionSubject::new(
-        cornet, &manifest, device,
-    )))
+    Subject::load(model, &weight_store(request.id), &device)
+        .await
+        .map_err(load_error)
 }
 
 /// The data bundles, fetched with byte progress and kept in the Cache API under the
