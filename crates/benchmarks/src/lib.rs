@@ -24,6 +24,7 @@ pub mod data;
 pub mod error;
 pub mod language;
 pub mod leaderboard;
+pub mod paired;
 pub mod progress;
 pub mod registry;
 pub mod score;

@@ -88,6 +88,9 @@ pub struct BenchmarkSpec {
     /// Whether only models that predict the next token can be scored (surprisal,
     /// perplexity).
     pub causal_only: bool,
+    /// The control every model score is compared with, split by split (METRICS §10.1,
+    /// §10.4), where one is registered for this benchmark.
+    pub baseline: Option<&'static str>,
 }
 
 impl BenchmarkSpec {

@@ -36,6 +36,7 @@ fn score_pereira_says_there_is_no_ceiling() {
         "ceiling: none",
         "No noise ceiling",
         "α per split",
+        "vs baseline (paired, same splits, committed layer):",
     ] {
         assert!(out.contains(want), "missing `{want}` in\n{out}");
     }
@@ -50,6 +51,56 @@ fn score_pereira_says_there_is_no_ceiling() {
         "cpu",
     ]);
     assert!(!ok && err.contains("scores vision models"), "{err}");
+}
+
+/// The baseline is scored like a model, and a model's JSON carries its paired difference
+/// from it: the per-split differences of the two scores' own per-split values.
+#[test]
+fn pereira_scores_carry_the_paired_difference_from_baseline_length() {
+    let score = |model: &str| {
+        let (ok, out, err) = brainprobe(&[
+            "score",
+            "--model",
+            model,
+            "--benchmark",
+            "pereira2018-langnet",
+            "--device",
+            "cpu",
+            "--json",
+        ]);
+        assert!(ok, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("JSON")
+    };
+    let base = score("baseline-length");
+    assert!(
+        base.get("delta").is_none(),
+        "a baseline is not compared with itself"
+    );
+    assert_eq!(base["layer"], "length");
+    let model = score("embed-ppmi");
+    let splits = |s: &serde_json::Value| -> Vec<f64> {
+        s["details"]["per_split_r"]
+            .as_array()
+            .expect("per-split r")
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    let d: Vec<f64> = splits(&model)
+        .iter()
+        .zip(splits(&base))
+        .map(|(a, b)| a - b)
+        .collect();
+    let delta = &model["delta"];
+    assert_eq!(delta["against"], "baseline-length");
+    assert_eq!(delta["pairs"], 10);
+    let mean = d.iter().sum::<f64>() / d.len() as f64;
+    assert!(
+        (delta["mean"].as_f64().unwrap() - mean).abs() < 1e-12,
+        "{delta}"
+    );
+    let ahead = d.iter().filter(|&&x| x > 0.0).count();
+    assert_eq!(delta["positive"].as_u64().unwrap() as usize, ahead);
 }
 
 #[test]

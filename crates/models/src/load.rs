@@ -9,6 +9,7 @@ use brainprobe_engine::Device;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ModelError, Result};
+use crate::language::baseline::LengthBaseline;
 use crate::language::bert::{bert_config, untrained_weights, Bert, BertConfig, UNTRAINED_SEED};
 use crate::language::embedding::{RandomEmbedding, WordEmbedding};
 use crate::language::gpt::Gpt;
@@ -171,6 +172,9 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
                 id, &w, &vocab,
             )?))
         }
+        (Family::Baseline, None, None) => Model::Language(LanguageModel::Baseline(
+            LengthBaseline::new(id, bpe_tokenizer(id, store).await?),
+        )),
         (Family::RandomEmbedding, None, None) => {
             Model::Language(LanguageModel::Random(RandomEmbedding::new(id)))
         }

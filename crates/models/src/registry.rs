@@ -16,6 +16,8 @@ pub enum Family {
     Gpt,
     /// Recurrent network trained by the project (`lstm-mini`).
     Lstm,
+    /// Control features of the stimulus, not a network (`baseline-length`).
+    Baseline,
 }
 
 impl Family {
@@ -80,6 +82,11 @@ impl ModelInfo {
             weights: WeightsSource::Committed,
             in_browser: true,
         }
+    }
+
+    /// Whether this is a control (METRICS §10.1), not a network.
+    pub fn is_baseline(&self) -> bool {
+        self.family == Family::Baseline
     }
 
     /// Whether the model predicts the next token.
@@ -203,6 +210,13 @@ pub const MODELS: &[ModelInfo] = &[
         id: "random-embedding",
         family: Family::RandomEmbedding,
         description: "control: a fixed random 192-d vector per word type (seeded by the word)",
+        weights: WeightsSource::Generated(None),
+        in_browser: true,
+    },
+    ModelInfo {
+        id: "baseline-length",
+        family: Family::Baseline,
+        description: "control (METRICS §10.1): each part's characters, words and tokenizer-bpe8k tokens",
         weights: WeightsSource::Generated(None),
         in_browser: true,
     },

@@ -38,6 +38,7 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "the model's own language network (Fedorenko 2010 localizer)",
     needs: Needs::Nothing,
     causal_only: false,
+    baseline: None,
 };
 
 /// Fraction of units selected, for the selection's definition.

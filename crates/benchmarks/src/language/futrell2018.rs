@@ -49,6 +49,7 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "reading times from activations (Natural Stories)",
     needs: Needs::Nothing,
     causal_only: false,
+    baseline: None,
 };
 
 /// `futrell2018-rt-surprisal`: surprisal of a causal model vs reading time.
@@ -63,6 +64,7 @@ pub const SURPRISAL_SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "reading times vs surprisal (Natural Stories; causal models)",
     needs: Needs::Nothing,
     causal_only: true,
+    baseline: None,
 };
 
 /// Reading-time results beside the headline.

@@ -42,6 +42,7 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "fMRI: language network, 627 sentences (Pereira 2018)",
     needs: Needs::Nothing,
     causal_only: false,
+    baseline: Some("baseline-length"),
 };
 
 /// Pereira results beside the headline.

@@ -33,6 +33,7 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "next-word perplexity, WikiText-2 test (causal models)",
     needs: Needs::Wikitext2TestFile,
     causal_only: true,
+    baseline: None,
 };
 
 /// Label of the text's digest in a score's data provenance.

@@ -38,6 +38,7 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "occlusion with an attractor readout (Tang 2018)",
     needs: Needs::CifarTrainingImages,
     causal_only: false,
+    baseline: None,
 };
 
 /// Layer whose features are binarised.

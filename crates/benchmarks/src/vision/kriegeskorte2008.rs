@@ -59,6 +59,7 @@ pub const HUMAN_SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "human IT (fMRI, 4 subjects; Nili ceiling)",
     needs: Needs::Nothing,
     causal_only: false,
+    baseline: None,
 };
 
 /// `kriegeskorte2008-monkey-it-rsa`.
@@ -73,6 +74,7 @@ pub const MONKEY_SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "monkey IT (cell recordings; no ceiling)",
     needs: Needs::Nothing,
     causal_only: false,
+    baseline: None,
 };
 
 /// RSA results beside the headline.

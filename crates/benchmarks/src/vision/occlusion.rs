@@ -38,6 +38,7 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "occlusion: accuracy vs visibility, people (Tang 2018)",
     needs: Needs::Nothing,
     causal_only: false,
+    baseline: None,
 };
 
 /// Human whole-image accuracy (second dataset of Tang et al., unmasked, objects 1–300; METRICS §6.1).

@@ -1,10 +1,12 @@
 //! `brainprobe score --model M --benchmark B [--device auto|cpu|gpu] [--json] [--timesteps N]
 //! [--subset N]`:
 //! one benchmark on one model — per-layer table, best layer, ceiling, time taken; `--json`
-//! prints the Score.
+//! prints the Score. Where the benchmark has a baseline (METRICS §10.1) it is run on the
+//! same splits and the paired difference is printed (`delta` in the JSON, §10.4).
 
 use std::time::Instant;
 
+use brainprobe_benchmarks::paired::against_baseline;
 use brainprobe_benchmarks::registry::{self, find, Modality};
 use brainprobe_benchmarks::score::Score;
 use clap::Args;
@@ -62,15 +64,38 @@ pub fn run(args: ScoreArgs) -> Result<(), String> {
     let start = Instant::now();
     let score = pollster::block_on(registry::run(spec, &subject, &ctx, &progress))
         .map_err(|e| e.to_string())?;
+    let delta = match spec.baseline {
+        Some(b) if b != args.model => {
+            bar.set_message(format!("baseline {b}"));
+            let baseline = load_subject(b, &device, None)?;
+            let base = pollster::block_on(registry::run(spec, &baseline, &ctx, &progress))
+                .map_err(|e| format!("baseline {b}: {e}"))?;
+            against_baseline(&score, &base)
+        }
+        _ => None,
+    };
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     if args.json {
+        let mut json = serde_json::to_value(&score).map_err(|e| e.to_string())?;
+        if let (Some(d), Some(obj)) = (&delta, json.as_object_mut()) {
+            obj.insert(
+                "delta".into(),
+                serde_json::to_value(d).map_err(|e| e.to_string())?,
+            );
+        }
         println!(
             "{}",
-            serde_json::to_string_pretty(&score).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
         );
     } else {
         print!("{}", report(&score));
+        if let Some(d) = &delta {
+            println!(
+                "vs baseline (paired, same splits, committed layer): {}",
+                d.describe()
+            );
+        }
     }
     eprintln!(
         "brainprobe: {} on {} took {seconds:.1} s",

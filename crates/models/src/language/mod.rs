@@ -8,6 +8,7 @@
 //! also give each part's surprisal in bits (sum over the tokens it added). Passages never
 //! share context.
 
+pub mod baseline;
 pub mod bert;
 mod bert_record;
 pub mod causal;

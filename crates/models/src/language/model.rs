@@ -3,6 +3,7 @@
 
 use brainprobe_engine::Device;
 
+use super::baseline::{LengthBaseline, LENGTH_LAYER};
 use super::bert::Bert;
 use super::embedding::{RandomEmbedding, WordEmbedding};
 use super::gpt::Gpt;
@@ -23,6 +24,8 @@ pub enum LanguageModel {
     Gpt(Gpt),
     /// Recurrent network (`lstm-mini`, `lstm-mini-untrained`).
     Lstm(Lstm),
+    /// Control features of each part (`baseline-length`; METRICS §10.1).
+    Baseline(LengthBaseline),
 }
 
 impl LanguageModel {
@@ -34,6 +37,7 @@ impl LanguageModel {
             LanguageModel::Random(m) => &m.id,
             LanguageModel::Gpt(m) => &m.id,
             LanguageModel::Lstm(m) => &m.id,
+            LanguageModel::Baseline(m) => &m.id,
         }
     }
 
@@ -46,6 +50,7 @@ impl LanguageModel {
             LanguageModel::Embedding(_) | LanguageModel::Random(_) => {
                 vec![super::embedding::LAYER.to_string()]
             }
+            LanguageModel::Baseline(_) => vec![LENGTH_LAYER.to_string()],
         }
     }
 
@@ -122,6 +127,7 @@ impl LanguageModel {
             }
             LanguageModel::Embedding(m) => m.record(passages, layers, progress),
             LanguageModel::Random(m) => m.record(passages, layers, progress),
+            LanguageModel::Baseline(m) => m.record(passages, layers, progress),
         }
     }
 }
