@@ -105,3 +105,30 @@ pub fn training_curve(scores: &[Score], benchmark: &str) -> TrainingCurve {
         r,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::findings::findings;
+    use crate::leaderboard::Leaderboard;
+
+    #[test]
+    fn findings_over_the_committed_scores_are_the_committed_text() {
+        let board: Leaderboard = serde_json::from_str(include_str!(
+            "../../../../results/language/leaderboard.json"
+        ))
+        .expect("committed language leaderboard");
+        let now = findings(&board.scores, &board.reference);
+        assert_eq!(now, board.findings, "findings changed");
+        let curve = training_curve(&board.scores, "pereira2018-langnet");
+        assert_eq!(
+            curve
+                .points
+                .iter()
+                .map(|p| p.model.as_str())
+                .collect::<Vec<_>>(),
+            checkpoints(&board.scores)
+        );
+        assert!(curve.r.is_some() && curve.fit.is_some());
+    }
+}
