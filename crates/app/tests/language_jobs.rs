@@ -1,4 +1,4 @@
-//! The Language page's jobs give the CLI's numbers: `Job::Language` returns exactly the
+//! The Language page's jobs give the CLI's numbers: `Job::Views` returns exactly the
 //! `Score` of `brainprobe_benchmarks::registry::run` plus views the benchmark drew from the
 //! same recording, and `Job::PredictSentence` handles odd text. Natively on the CPU; needs
 //! `cargo xtask prepare-data` (bundles) and the committed weights.
@@ -25,7 +25,7 @@ fn ctx(subset: Option<usize>) -> RunContext {
 
 fn language(model: &str, benchmark: &str, ctx: &RunContext) -> (Subject, JobResult) {
     let subject = subject(model);
-    let job = Job::Language {
+    let job = Job::Views {
         model: model.into(),
         benchmark: benchmark.into(),
         subset: ctx.options.language_subset,

@@ -1,7 +1,7 @@
-//! The worker's jobs give the CLI's numbers: `Job::Score` (the Vision page, Leaderboard,
-//! wiring up) returns exactly the `Score` of `brainprobe_benchmarks::registry::run`, with
-//! the RDMs and neighbours the benchmark drew from the same recording, natively on the
-//! CPU. Needs `cargo xtask prepare-data` (bundles) and the committed weights.
+//! The worker's jobs give the CLI's numbers: `Job::Views` (the Vision page, with the RDMs
+//! and neighbours the benchmark drew from the same recording) and `Job::Score`
+//! (Leaderboard, wiring up) return exactly the `Score` of
+//! `brainprobe_benchmarks::registry::run`, natively on the CPU. Needs `cargo xtask prepare-data` (bundles) and the committed weights.
 #![cfg(not(target_arch = "wasm32"))]
 
 use brainprobe_app::worker::jobs::run_job;
@@ -26,19 +26,18 @@ fn vision_page_and_leaderboard_jobs_equal_the_cli_score() {
     let cli = pollster::block_on(registry::run(spec, &subject, &ctx, &Silent)).expect("CLI path");
 
     let page = pollster::block_on(run_job(
-        &Job::Score {
+        &Job::Views {
             model: model.into(),
             benchmark: benchmark.into(),
+            subset: None,
         },
         &subject,
         &ctx,
         &Silent,
     ))
     .expect("vision job");
-    // What the Leaderboard and wiring-up read from the same job.
-    assert_eq!(page.score(), Some(&cli));
     let JobResult::Run(page) = page else {
-        panic!("a Score job returns the benchmark's Run");
+        panic!("a Views job returns the benchmark's Run");
     };
     assert_eq!(
         page.score, cli,
@@ -57,6 +56,26 @@ fn vision_page_and_leaderboard_jobs_equal_the_cli_score() {
     assert_eq!(neighbours.model.len(), 92);
     assert!(neighbours.brain.iter().all(|n| n.len() == 5));
     assert_eq!(page.views.layer_curve.committed.as_deref(), Some("IT"));
+
+    let board = pollster::block_on(run_job(
+        &Job::Score {
+            model: model.into(),
+            benchmark: benchmark.into(),
+        },
+        &subject,
+        &ctx,
+        &Silent,
+    ))
+    .expect("score job");
+    assert_eq!(board.score(), Some(&cli));
+    let JobResult::Run(board) = board else {
+        panic!("a Score job returns the benchmark's Run");
+    };
+    assert!(
+        board.views.rdms.is_none(),
+        "a leaderboard cell computes no RDM view"
+    );
+    assert_eq!(board.views.layer_curve, page.views.layer_curve);
 }
 
 #[test]

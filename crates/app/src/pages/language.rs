@@ -180,7 +180,7 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
         .filter(|b| LANGUAGE_BENCHMARKS.iter().any(|(id, _)| id == b))
         .unwrap_or_else(|| LANGUAGE_BENCHMARKS[0].0.to_string());
     let subset = p.route.subset;
-    let job = Job::Language {
+    let job = Job::Views {
         model: model.clone(),
         benchmark: benchmark.clone(),
         subset,

@@ -143,9 +143,10 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
         .clone()
         .filter(|b| RSA_BENCHMARKS.iter().any(|(id, _)| id == b))
         .unwrap_or_else(|| RSA_BENCHMARKS[0].0.to_string());
-    let job = Job::Score {
+    let job = Job::Views {
         model: model.clone(),
         benchmark: benchmark.clone(),
+        subset: None,
     };
     let Some(run) = use_run("vision", job) else {
         return html! {};

@@ -1,7 +1,7 @@
 //! The jobs the worker runs, written for both targets so a native test can check that the
-//! app's numbers equal the CLI's. Every scored job is `brainprobe_benchmarks::views::run`
-//! — `registry::run` plus the views drawn from the same recording — sent back as the
-//! benchmark returns it; "your sentence" and "one image" call the benchmarks' own
+//! app's numbers equal the CLI's. A scored job is `registry::run` with the views its page
+//! needs — `views::run_score` (what the score carries) or `views::run` (drawn from the
+//! same recording) — sent back as the benchmark returns it; "your sentence" and "one image" call the benchmarks' own
 //! functions. Nothing here computes a number.
 
 use std::cell::RefCell;
@@ -26,9 +26,9 @@ pub async fn run_job(
     let spec = registry::find(job.benchmark())?;
     match job {
         Job::Score { .. } => Ok(JobResult::Run(Box::new(
-            views::run(spec, subject, ctx, progress).await?,
+            views::run_score(spec, subject, ctx, progress).await?,
         ))),
-        Job::Language { subset, .. } => {
+        Job::Views { subset, .. } => {
             // A subset run reads the same bundles with one option changed (CLI `--subset`).
             let mut local = RunContext::new(ctx.assets.clone());
             local.options = ctx.options.clone();

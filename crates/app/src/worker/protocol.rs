@@ -23,19 +23,20 @@ pub enum DeviceChoice {
 /// What to compute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Job {
-    /// `brainprobe_benchmarks::views::run` of `benchmark` on `model`: the CLI's `score`
-    /// with the views the pages draw (RDMs, occlusion curves …).
+    /// `brainprobe_benchmarks::views::run_score` of `benchmark` on `model`: the CLI's
+    /// `score` with the views the score carries (per-layer and occlusion curves).
     Score {
         /// Model identifier (models registry).
         model: String,
         /// Benchmark identifier (benchmarks registry).
         benchmark: String,
     },
-    /// A language benchmark with its views (scatter, reading view), perhaps on a subset.
-    Language {
-        /// Model identifier (a language model).
+    /// `brainprobe_benchmarks::views::run`: the score with every view its page draws (RDMs
+    /// and neighbours, held-out scatter, reading view), perhaps on a subset.
+    Views {
+        /// Model identifier.
         model: String,
-        /// Benchmark identifier (a language benchmark).
+        /// Benchmark identifier.
         benchmark: String,
         /// Only the first N sentences / stories (the CLI's `score --subset N`).
         subset: Option<usize>,
@@ -64,7 +65,7 @@ impl Job {
         match self {
             Job::Score { model, .. } => model,
             Job::Classify { model, .. } => model,
-            Job::Language { model, .. } | Job::PredictSentence { model, .. } => model,
+            Job::Views { model, .. } | Job::PredictSentence { model, .. } => model,
         }
     }
 
@@ -73,7 +74,7 @@ impl Job {
         match self {
             Job::Score { benchmark, .. } => benchmark,
             Job::Classify { .. } => "tang2018-occlusion",
-            Job::Language { benchmark, .. } => benchmark,
+            Job::Views { benchmark, .. } => benchmark,
             Job::PredictSentence { .. } => "pereira2018-langnet",
         }
     }
@@ -216,9 +217,10 @@ mod tests {
     fn messages_round_trip_as_json() {
         let req = ToWorker::Run(RunRequest {
             id: 7,
-            job: Job::Score {
+            job: Job::Views {
                 model: "cornet-z-mini".into(),
                 benchmark: "kriegeskorte2008-it-rsa".into(),
+                subset: None,
             },
             device: DeviceChoice::Cpu,
         });

@@ -2,7 +2,8 @@
 //! the per-layer curve, the held-out scatter and the reading view ([`language`]), the
 //! RDMs, nearest neighbours and occlusion curves ([`vision`]), the training curve behind
 //! finding 3 ([`training`]). [`run`] is [`registry::run`] plus the views drawn from the
-//! same recording, returned as a [`Run`]; its score is the CLI's, bit for bit.
+//! same recording, returned as a [`Run`]; its score is the CLI's, bit for bit. [`run_score`]
+//! adds only what the score carries, for callers that show the number alone.
 
 pub mod language;
 pub mod training;
@@ -132,6 +133,21 @@ impl Views {
     }
 }
 
+/// [`registry::run`] as a [`Run`] whose views are only those the score carries
+/// ([`Views::of_score`]): nothing computed beyond the score (leaderboard cells).
+pub async fn run_score(
+    spec: &BenchmarkSpec,
+    subject: &Subject,
+    ctx: &RunContext,
+    progress: &dyn Progress,
+) -> Result<Run> {
+    let score = registry::run(spec, subject, ctx, progress).await?;
+    Ok(Run {
+        views: Views::of_score(&score),
+        score,
+    })
+}
+
 /// Runs benchmark `spec` on `subject` as [`registry::run`] does and draws its views from
 /// the same recording (never from a second pass).
 pub async fn run(
@@ -150,13 +166,7 @@ pub async fn run(
         (Subject::Language(lm), Kind::FutrellSurprisal | Kind::FutrellActivations) => {
             language::futrell_run(spec, lm, ctx, progress).await?
         }
-        _ => {
-            let score = registry::run(spec, subject, ctx, progress).await?;
-            Run {
-                views: Views::of_score(&score),
-                score,
-            }
-        }
+        _ => run_score(spec, subject, ctx, progress).await?,
     };
     if let Subject::Language(_) = subject {
         run.views.published = language::published(spec, ctx).await;
