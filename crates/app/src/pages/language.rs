@@ -6,8 +6,9 @@
 
 use std::rc::Rc;
 
+use brainprobe_benchmarks::registry::{Modality, BENCHMARKS};
 use brainprobe_benchmarks::views::Scatter;
-use brainprobe_benchmarks::Score;
+use brainprobe_benchmarks::{BenchmarkSpec, Score};
 use brainprobe_models::registry::MODELS;
 use yew::prelude::*;
 
@@ -22,25 +23,21 @@ use crate::worker::protocol::{Job, JobResult, Run};
 
 /// Model shown when the URL names none.
 pub const DEFAULT_MODEL: &str = "gpt-mini";
-/// Language benchmarks the page offers, with their labels.
-pub const LANGUAGE_BENCHMARKS: [(&str, &str); 4] = [
-    (
-        "pereira2018-langnet",
-        "fMRI: language network, 627 sentences (Pereira 2018)",
-    ),
-    (
-        "futrell2018-rt-surprisal",
-        "reading times vs surprisal (Natural Stories; causal models)",
-    ),
-    (
-        "futrell2018-rt",
-        "reading times from activations (Natural Stories)",
-    ),
-    (
-        "fedorenko2010-localizer",
-        "the model's own language network (sentences > nonwords)",
-    ),
-];
+/// Language benchmarks the page offers: the registry's language rows that run in a
+/// browser (labels from the rows).
+pub fn language_benchmarks() -> Vec<&'static BenchmarkSpec> {
+    BENCHMARKS
+        .iter()
+        .filter(|b| b.modality == Modality::Language && b.browser_limitation().is_none())
+        .collect()
+}
+
+/// The benchmark shown when the URL names none.
+fn pereira_default() -> &'static str {
+    language_benchmarks()
+        .first()
+        .map_or("pereira2018-langnet", |s| s.id)
+}
 
 /// Ids of the language models the browser can load (MiniLM's converted weights are not
 /// served: it runs from the command line).
@@ -177,8 +174,8 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
         .route
         .benchmark
         .clone()
-        .filter(|b| LANGUAGE_BENCHMARKS.iter().any(|(id, _)| id == b))
-        .unwrap_or_else(|| LANGUAGE_BENCHMARKS[0].0.to_string());
+        .filter(|b| language_benchmarks().iter().any(|s| s.id == b))
+        .unwrap_or_else(|| pereira_default().to_string());
     let subset = p.route.subset;
     let job = Job::Views {
         model: model.clone(),
@@ -208,7 +205,7 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
                 </label>
                 <label>{"Benchmark "}
                     <select id="language-benchmark" onchange={select(|r, v| r.benchmark = Some(v))}>
-                        { for LANGUAGE_BENCHMARKS.iter().map(|(id, l)| html! { <option value={*id} selected={*id == benchmark}>{*l}</option> }) }
+                        { for language_benchmarks().into_iter().map(|s| html! { <option value={s.id} selected={s.id == benchmark}>{s.label}</option> }) }
                     </select>
                 </label>
                 <label>{"Stimuli "}

@@ -217,7 +217,7 @@ pub fn training_section() -> Html {
             <p class="lead">{"gpt-mini's checkpoints (untrained → final), one point each: the raw brain score at the committed layer against WikiText-2 word perplexity (first 50 000 test tokens; lower = better language model). Numbers from the committed command-line run (results/language/leaderboard.json), the same as its finding 3, not computed in this browser — the main panel above recomputes any single point."}</p>
             <label>{"Brain score: "}
                 <select id="training-benchmark" onchange={on_bench}>
-                    { for super::language::LANGUAGE_BENCHMARKS.iter().map(|(id, l)| html! { <option value={*id} selected={**id == *benchmark}>{*l}</option> }) }
+                    { for super::language::language_benchmarks().into_iter().map(|s| html! { <option value={s.id} selected={s.id == benchmark.as_str()}>{s.label}</option> }) }
                 </select>
             </label>
             if let Some(r) = curve.r {

@@ -4,8 +4,9 @@
 
 use std::rc::Rc;
 
+use brainprobe_benchmarks::registry::{Kind, BENCHMARKS};
 use brainprobe_benchmarks::views::RdmPair;
-use brainprobe_benchmarks::{Score, Value};
+use brainprobe_benchmarks::{BenchmarkSpec, Score, Value};
 use brainprobe_models::registry::MODELS;
 use yew::prelude::*;
 
@@ -21,17 +22,13 @@ use crate::worker::protocol::{Job, JobResult, Run};
 
 /// Model shown when the URL names none.
 pub const DEFAULT_MODEL: &str = "cornet-s-mini";
-/// IT RSA benchmarks the page offers, with their labels.
-pub const RSA_BENCHMARKS: [(&str, &str); 2] = [
-    (
-        "kriegeskorte2008-it-rsa",
-        "human IT (fMRI, 4 subjects; Nili ceiling)",
-    ),
-    (
-        "kriegeskorte2008-monkey-it-rsa",
-        "monkey IT (cell recordings; no ceiling)",
-    ),
-];
+/// IT RSA benchmarks the page offers: the registry's IT RSA rows (labels from the rows).
+pub fn rsa_benchmarks() -> Vec<&'static BenchmarkSpec> {
+    BENCHMARKS
+        .iter()
+        .filter(|b| matches!(b.kind, Kind::ItRsa(_)))
+        .collect()
+}
 
 /// Properties of [`VisionPage`].
 #[derive(Properties, PartialEq)]
@@ -141,8 +138,13 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
         .route
         .benchmark
         .clone()
-        .filter(|b| RSA_BENCHMARKS.iter().any(|(id, _)| id == b))
-        .unwrap_or_else(|| RSA_BENCHMARKS[0].0.to_string());
+        .filter(|b| rsa_benchmarks().iter().any(|s| s.id == b))
+        .unwrap_or_else(|| {
+            rsa_benchmarks()
+                .first()
+                .map_or("kriegeskorte2008-it-rsa", |s| s.id)
+                .to_string()
+        });
     let job = Job::Views {
         model: model.clone(),
         benchmark: benchmark.clone(),
@@ -153,10 +155,10 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
     };
     let on_model = route_select(&p.route, |r, v| r.model = Some(v));
     let on_benchmark = route_select(&p.route, |r, v| r.benchmark = Some(v));
-    let label = RSA_BENCHMARKS
-        .iter()
-        .find(|(id, _)| *id == benchmark)
-        .map_or("", |(_, l)| l);
+    let label = rsa_benchmarks()
+        .into_iter()
+        .find(|s| s.id == benchmark)
+        .map_or("", |s| s.label);
     let outcome = run.outcome(
         "Press Run to score this model in your browser (the 92 images through every layer, then RSA against the brain).",
         |r| match r {
@@ -176,7 +178,7 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
                 </label>
                 <label>{"Compared with "}
                     <select id="vision-benchmark" onchange={on_benchmark}>
-                        { for RSA_BENCHMARKS.iter().map(|(id, l)| html! { <option value={*id} selected={*id == benchmark}>{*l}</option> }) }
+                        { for rsa_benchmarks().into_iter().map(|s| html! { <option value={s.id} selected={s.id == benchmark}>{s.label}</option> }) }
                     </select>
                 </label>
                 { run.cpu_switch() }
