@@ -26,6 +26,7 @@ mod error;
 pub mod gpu;
 mod half;
 mod ops;
+mod quant;
 mod tensor;
 
 pub use device::{Device, DeviceInfo};
@@ -34,4 +35,5 @@ pub use gpu::{Gpu, GpuOptions};
 pub use ops::{
     fold_batch_norm, BinaryOp, Conv2dParams, ConvAlgo, LstmWeights, Pool2dParams, PoolKind, UnaryOp,
 };
+pub use quant::{QMatrix, QuantType};
 pub use tensor::{Storage, Tensor};

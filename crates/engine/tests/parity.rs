@@ -11,4 +11,5 @@ mod parity_elementwise;
 mod parity_layout;
 mod parity_matmul;
 mod parity_norm;
+mod parity_quant;
 mod parity_sequence;

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 const COMMON: &str = include_str!("kernels/common.wgsl");
 const LINE_ENTRY: &str = include_str!("kernels/line_entry.wgsl");
 const ROW_ENTRY: &str = include_str!("kernels/row_entry.wgsl");
+const QUANT: &str = include_str!("kernels/quant.wgsl");
 
 /// Threads per workgroup of the one-element-per-thread kernels (`{{line_wg}}` in
 /// `line_entry.wgsl`).
@@ -57,6 +58,10 @@ pub enum Kernel {
     AxisCopy,
     /// `lstm_cell.wgsl`: LSTM pointwise gate update.
     LstmCell,
+    /// `qmatmul.wgsl`: `x · Wᵀ` with W in GGUF blocks (Q4_1 / Q8_0), dequantised in the kernel.
+    QMatmul,
+    /// `qembedding.wgsl`: row gather from a block-quantised table.
+    QEmbedding,
 }
 
 /// Variant of a kernel: the key, with the kernel, of the pipeline cache.
@@ -73,7 +78,7 @@ pub enum Specialization {
 
 impl Kernel {
     /// Every kernel, for validation and documentation.
-    pub const ALL: [Kernel; 14] = [
+    pub const ALL: [Kernel; 16] = [
         Kernel::Matmul,
         Kernel::Unary,
         Kernel::Binary,
@@ -88,6 +93,8 @@ impl Kernel {
         Kernel::Transpose,
         Kernel::AxisCopy,
         Kernel::LstmCell,
+        Kernel::QMatmul,
+        Kernel::QEmbedding,
     ];
 
     /// The kernel's own file, without the common prelude.
@@ -107,13 +114,15 @@ impl Kernel {
             Kernel::Transpose => include_str!("kernels/transpose.wgsl"),
             Kernel::AxisCopy => include_str!("kernels/axis_copy.wgsl"),
             Kernel::LstmCell => include_str!("kernels/lstm_cell.wgsl"),
+            Kernel::QMatmul => include_str!("kernels/qmatmul.wgsl"),
+            Kernel::QEmbedding => include_str!("kernels/qembedding.wgsl"),
         }
     }
 
     /// The entry point appended to the body.
     pub fn entry_point(self) -> EntryPoint {
         match self {
-            Kernel::Matmul => EntryPoint::InBody,
+            Kernel::Matmul | Kernel::QMatmul => EntryPoint::InBody,
             Kernel::Softmax | Kernel::LayerNorm => EntryPoint::Row,
             _ => EntryPoint::Line,
         }
@@ -130,12 +139,15 @@ impl Kernel {
                 .map(Specialization::Op)
                 .collect(),
             Kernel::Pool2d => vec![Specialization::Op(0), Specialization::Op(1)],
+            Kernel::QMatmul | Kernel::QEmbedding => (0..crate::quant::QuantType::COUNT)
+                .map(Specialization::Op)
+                .collect(),
             _ => vec![Specialization::Plain],
         }
     }
 
-    /// Full WGSL for `spec`: optional `enable f16;`, the common prelude, the body, then the
-    /// shared entry point, with `{{b_elem}}` filled in (`f32`, or `f16` for
+    /// Full WGSL for `spec`: optional `enable f16;`, the common prelude, the body, the block
+    /// readers of the quantised kernels (`quant.wgsl`), then the shared entry point, with `{{b_elem}}` filled in (`f32`, or `f16` for
     /// [`Specialization::F16B`]) and `{{line_wg}}` with [`LINE_WG`].
     pub fn source(self, spec: Specialization) -> Cow<'static, str> {
         let f16 = spec == Specialization::F16B;
@@ -145,7 +157,11 @@ impl Kernel {
             EntryPoint::Row => ROW_ENTRY,
         };
         let enable = if f16 { "enable f16;\n" } else { "" };
-        let template = format!("{enable}{COMMON}\n{}\n{entry}", self.body());
+        let quant = match self {
+            Kernel::QMatmul | Kernel::QEmbedding => QUANT,
+            _ => "",
+        };
+        let template = format!("{enable}{COMMON}\n{}\n{quant}\n{entry}", self.body());
         let line_wg = LINE_WG.to_string();
         let b_elem = if f16 { "f16" } else { "f32" };
         Cow::Owned(fill(

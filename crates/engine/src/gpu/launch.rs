@@ -29,6 +29,19 @@ impl<'a> Bind<'a> {
     pub fn all_whole(bufs: &[&'a GpuBuffer]) -> Vec<Self> {
         bufs.iter().map(|buf| Bind::whole(buf)).collect()
     }
+
+    /// Elements `start..start + len` of `buf`, bound from the nearest aligned offset at or
+    /// below `start`; also returns where `start` lies inside the binding (the kernel's offset
+    /// parameter). The binding is up to `offset_align_elems - 1` elements longer than `len`.
+    pub fn range(gpu: &Gpu, buf: &'a GpuBuffer, start: usize, len: usize) -> (Self, usize) {
+        let skip = start % offset_align_elems(gpu);
+        let bind = Bind {
+            buf,
+            offset: start - skip,
+            len: skip + len,
+        };
+        (bind, skip)
+    }
 }
 
 /// Uniform parameter words: u32 fields, f32 fields stored by bit pattern.

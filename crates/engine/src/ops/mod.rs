@@ -8,6 +8,7 @@ mod embedding;
 mod lstm;
 mod matmul;
 mod norm;
+mod quant;
 mod shape;
 
 pub use conv::{Conv2dParams, ConvAlgo, Pool2dParams, PoolKind};

@@ -59,3 +59,15 @@ fn erf_approx(x: f32) -> f32 {
         + t * (-1.453152027 + t * 1.061405429))));
     return sign(x) * (1.0 - poly * exp(-a * a));
 }
+
+// The f32 value of the IEEE binary16 bit pattern in the low 16 bits of `h`, decoded with integer
+// ops so that subnormals are exact on every backend (scales of quantised blocks are finite).
+fn f16_bits_to_f32(h: u32) -> f32 {
+    let sign = select(1.0, -1.0, (h & 0x8000u) != 0u);
+    let e = (h >> 10u) & 0x1fu;
+    let mant = h & 0x3ffu;
+    if (e == 0u) {
+        return sign * ldexp(f32(mant), -24);
+    }
+    return sign * bitcast<f32>(((e + 112u) << 23u) | (mant << 13u));
+}
