@@ -6,12 +6,14 @@
 pub mod bert;
 pub mod cornet;
 pub mod gpt;
+pub mod llama;
 pub mod lstm;
 pub mod manifest;
 
 pub use bert::BertConfig;
 pub use cornet::{CornetConfig, AREAS};
 pub use gpt::GptConfig;
+pub use llama::LlamaConfig;
 pub use lstm::LstmConfig;
 pub use manifest::{Normalisation, WeightsManifest};
 
