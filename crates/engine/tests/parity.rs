@@ -9,6 +9,7 @@ mod parity_conv;
 mod parity_device;
 mod parity_elementwise;
 mod parity_layout;
+mod parity_llama;
 mod parity_matmul;
 mod parity_norm;
 mod parity_quant;

@@ -62,6 +62,14 @@ pub enum Kernel {
     QMatmul,
     /// `qembedding.wgsl`: row gather from a block-quantised table.
     QEmbedding,
+    /// `rms_norm.wgsl`: RMS norm over the last axis (llama).
+    RmsNorm,
+    /// `rope.wgsl`: rotary position embedding, interleaved pairs (GGUF llama).
+    Rope,
+    /// `silu_mul.wgsl`: `silu(a) * b` (SwiGLU gate).
+    SiluMul,
+    /// `gqa_attention.wgsl`: fused grouped-query (causal) attention, online softmax.
+    GqaAttention,
 }
 
 /// Variant of a kernel: the key, with the kernel, of the pipeline cache.
@@ -78,7 +86,7 @@ pub enum Specialization {
 
 impl Kernel {
     /// Every kernel, for validation and documentation.
-    pub const ALL: [Kernel; 16] = [
+    pub const ALL: [Kernel; 20] = [
         Kernel::Matmul,
         Kernel::Unary,
         Kernel::Binary,
@@ -95,6 +103,10 @@ impl Kernel {
         Kernel::LstmCell,
         Kernel::QMatmul,
         Kernel::QEmbedding,
+        Kernel::RmsNorm,
+        Kernel::Rope,
+        Kernel::SiluMul,
+        Kernel::GqaAttention,
     ];
 
     /// The kernel's own file, without the common prelude.
@@ -116,6 +128,10 @@ impl Kernel {
             Kernel::LstmCell => include_str!("kernels/lstm_cell.wgsl"),
             Kernel::QMatmul => include_str!("kernels/qmatmul.wgsl"),
             Kernel::QEmbedding => include_str!("kernels/qembedding.wgsl"),
+            Kernel::RmsNorm => include_str!("kernels/rms_norm.wgsl"),
+            Kernel::Rope => include_str!("kernels/rope.wgsl"),
+            Kernel::SiluMul => include_str!("kernels/silu_mul.wgsl"),
+            Kernel::GqaAttention => include_str!("kernels/gqa_attention.wgsl"),
         }
     }
 
@@ -123,7 +139,9 @@ impl Kernel {
     pub fn entry_point(self) -> EntryPoint {
         match self {
             Kernel::Matmul | Kernel::QMatmul => EntryPoint::InBody,
-            Kernel::Softmax | Kernel::LayerNorm => EntryPoint::Row,
+            Kernel::Softmax | Kernel::LayerNorm | Kernel::RmsNorm | Kernel::GqaAttention => {
+                EntryPoint::Row
+            }
             _ => EntryPoint::Line,
         }
     }

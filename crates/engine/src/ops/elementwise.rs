@@ -2,7 +2,7 @@
 
 use crate::cpu;
 use crate::error::{EngineError, Result};
-use crate::gpu::ops::{call_binary, call_unary};
+use crate::gpu::ops::{call_binary, call_silu_mul, call_unary};
 use crate::tensor::{place, Placed, Tensor};
 
 /// A one-input elementwise function.
@@ -149,6 +149,25 @@ impl Tensor {
     /// Broadcasted product.
     pub fn mul(&self, rhs: &Tensor) -> Result<Tensor> {
         self.binary(rhs, BinaryOp::Mul)
+    }
+
+    /// The gated product of a SwiGLU MLP, `silu(self) ⊙ up` with `silu(a) = a · sigmoid(a)`
+    /// (llama: `down(silu(gate(x)) ⊙ up(x))`); both operands have the same shape.
+    pub fn silu_mul(&self, up: &Tensor) -> Result<Tensor> {
+        if self.shape != up.shape {
+            return Err(EngineError::shape(
+                "silu_mul",
+                "gate and up must have the same shape",
+                &[&self.shape, &up.shape],
+            ));
+        }
+        match place("silu_mul", &[self, up])? {
+            Placed::Cpu(v) => Ok(Tensor::cpu(cpu::silu_mul(v[0], v[1]))),
+            Placed::Gpu(gpu, v) => Ok(Tensor::gpu(
+                call_silu_mul(&gpu, v[0], v[1])?,
+                self.shape.clone(),
+            )),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod lstm;
 mod matmul;
 mod norm;
 mod quant;
+mod rope;
 mod shape;
 
 pub use conv::{Conv2dParams, ConvAlgo, Pool2dParams, PoolKind};

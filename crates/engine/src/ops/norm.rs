@@ -1,8 +1,9 @@
-//! Row-wise normalisations: softmax (optionally causal), layer norm, inference batch norm.
+//! Row-wise normalisations: softmax (optionally causal), layer norm, RMS norm, inference batch
+//! norm.
 
 use crate::cpu;
 use crate::error::{EngineError, Result};
-use crate::gpu::ops::{call_batch_norm, call_layer_norm, call_softmax};
+use crate::gpu::ops::{call_batch_norm, call_layer_norm, call_rms_norm, call_softmax};
 use crate::tensor::{place, Placed, Tensor};
 
 /// Folds batch-norm statistics into the per-channel `(scale, shift)` that
@@ -82,6 +83,28 @@ impl Tensor {
             Placed::Gpu(gpu, v) => {
                 let rows = self.numel() / cols;
                 let out = call_layer_norm(&gpu, v[0], v[1], v[2], rows, cols, eps)?;
+                Ok(Tensor::gpu(out, self.shape.clone()))
+            }
+        }
+    }
+
+    /// RMS norm over the last axis (llama's `RMSNorm`): `x / sqrt(mean(x²) + eps) · weight`
+    /// with `weight` of shape `[last]` (candle-nn's `rms_norm`). Tensors larger than one storage
+    /// binding are split into blocks of rows.
+    pub fn rms_norm(&self, weight: &Tensor, eps: f32) -> Result<Tensor> {
+        let cols = self.shape.last().copied().unwrap_or(0);
+        if cols == 0 || weight.shape != [cols] {
+            return Err(EngineError::shape(
+                "rms_norm",
+                "weight must be [last axis] of a non-empty input",
+                &[&self.shape, &weight.shape],
+            ));
+        }
+        match place("rms_norm", &[self, weight])? {
+            Placed::Cpu(v) => Ok(Tensor::cpu(cpu::rms_norm(v[0], v[1], eps))),
+            Placed::Gpu(gpu, v) => {
+                let rows = self.numel() / cols;
+                let out = call_rms_norm(&gpu, v[0], v[1], rows, cols, eps)?;
                 Ok(Tensor::gpu(out, self.shape.clone()))
             }
         }

@@ -173,12 +173,27 @@ pub async fn parity<F>(
 where
     F: Fn(&[Tensor]) -> brainprobe_engine::Result<Tensor>,
 {
-    let gpu = gpu().await?;
+    parity_on(&gpu().await?, op, shapes, seed, range, tol, f).await
+}
+
+/// [`parity`] on a given GPU (one opened with other options, such as a small binding limit).
+pub async fn parity_on<F>(
+    gpu: &Device,
+    op: &str,
+    shapes: &[&[usize]],
+    seed: u64,
+    range: (f32, f32),
+    tol: Tol,
+    f: F,
+) -> TestResult
+where
+    F: Fn(&[Tensor]) -> brainprobe_engine::Result<Tensor>,
+{
     let mut rng = Rng::new(seed);
     let (mut cpu_in, mut gpu_in) = (Vec::new(), Vec::new());
     for shape in shapes {
         let data = rng.vec(shape.iter().product(), range.0, range.1);
-        let (c, g) = both(&data, shape, &gpu)?;
+        let (c, g) = both(&data, shape, gpu)?;
         cpu_in.push(c);
         gpu_in.push(g);
     }

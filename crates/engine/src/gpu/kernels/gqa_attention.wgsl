@@ -1,0 +1,89 @@
+// gqa_attention.wgsl — grouped-query causal attention, fused: for query t and head h, with
+// key/value head c = h / group,
+//   out[t, h, :] = sum_j softmax_j(scale * q[t, h, :] . k[j, c, :]) v[j, c, :]
+// over keys j < tk (causal: j <= t + tk - tq). One pass over the keys in chunks of 64 with an
+// online softmax in f32: running maximum subtracted, running sum and output rescaled when the
+// maximum grows (no score matrix in memory). head_dim <= 256. Query rows larger than one
+// binding are processed in blocks of rows (t0 = the block's first query; q_off / o_off where
+// it starts in the bound ranges); k and v are bound whole.
+// Bindings: 0 uniform Params; 1 q: array<f32> (read, [tq, heads, hd]);
+//           2 k: array<f32> (read, [tk, kv_heads, hd]); 3 v: array<f32> (read, same);
+//           4 out: array<f32> (write, [tq, heads, hd]).
+// Workgroup: 64 threads per (query, head) row, one workgroup per row (row_entry.wgsl, rows =
+//            queries in the block x heads): thread li scores key j0 + li of each chunk, then
+//            accumulates output dims li, li + 64, ...
+
+struct Params {
+    rows: u32, tq: u32, tk: u32, heads: u32,
+    kv_heads: u32, hd: u32, group: u32, causal: u32,
+    t0: u32, q_off: u32, o_off: u32, scale: f32,
+}
+
+@group(0) @binding(1) var<storage, read> q: array<f32>;
+@group(0) @binding(2) var<storage, read> k: array<f32>;
+@group(0) @binding(3) var<storage, read> v: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+
+const MAX_HD: u32 = 256u;
+var<workgroup> qv: array<f32, 256>;
+var<workgroup> acc: array<f32, 256>;
+var<workgroup> pj: array<f32, 64>;
+
+fn row_body(row: u32, li: u32) {
+    let t = p.t0 + row / p.heads;
+    let h = row % p.heads;
+    let c = h / p.group;
+    let q_base = p.q_off + row * p.hd;
+    for (var d = li; d < p.hd; d += ROW_WG) {
+        qv[d] = q[q_base + d];
+        acc[d] = 0.0;
+    }
+    workgroupBarrier();
+    var limit = p.tk;
+    if (p.causal != 0u) {
+        limit = min(p.tk, t + 1u + p.tk - p.tq);
+    }
+    let kv_rs = p.kv_heads * p.hd;
+    var m_run = -3.0e38;
+    var l_run = 0.0;
+    for (var j0 = 0u; j0 < limit; j0 += ROW_WG) {
+        let j = j0 + li;
+        var s = -3.0e38;
+        if (j < limit) {
+            let kb = j * kv_rs + c * p.hd;
+            var dot = 0.0;
+            for (var d = 0u; d < p.hd; d++) {
+                dot = fma(qv[d], k[kb + d], dot);
+            }
+            s = dot * p.scale;
+        }
+        let m_new = max(m_run, reduce_max(li, s));
+        var e = 0.0;
+        if (j < limit) {
+            e = exp(s - m_new);
+        }
+        pj[li] = e;
+        // reduce_sum's barriers also publish pj to the workgroup.
+        let chunk_sum = reduce_sum(li, e);
+        var corr = 0.0;
+        if (j0 > 0u) {
+            corr = exp(m_run - m_new);
+        }
+        l_run = l_run * corr + chunk_sum;
+        m_run = m_new;
+        let n = min(ROW_WG, limit - j0);
+        for (var d = li; d < p.hd; d += ROW_WG) {
+            var a = acc[d] * corr;
+            for (var jj = 0u; jj < n; jj++) {
+                a = fma(pj[jj], v[(j0 + jj) * kv_rs + c * p.hd + d], a);
+            }
+            acc[d] = a;
+        }
+        workgroupBarrier();
+    }
+    let inv = 1.0 / l_run;
+    let o_base = p.o_off + row * p.hd;
+    for (var d = li; d < p.hd; d += ROW_WG) {
+        out[o_base + d] = acc[d] * inv;
+    }
+}
