@@ -2,16 +2,19 @@
 // key/value head c = h / group,
 //   out[t, h, :] = sum_j softmax_j(scale * q[t, h, :] . k[j, c, :]) v[j, c, :]
 // over keys j < tk (causal: j <= t + tk - tq). One pass over the keys in chunks of 64 with an
-// online softmax in f32: running maximum subtracted, running sum and output rescaled when the
-// maximum grows (no score matrix in memory). head_dim <= 256. Query rows larger than one
-// binding are processed in blocks of rows (t0 = the block's first query; q_off / o_off where
-// it starts in the bound ranges); k and v are bound whole.
+// online softmax in f32: the running maximum is subtracted, and the running sum and output are
+// rescaled when it grows (no score matrix in memory). Each thread scores one key of the chunk
+// into workgroup memory; after a barrier every thread reads the chunk's 64 scores itself
+// (maximum: the same value in every thread, no reduction tree), each thread replaces its score
+// by its exponential, and every thread sums them: four barriers a chunk. head_dim <= 256. Query rows larger than one binding are processed
+// in blocks of rows (t0 = the block's first query; q_off / o_off where it starts in the bound
+// ranges); k and v are bound whole.
 // Bindings: 0 uniform Params; 1 q: array<f32> (read, [tq, heads, hd]);
 //           2 k: array<f32> (read, [tk, kv_heads, hd]); 3 v: array<f32> (read, same);
 //           4 out: array<f32> (write, [tq, heads, hd]).
 // Workgroup: 64 threads per (query, head) row, one workgroup per row (row_entry.wgsl, rows =
 //            queries in the block x heads): thread li scores key j0 + li of each chunk, then
-//            accumulates output dims li, li + 64, ...
+//            accumulates output dims li, li + 64, ... (each thread owns its acc entries).
 
 struct Params {
     rows: u32, tq: u32, tk: u32, heads: u32,
@@ -25,9 +28,9 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 const MAX_HD: u32 = 256u;
-var<workgroup> qv: array<f32, 256>;
-var<workgroup> acc: array<f32, 256>;
-var<workgroup> pj: array<f32, 64>;
+var<workgroup> qv: array<f32, MAX_HD>;
+var<workgroup> acc: array<f32, MAX_HD>;
+var<workgroup> sc: array<f32, 64>;
 
 fn row_body(row: u32, li: u32) {
     let t = p.t0 + row / p.heads;
@@ -44,41 +47,48 @@ fn row_body(row: u32, li: u32) {
         limit = min(p.tk, t + 1u + p.tk - p.tq);
     }
     let kv_rs = p.kv_heads * p.hd;
-    var m_run = -3.0e38;
+    let kv_c = c * p.hd;
+    var m_run = 0.0;
     var l_run = 0.0;
     for (var j0 = 0u; j0 < limit; j0 += ROW_WG) {
-        let j = j0 + li;
-        var s = -3.0e38;
-        if (j < limit) {
-            let kb = j * kv_rs + c * p.hd;
+        let n = min(ROW_WG, limit - j0);
+        if (li < n) {
+            let kb = (j0 + li) * kv_rs + kv_c;
             var dot = 0.0;
             for (var d = 0u; d < p.hd; d++) {
                 dot = fma(qv[d], k[kb + d], dot);
             }
-            s = dot * p.scale;
+            sc[li] = dot * p.scale;
         }
-        let m_new = max(m_run, reduce_max(li, s));
-        var e = 0.0;
-        if (j < limit) {
-            e = exp(s - m_new);
+        workgroupBarrier();
+        var m_new = sc[0];
+        for (var jj = 1u; jj < n; jj++) {
+            m_new = max(m_new, sc[jj]);
         }
-        pj[li] = e;
-        // reduce_sum's barriers also publish pj to the workgroup.
-        let chunk_sum = reduce_sum(li, e);
         var corr = 0.0;
         if (j0 > 0u) {
+            m_new = max(m_new, m_run);
             corr = exp(m_run - m_new);
         }
-        l_run = l_run * corr + chunk_sum;
-        m_run = m_new;
-        let n = min(ROW_WG, limit - j0);
+        // Every thread has read the scores (m_new) before they are replaced by their exponentials.
+        workgroupBarrier();
+        if (li < n) {
+            sc[li] = exp(sc[li] - m_new);
+        }
+        workgroupBarrier();
+        var chunk_sum = 0.0;
+        for (var jj = 0u; jj < n; jj++) {
+            chunk_sum += sc[jj];
+        }
         for (var d = li; d < p.hd; d += ROW_WG) {
             var a = acc[d] * corr;
             for (var jj = 0u; jj < n; jj++) {
-                a = fma(pj[jj], v[(j0 + jj) * kv_rs + c * p.hd + d], a);
+                a = fma(sc[jj], v[(j0 + jj) * kv_rs + kv_c + d], a);
             }
             acc[d] = a;
         }
+        l_run = l_run * corr + chunk_sum;
+        m_run = m_new;
         workgroupBarrier();
     }
     let inv = 1.0 / l_run;
