@@ -160,6 +160,61 @@ pub struct LayerScore {
     pub error: Option<f64>,
 }
 
+/// One fold's layer in a nested choice: the split or held-out subject, the layer chosen
+/// on the other data, and the fold's held-out value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FoldChoice {
+    /// The chosen layer.
+    pub layer: String,
+    /// The fold's held-out value at that layer (raw units).
+    pub value: f64,
+    /// The α of the chosen layer's fit (regression benchmarks).
+    pub alpha: Option<f64>,
+}
+
+/// A headline whose layer was chosen without the test data (METRICS §10.3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerChoice {
+    /// How the layer was chosen, in one line.
+    pub method: String,
+    /// What a fold is ("split", "held-out subject").
+    pub fold: String,
+    /// Per fold, in order.
+    pub folds: Vec<FoldChoice>,
+    /// The fixed-rule layer of earlier versions (the model's last layer) and its raw value,
+    /// kept for comparison.
+    pub committed_layer: Option<String>,
+    /// `committed_layer`'s raw value.
+    pub committed_raw: Option<Value>,
+}
+
+impl LayerChoice {
+    /// "nested by split: h4 in 7 of 10 splits, h3 in 3" — the layers, most chosen first.
+    pub fn summary(&self) -> String {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for f in &self.folds {
+            match counts.iter_mut().find(|(l, _)| *l == f.layer) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((f.layer.clone(), 1)),
+            }
+        }
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        let n = self.folds.len();
+        let parts: Vec<String> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, (l, c))| {
+                if i == 0 {
+                    format!("{l} in {c} of {n} {}s", self.fold)
+                } else {
+                    format!("{l} in {c}")
+                }
+            })
+            .collect();
+        format!("chosen per {}: {}", self.fold, parts.join(", "))
+    }
+}
+
 /// Benchmark-specific results beside the headline number.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -207,8 +262,12 @@ pub struct Score {
     /// Every scored layer in recording order (empty for behavioural benchmarks).
     pub layers: Vec<LayerScore>,
     /// The layer with the highest `value` (first on ties); selected on the test data, so
-    /// optimistic — reported beside the committed layer, never instead of it.
+    /// optimistic — reported beside the headline, never instead of it.
     pub best_layer: Option<String>,
+    /// How the headline's layer was chosen without the test data (METRICS §10.3), when it
+    /// was (then `layer` is `None`: the layer may differ per split or subject).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer_choice: Option<LayerChoice>,
     /// Caveats a reader needs (e.g. "no ceiling available").
     pub notes: Vec<String>,
     /// Benchmark-specific results.
@@ -244,6 +303,7 @@ impl Score {
             layer: None,
             layers: Vec::new(),
             best_layer: None,
+            layer_choice: None,
             notes: Vec::new(),
             details: None,
         }
@@ -255,6 +315,15 @@ impl Score {
         self.raw = raw;
         self.value = value;
         self.normalized_unclipped = unclipped;
+    }
+
+    /// The headline's layer in words: the nested choice's summary, else the layer.
+    pub fn layer_label(&self) -> String {
+        match (&self.layer_choice, &self.layer) {
+            (Some(c), _) => c.summary(),
+            (None, Some(l)) => l.clone(),
+            (None, None) => "–".into(),
+        }
     }
 
     /// The layer score named `layer`.

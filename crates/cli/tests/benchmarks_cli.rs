@@ -35,7 +35,9 @@ fn score_prints_a_table_and_json_with_provenance() {
     for want in [
         "best layer:",
         "ceiling: 0.6657 (lower bound 0.3723)",
-        "score [IT]:",
+        "score [nested]:",
+        "layer choice: chosen per held-out subject:",
+        "committed layer IT: raw 0.1712",
         "animate/inanimate",
     ] {
         assert!(out.contains(want), "missing `{want}` in\n{out}");
@@ -55,6 +57,12 @@ fn score_prints_a_table_and_json_with_provenance() {
     );
     assert!(v["layers"].as_array().is_some_and(|l| l.len() >= 6));
     assert!(v["value"]["defined"].as_f64().is_some());
+    // leave one subject out: four held-out subjects, each with its chosen layer
+    let folds = v["layer_choice"]["folds"].as_array().expect("layer choice");
+    assert_eq!(folds.len(), 4);
+    let held_out: Vec<f64> = folds.iter().filter_map(|f| f["value"].as_f64()).collect();
+    let mean = held_out.iter().sum::<f64>() / 4.0;
+    assert!((v["raw"]["defined"].as_f64().unwrap() - mean).abs() < 1e-12);
 }
 
 #[test]

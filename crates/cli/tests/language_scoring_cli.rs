@@ -36,7 +36,7 @@ fn score_pereira_says_there_is_no_ceiling() {
         "ceiling: none",
         "No noise ceiling",
         "α per split",
-        "vs baseline (paired, same splits, committed layer):",
+        "vs baseline (paired, same splits):",
     ] {
         assert!(out.contains(want), "missing `{want}` in\n{out}");
     }

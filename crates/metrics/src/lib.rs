@@ -11,12 +11,14 @@
 
 pub mod correlation;
 pub mod error;
+pub mod layer_choice;
 mod linalg;
 pub mod predictivity;
 pub mod regression;
 mod ridge_cv;
 pub mod rng;
 pub mod splits;
+pub mod standardise;
 pub mod stats;
 mod trf;
 
@@ -24,8 +26,10 @@ pub use correlation::{
     kendall_tau_a, kendall_tau_b, pearson, pearson_columns, rankdata, spearman, PearsonVariant,
 };
 pub use error::{MetricsError, Result};
-pub use predictivity::{aggregate, cross_validate, Aggregate, Predictivity};
-pub use regression::{fit_predict, Regression, SplitFit, DEFAULT_ALPHAS};
+pub use predictivity::{
+    aggregate, cross_validate, cross_validate_standardised, Aggregate, Predictivity,
+};
+pub use regression::{fit_predict, fit_predict_standardised, Regression, SplitFit, DEFAULT_ALPHAS};
 pub use rng::{Mt19937, RandomState};
 pub use splits::{Split, Splitter};
 pub mod bootstrap;

@@ -80,11 +80,11 @@ fn summary(score: &Score) -> Html {
             )
         },
     );
-    let layer_text = score
-        .layer
-        .as_ref()
-        .map(|l| format!(" at the committed layer `{l}`"))
-        .unwrap_or_default();
+    let layer_text = match (&score.layer, &score.layer_choice) {
+        (Some(l), _) => format!(" at the committed layer `{l}`"),
+        (None, Some(c)) => format!(", layer {}", c.summary()),
+        (None, None) => String::new(),
+    };
     html! {
         <div class="score-summary">
             <p id="language-score" class="headline" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>

@@ -101,7 +101,7 @@ pub fn to_csv(board: &Leaderboard) -> String {
                 .map_or_else(|| s.raw.to_string(), |v| format!("{v:.6}")),
             num(s.ceiling.as_ref().map(|c| c.value)),
             num(s.error.as_ref().map(|e| e.value)),
-            s.layer.clone().unwrap_or_default(),
+            s.layer_label(),
             s.model.device.clone(),
         ];
         out.push_str(
@@ -168,7 +168,7 @@ fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Ht
         let title = format!(
             "raw {} · layer {} · {}",
             show(s.raw),
-            s.layer.as_deref().unwrap_or("–"),
+            s.layer_label(),
             s.model.device
         );
         return html! { <td {id} class="cell done num" {style} {title} data-value={v.map(|v| format!("{v:.6}")).unwrap_or_default()}>{show(s.value)}</td> };

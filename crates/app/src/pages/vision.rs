@@ -70,7 +70,7 @@ fn summary(score: &Score) -> Html {
         <div class="score-summary">
             <p id="vision-score" class="headline" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>
                 <b>{show(score.value)}</b>
-                {format!(" = IT RSA of layer `{}` ", score.layer.as_deref().unwrap_or("–"))}
+                {format!(" = IT RSA, layer {} ", score.layer_label())}
                 {format!("(raw ρ {}{})", show(score.raw), score.error.as_ref().map(|e| format!(" ± {:.3}", e.value)).unwrap_or_default())}
             </p>
             <ul class="facts">

@@ -8,9 +8,11 @@
 //!
 //! - surprisal: per-word surprisal in bits of a causal model (sum over its tokens) vs mean
 //!   RT; raw = |Pearson r| (exact variant), no fitting.
-//! - activations: per layer, RidgeCV from the word's state (its last token, story context)
-//!   to mean RT, GroupKFold(10, shuffled, seed 1234) with the story as group, Pearson r on
-//!   the held-out story; raw = mean over folds.
+//! - activations: per layer, RidgeCV (standardised features, α ∈ logspace(−3, 6, 10))
+//!   from the word's state (its last token, story context) to mean RT, GroupKFold(10,
+//!   shuffled, seed 1234) with the story as group, Pearson r on the held-out story. Version
+//!   2 (METRICS §10.3): each fold's layer is chosen on its training stories; raw = mean
+//!   over folds.
 //!
 //! Ceiling (both): ρ = 1 − mean(sd²/n) / var(mean RT) on the scored words (sampling error,
 //! METRICS §2.3; 0.83191 on the full data); score = clip(raw / ρ, 0, 1); sqrt(ρ), the
@@ -25,13 +27,14 @@ use brainprobe_models::language::{LayerSelection, Passage};
 use ndarray::{Array1, Axis};
 use serde::{Deserialize, Serialize};
 
-use super::{as_f64, committed_layer, predictivity};
+use super::as_f64;
+use super::layers::LayerRegressions;
 use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
 use crate::progress::Progress;
 use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
-use crate::score::{best_index, normalize, Ceiling, Details, ErrorEstimate, LayerScore, Score};
+use crate::score::{normalize, Ceiling, Details, Score};
 use crate::score::{Undefined, Value};
 use crate::subject::LanguageSubject;
 
@@ -40,7 +43,7 @@ const CITATION: &str = "Futrell et al. 2018, LREC (Natural Stories corpus)";
 /// `futrell2018-rt`: cross-validated regression from layer activations.
 pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     id: "futrell2018-rt",
-    version: 1,
+    version: 2,
     modality: Modality::Language,
     data: &["futrell2018_naturalstories"],
     kind: Kind::FutrellActivations,
@@ -309,33 +312,18 @@ pub async fn run_activations_recorded(
     );
     let rho = ceiling(&st.reliability);
     score.ceiling = Some(rho.clone());
-    let names: Vec<String> = rec.layers.iter().map(|l| l.name.clone()).collect();
-    let committed = committed_layer(&names);
     let mut details = base_details(&st, "activations");
-    for layer in &rec.layers {
-        let x = as_f64(layer).select(Axis(0), &st.kept);
-        let (raw, p) = predictivity(x.view(), &y, &splits)?;
-        let error = p.as_ref().map(|p| p.aggregate.error);
-        if committed.as_deref() == Some(layer.name.as_str()) {
-            score.set_raw(raw);
-            score.error = error.map(|value| ErrorEstimate {
-                value,
-                method: format!("SE over {folds} story folds"),
-            });
-            if let Some(p) = &p {
-                details.per_fold_r = p.r.column(0).to_vec();
-            }
-        }
-        score.layers.push(LayerScore {
-            layer: layer.name.clone(),
-            raw,
-            value: normalize(raw, Some(rho.value)).0,
-            error,
-        });
-    }
-    score.layer = committed;
-    let values: Vec<Value> = score.layers.iter().map(|l| l.value).collect();
-    score.best_layer = best_index(&values).map(|i| score.layers[i].layer.clone());
+    let regs = LayerRegressions::fit(
+        rec.layers
+            .iter()
+            .map(|l| (l.name.clone(), as_f64(l).select(Axis(0), &st.kept))),
+        &y,
+        &splits,
+    )?;
+    regs.fill(&mut score, "story fold", |raw| {
+        normalize(raw, Some(rho.value)).0
+    });
+    details.per_fold_r = regs.per_split();
     score.details = Some(Details::Futrell(details));
     common_notes(&mut score, &st, ctx.options.language_subset);
     score.notes.push(format!(

@@ -7,14 +7,16 @@
 pub mod fedorenko2010;
 pub mod findings;
 pub mod futrell2018;
+pub mod layers;
 pub mod new_sentence;
 pub mod pereira2018;
 pub mod wikitext2;
 
 use brainprobe_metrics::correlation::PearsonVariant;
-use brainprobe_metrics::regression::{fit_predict, Regression};
+use brainprobe_metrics::layer_choice::WIDE_ALPHAS;
+use brainprobe_metrics::regression::{fit_predict_standardised, Regression};
 use brainprobe_metrics::splits::Split;
-use brainprobe_metrics::{cross_validate, Predictivity};
+use brainprobe_metrics::{cross_validate_standardised, Predictivity};
 use brainprobe_models::language::LayerActivations;
 use ndarray::{Array2, ArrayView2, Axis};
 
@@ -42,9 +44,18 @@ pub fn is_constant(x: ArrayView2<f64>) -> bool {
     }
 }
 
+/// The regression of every language benchmark: RidgeCV over α ∈ logspace(−3, 6, 10)
+/// (METRICS §10.2), on features standardised per split.
+pub fn regression() -> Regression {
+    Regression::RidgeCv {
+        alphas: WIDE_ALPHAS.to_vec(),
+    }
+}
+
 /// Cross-validated RidgeCV predictivity of `y` (one column) from `x` on `splits`
-/// (METRICS §1, epsilon Pearson, mean over splits of r); `Undefined(Constant)` when the
-/// features carry no stimulus information.
+/// (METRICS §1 with §10.2: features standardised with each split's training statistics,
+/// the wide α grid; epsilon Pearson, mean over splits of r); `Undefined(Constant)` when
+/// the features carry no stimulus information.
 pub fn predictivity(
     x: ArrayView2<f64>,
     y: &[f64],
@@ -54,13 +65,8 @@ pub fn predictivity(
         return Ok((Value::Undefined(Undefined::Constant), None));
     }
     let y = column(y);
-    let p = cross_validate(
-        x,
-        y.view(),
-        splits,
-        &Regression::ridge_cv_default(),
-        PearsonVariant::Epsilon,
-    )?;
+    let p =
+        cross_validate_standardised(x, y.view(), splits, &regression(), PearsonVariant::Epsilon)?;
     Ok((
         Value::finite_or(p.aggregate.raw, Undefined::NotFinite),
         Some(p),
@@ -80,11 +86,11 @@ pub fn held_out_predictions(
     let mut sum = vec![0.0; y.nrows()];
     let mut count = vec![0usize; y.nrows()];
     for split in splits {
-        let fit = fit_predict(
+        let fit = fit_predict_standardised(
             x.select(Axis(0), &split.train).view(),
             y.select(Axis(0), &split.train).view(),
             x.select(Axis(0), &split.test).view(),
-            &Regression::ridge_cv_default(),
+            &regression(),
         )?;
         for (k, &row) in split.test.iter().enumerate() {
             sum[row] += fit.predictions[(k, 0)];

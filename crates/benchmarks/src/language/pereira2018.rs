@@ -4,27 +4,28 @@
 //! response: the GLM effect size averaged over the left-hemisphere language-network fROIs
 //! and over participants. Each sentence is presented alone (its own context; the file has
 //! no passage labels). Per layer the sentence representation is the state at its last
-//! token (mean of word vectors for embeddings); RidgeCV (α grid 1e-3…1e3, exact
-//! leave-one-out choice) on ShuffleSplit(10 splits, train 0.9, seed 1); Pearson r
-//! (epsilon variant) on the 63 held-out sentences of each split; raw = mean over splits.
+//! token (mean of word vectors for embeddings), standardised with each split's training
+//! statistics; RidgeCV (α ∈ logspace(−3, 6, 10), exact leave-one-out choice) on
+//! ShuffleSplit(10 splits, train 0.9, seed 1); Pearson r (epsilon variant) on the 63
+//! held-out sentences of each split. Version 2 (METRICS §10.3): in each split the layer is
+//! the one whose fit explains the training sentences best; raw = mean over splits.
 //! No noise ceiling exists for one averaged response per sentence, so the score is the raw
 //! r, and every output says so.
 
 use brainprobe_data::datasets::pereira::{self, PereiraSentence};
-use brainprobe_metrics::regression::{fit_predict, Regression};
+use brainprobe_metrics::regression::fit_predict_standardised;
 use brainprobe_metrics::splits::{shuffle_split, Split};
 use brainprobe_models::language::{LayerActivations, LayerSelection, PartRecording, Passage};
 use serde::{Deserialize, Serialize};
 
-use super::{as_f64, column, committed_layer, predictivity, subset};
+use super::layers::LayerRegressions;
+use super::{as_f64, column, regression, subset};
 use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
 use crate::progress::Progress;
 use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
-use crate::score::{
-    best_index, DataRef, Details, ErrorEstimate, LayerScore, ModelRef, Score, Value,
-};
+use crate::score::{DataRef, Details, ModelRef, Score};
 use crate::subject::LanguageSubject;
 
 /// The note every Pereira output carries.
@@ -33,7 +34,7 @@ pub const NO_CEILING: &str = "No noise ceiling exists for this data (one respons
 /// `pereira2018-langnet`.
 pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     id: "pereira2018-langnet",
-    version: 1,
+    version: 2,
     modality: Modality::Language,
     data: &["pereira2018_langnet"],
     kind: Kind::Pereira,
@@ -52,9 +53,9 @@ pub struct PereiraDetails {
     pub sentences: usize,
     /// The outer splits, in words.
     pub splits: String,
-    /// Committed layer: Pearson r per split.
+    /// Headline: Pearson r per split at that split's chosen layer.
     pub per_split_r: Vec<f64>,
-    /// Committed layer: the α RidgeCV chose per split.
+    /// Headline: the α RidgeCV chose per split at the chosen layer.
     pub alphas: Vec<f64>,
 }
 
@@ -90,7 +91,9 @@ pub async fn record(
         .await
 }
 
-/// Scores recorded layers against `responses` (one per sentence, same order).
+/// Scores recorded layers against `responses` (one per sentence, same order): every
+/// layer on standardised features (METRICS §10.2), the headline with the layer chosen per
+/// split on the training rows (§10.3).
 pub fn score_layers(
     spec: &BenchmarkSpec,
     layers: &[LayerActivations],
@@ -103,41 +106,21 @@ pub fn score_layers(
         spec,
         model,
         data,
-        "Pearson r (held-out sentences, mean over 10 ShuffleSplit splits) of RidgeCV predictions of the averaged language-network response",
+        "Pearson r (held-out sentences, mean over 10 ShuffleSplit splits) of RidgeCV predictions of the averaged language-network response, layer chosen per split on the training sentences",
     );
-    let committed = committed_layer(&layers.iter().map(|l| l.name.clone()).collect::<Vec<_>>());
-    let mut details = PereiraDetails {
+    let regs = LayerRegressions::fit(
+        layers.iter().map(|l| (l.name.clone(), as_f64(l))),
+        responses,
+        &splits,
+    )?;
+    regs.fill(&mut score, "split", |v| v);
+    score.details = Some(Details::Pereira(PereiraDetails {
         sentences: responses.len(),
         splits: "ShuffleSplit(10 splits, train = floor(0.9 n), seed 1)".into(),
-        per_split_r: Vec::new(),
-        alphas: Vec::new(),
-    };
-    for layer in layers {
-        let (raw, p) = predictivity(as_f64(layer).view(), responses, &splits)?;
-        let error = p.as_ref().map(|p| p.aggregate.error);
-        if committed.as_deref() == Some(layer.name.as_str()) {
-            score.set_raw(raw);
-            score.error = error.map(|value| ErrorEstimate {
-                value,
-                method: "SE over 10 overlapping ShuffleSplit splits (descriptive)".into(),
-            });
-            if let Some(p) = &p {
-                details.per_split_r = p.r.column(0).to_vec();
-                details.alphas = p.alphas.clone();
-            }
-        }
-        score.layers.push(LayerScore {
-            layer: layer.name.clone(),
-            raw,
-            value: raw,
-            error,
-        });
-    }
-    score.layer = committed;
-    let values: Vec<Value> = score.layers.iter().map(|l| l.value).collect();
-    score.best_layer = best_index(&values).map(|i| score.layers[i].layer.clone());
+        per_split_r: regs.per_split(),
+        alphas: regs.alphas(),
+    }));
     score.notes.push(NO_CEILING.into());
-    score.details = Some(Details::Pereira(details));
     Ok(score)
 }
 
@@ -253,12 +236,8 @@ pub async fn predict(
             reason: "the model gave no finite representation for it".into(),
         })?;
     let y = column(responses);
-    let fit = fit_predict(
-        as_f64(train).view(),
-        y.view(),
-        x_new.view(),
-        &Regression::ridge_cv_default(),
-    )?;
+    let fit =
+        fit_predict_standardised(as_f64(train).view(), y.view(), x_new.view(), &regression())?;
     let value = fit.predictions[(0, 0)];
     let below = responses.iter().filter(|&&r| r < value).count() as f64;
     let ties = responses.iter().filter(|&&r| r == value).count() as f64;

@@ -97,7 +97,12 @@ impl LayerCurve {
                 .ceiling
                 .as_ref()
                 .map(|c| (c.lower.unwrap_or(c.value), c.value)),
-            committed: score.layer.clone(),
+            committed: score.layer.clone().or_else(|| {
+                score
+                    .layer_choice
+                    .as_ref()
+                    .and_then(|c| c.committed_layer.clone())
+            }),
         }
     }
 }

@@ -79,7 +79,12 @@ pub async fn rsa_run(
     progress: &dyn Progress,
 ) -> Result<Run> {
     let run = kriegeskorte2008::run_recorded(spec, target, subject, ctx, progress).await?;
-    let layer = run.score.layer.clone().unwrap_or_default();
+    // the headline's layer, or the most chosen one when it was chosen per subject
+    let layer = match (&run.score.layer, &run.score.details) {
+        (Some(l), _) => l.clone(),
+        (None, Some(crate::score::Details::Rsa(d))) => d.layer.clone(),
+        (None, _) => String::new(),
+    };
     let brain = &run.reference.group;
     let mut views = Views {
         layer_curve: LayerCurve::of(&run.score),

@@ -6,9 +6,10 @@
 //! (1 − Pearson); it is compared with each subject's RDM (sessions averaged) by Spearman ρ
 //! on the upper triangles, and the mean over subjects is the raw score. The human score is
 //! divided by the Nili upper bound (rank-averaged pooling) and clipped; the lower bound is
-//! reported. The monkey RDM is a single matrix, so no ceiling exists. The headline layer is
-//! `IT` (the model's committed IT area); every layer and time step is reported, with the
-//! best one. A model whose RDM has no variance (the same features for every image) gets
+//! reported. The monkey RDM is a single matrix, so no ceiling exists. Human IT, version 2
+//! (METRICS §10.3): each subject's layer is chosen on the other subjects (leave one subject
+//! out) and the headline is the mean held-out ρ; the monkey headline stays the committed
+//! layer `IT`. Every layer and time step is reported, with the (optimistic) best one. A model whose RDM has no variance (the same features for every image) gets
 //! "undefined (constant)".
 
 use brainprobe_data::datasets::kriegeskorte::{
@@ -28,8 +29,8 @@ use crate::error::Result;
 use crate::progress::Progress;
 use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
 use crate::score::{
-    best_index, normalize, Ceiling, DataRef, Details, ErrorEstimate, LayerScore, ModelRef, Score,
-    Undefined, Value,
+    best_index, normalize, Ceiling, DataRef, Details, ErrorEstimate, FoldChoice, LayerChoice,
+    LayerScore, ModelRef, Score, Undefined, Value,
 };
 use crate::subject::VisionSubject;
 
@@ -50,7 +51,7 @@ const CITATION: &str = "Kriegeskorte et al. 2008, Neuron 60:1126; Kiani et al. 2
 /// `kriegeskorte2008-it-rsa`.
 pub const HUMAN_SPEC: BenchmarkSpec = BenchmarkSpec {
     id: "kriegeskorte2008-it-rsa",
-    version: 1,
+    version: 2,
     modality: Modality::Vision,
     data: &["kriegeskorte2008_92images"],
     kind: Kind::ItRsa(Target::HumanIt),
@@ -82,8 +83,13 @@ pub const MONKEY_SPEC: BenchmarkSpec = BenchmarkSpec {
 pub struct RsaDetails {
     /// Names of the brain RDMs compared with (subjects, or the monkey RDM).
     pub subjects: Vec<String>,
-    /// Spearman ρ per subject for the headline layer.
+    /// Spearman ρ per subject of the headline (held-out ρ when the layer was chosen by
+    /// leaving the subject out).
     pub per_subject: Vec<f64>,
+    /// The layer the Kendall τ, constant conditions and categories below describe (the
+    /// most chosen one, or the committed one).
+    #[serde(default)]
+    pub layer: String,
     /// Kendall τ_a (mean over subjects) for the headline layer — secondary measure.
     pub kendall_tau_a: Value,
     /// Conditions whose pattern was constant in the headline layer (dissimilarity set to 1).
@@ -230,23 +236,62 @@ pub fn score_activations(
         .iter()
         .map(|l| score_layer(reference, l))
         .collect::<Result<Vec<_>>>()?;
-    let headline = results
+    let committed = results
         .iter()
         .position(|r| r.score.layer == COMMITTED_LAYER)
         .or_else(|| results.len().checked_sub(1));
     let values: Vec<Value> = results.iter().map(|r| r.score.value).collect();
     score.best_layer = best_index(&values).map(|i| results[i].score.layer.clone());
+    let per_layer: Vec<&[f64]> = results.iter().map(|r| r.per_subject.as_slice()).collect();
+    let nested = match reference.target {
+        Target::HumanIt => leave_one_subject_out(&per_layer),
+        Target::MonkeyIt => None,
+    };
+    // The layer the details and views describe: the most chosen one, else the committed one.
+    let headline = nested
+        .as_ref()
+        .and_then(|n| modal(&n.iter().map(|(l, _)| *l).collect::<Vec<_>>()))
+        .or(committed);
+    if let Some(n) = &nested {
+        let held_out: Vec<f64> = n.iter().map(|(_, v)| *v).collect();
+        score.set_raw(Value::finite_or(
+            stats::mean(&held_out),
+            Undefined::NotFinite,
+        ));
+        let k = held_out.len();
+        score.error = Some(ErrorEstimate {
+            value: (stats::variance(&held_out, 1) / k as f64).sqrt(),
+            method: format!("SE of the held-out ρ over {k} subjects (sample SD / √n)"),
+        });
+        score.layer_choice = Some(LayerChoice {
+            method: "leave one subject out: for each subject, the layer with the highest mean ρ over the other subjects, scored on the held-out subject (METRICS §10.3)".into(),
+            fold: "held-out subject".into(),
+            folds: n
+                .iter()
+                .map(|(l, v)| FoldChoice {
+                    layer: results[*l].score.layer.clone(),
+                    value: *v,
+                    alpha: None,
+                })
+                .collect(),
+            committed_layer: committed.map(|c| results[c].score.layer.clone()),
+            committed_raw: committed.map(|c| results[c].score.raw),
+        });
+        score.notes.push("Per-layer values and the best layer use every subject (optimistic); the headline chooses each subject's layer on the other subjects only.".into());
+    }
     if let Some(h) = headline {
         let r = &results[h];
-        score.layer = Some(r.score.layer.clone());
-        score.set_raw(r.score.raw);
-        score.error = r.score.error.map(|value| ErrorEstimate {
-            value,
-            method: format!(
-                "SE of ρ over {} subjects (sample SD / √n)",
-                r.per_subject.len()
-            ),
-        });
+        if nested.is_none() {
+            score.layer = Some(r.score.layer.clone());
+            score.set_raw(r.score.raw);
+            score.error = r.score.error.map(|value| ErrorEstimate {
+                value,
+                method: format!(
+                    "SE of ρ over {} subjects (sample SD / √n)",
+                    r.per_subject.len()
+                ),
+            });
+        }
         let tau = match &r.model_vector {
             Some(v) => {
                 let taus = reference
@@ -283,7 +328,11 @@ pub fn score_activations(
             .collect();
         score.details = Some(Details::Rsa(RsaDetails {
             subjects: reference.names.clone(),
-            per_subject: r.per_subject.clone(),
+            per_subject: match &nested {
+                Some(n) => n.iter().map(|(_, v)| *v).collect(),
+                None => r.per_subject.clone(),
+            },
+            layer: r.score.layer.clone(),
             kendall_tau_a: tau,
             constant_conditions: r.constant_conditions.clone(),
             categories,
@@ -293,9 +342,51 @@ pub fn score_activations(
         score.notes.push(
             "no ceiling available: the monkey IT data are a single RDM (no subjects or repetitions to estimate reliability); value = raw ρ".into(),
         );
+        score.notes.push(format!(
+            "One RDM leaves nothing to choose a layer on without the test data: the headline is the committed layer `{COMMITTED_LAYER}`; the best layer is chosen on these data (optimistic)."
+        ));
     }
     score.layers = results.into_iter().map(|r| r.score).collect();
     Ok(score)
+}
+
+/// Leave one subject out (METRICS §10.3): per subject `s`, the layer (index into
+/// `per_layer`, each layer's ρ per subject; empty = undefined layer) with the highest mean
+/// ρ over the other subjects (earliest on ties) and its ρ on `s`. `None` with fewer than 2
+/// subjects or no defined layer.
+pub fn leave_one_subject_out(per_layer: &[&[f64]]) -> Option<Vec<(usize, f64)>> {
+    let n = per_layer.iter().map(|p| p.len()).max()?;
+    if n < 2 {
+        return None;
+    }
+    (0..n)
+        .map(|s| {
+            let mut best: Option<(usize, f64)> = None;
+            for (l, rho) in per_layer.iter().enumerate() {
+                if rho.len() != n {
+                    continue;
+                }
+                let others = (rho.iter().sum::<f64>() - rho[s]) / (n - 1) as f64;
+                if others.is_finite() && best.is_none_or(|(_, b)| others > b) {
+                    best = Some((l, others));
+                }
+            }
+            best.map(|(l, _)| (l, per_layer[l][s]))
+        })
+        .collect()
+}
+
+/// The most frequent index (earliest first seen on ties).
+fn modal(xs: &[usize]) -> Option<usize> {
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for &x in xs {
+        match counts.iter_mut().find(|(v, _)| *v == x) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((x, 1)),
+        }
+    }
+    let top = counts.iter().map(|(_, c)| *c).max()?;
+    counts.into_iter().find(|(_, c)| *c == top).map(|(v, _)| v)
 }
 
 /// The 92 images, preprocessed for `subject` (shared image path), in stimulus order.
@@ -369,4 +460,24 @@ pub async fn run_recorded(
         reference,
         layers,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_subject_gets_the_layer_best_on_the_others() {
+        // layer 0 is best on subjects 1–3, layer 1 on subject 0 only; layer 2 undefined
+        let l0 = [0.1, 0.5, 0.5, 0.5];
+        let l1 = [0.9, 0.4, 0.4, 0.4];
+        let got = leave_one_subject_out(&[&l0, &l1, &[]]).unwrap();
+        // holding out subject 0: others favour layer 0 (0.5 > 0.4) → its ρ 0.1
+        assert_eq!(got[0], (0, 0.1));
+        // holding out subject 1: layer 0 mean (0.1+0.5+0.5)/3 = 0.367 < layer 1 (0.9+0.4+0.4)/3
+        assert_eq!(got[1], (1, 0.4));
+        assert_eq!(got.len(), 4);
+        assert_eq!(leave_one_subject_out(&[&[0.3]]), None);
+        assert_eq!(modal(&[2, 1, 1, 2]), Some(2));
+    }
 }

@@ -91,10 +91,7 @@ pub fn run(args: ScoreArgs) -> Result<(), String> {
     } else {
         print!("{}", report(&score));
         if let Some(d) = &delta {
-            println!(
-                "vs baseline (paired, same splits, committed layer): {}",
-                d.describe()
-            );
+            println!("vs baseline (paired, same splits): {}", d.describe());
         }
     }
     eprintln!(
@@ -120,9 +117,14 @@ pub fn report(s: &Score) -> String {
             "layer", "raw", "normalised", "±SE"
         ));
         for l in &s.layers {
+            let committed = s.layer.as_deref().or_else(|| {
+                s.layer_choice
+                    .as_ref()
+                    .and_then(|c| c.committed_layer.as_deref())
+            });
             let mark = if s.best_layer.as_deref() == Some(l.layer.as_str()) {
-                " ← best"
-            } else if s.layer.as_deref() == Some(l.layer.as_str()) {
+                " ← best (chosen on these data, optimistic)"
+            } else if committed == Some(l.layer.as_str()) {
                 " ← committed"
             } else {
                 ""
@@ -148,10 +150,26 @@ pub fn report(s: &Score) -> String {
         )),
         None => o.push_str("ceiling: none\n"),
     }
-    let layer = s
-        .layer
-        .as_ref()
-        .map_or(String::new(), |l| format!(" [{l}]"));
+    if let Some(c) = &s.layer_choice {
+        o.push_str(&format!("layer choice: {}\n  {}\n", c.summary(), c.method));
+        let per_fold: Vec<String> = c
+            .folds
+            .iter()
+            .map(|f| match f.alpha {
+                Some(a) => format!("{} {:.3} (α {a:e})", f.layer, f.value),
+                None => format!("{} {:.3}", f.layer, f.value),
+            })
+            .collect();
+        o.push_str(&format!("  per {}: {}\n", c.fold, per_fold.join(", ")));
+        if let (Some(l), Some(v)) = (&c.committed_layer, &c.committed_raw) {
+            o.push_str(&format!("  committed layer {l}: raw {v:.4}\n"));
+        }
+    }
+    let layer = match (&s.layer, &s.layer_choice) {
+        (Some(l), _) => format!(" [{l}]"),
+        (None, Some(_)) => " [nested]".into(),
+        (None, None) => String::new(),
+    };
     o.push_str(&format!("score{layer}: {:.4} (raw {:.4}", s.value, s.raw));
     if let Some(e) = &s.error {
         o.push_str(&format!(", ±{:.4} {}", e.value, e.method));

@@ -13,7 +13,7 @@ pub fn details(d: Option<&Details>) -> String {
         Some(Details::Occlusion(o)) => occlusion(o),
         Some(Details::Attractor(a)) => attractor(a),
         Some(Details::Pereira(p)) => format!(
-            "{} sentences, {}; committed layer r per split: {}; α per split: {}\n",
+            "{} sentences, {}; headline r per split: {}; α per split: {}\n",
             p.sentences,
             p.splits,
             list(&p.per_split_r, 3),
@@ -29,7 +29,7 @@ pub fn details(d: Option<&Details>) -> String {
             }
             if !f.per_fold_r.is_empty() {
                 o.push_str(&format!(
-                    "committed layer r per story fold: {}\n",
+                    "headline r per story fold: {}\n",
                     list(&f.per_fold_r, 3)
                 ));
             }
@@ -85,13 +85,13 @@ fn list(v: &[f64], digits: usize) -> String {
 }
 
 fn rsa(r: &RsaDetails) -> String {
-    let mut o = String::from("per subject (committed layer):");
+    let mut o = String::from("per subject (headline):");
     for (n, v) in r.subjects.iter().zip(&r.per_subject) {
         o.push_str(&format!(" {n} {v:.3};"));
     }
     o.push_str(&format!(
-        "\nKendall τ_a (committed layer, mean over subjects): {:.4}\n",
-        r.kendall_tau_a
+        "\nKendall τ_a (layer {}, mean over subjects): {:.4}\n",
+        r.layer, r.kendall_tau_a
     ));
     o.push_str("category structure (mean between − within dissimilarity):\n");
     for c in &r.categories {
