@@ -5,9 +5,9 @@
 //! awkward shapes, under a 16 KiB binding limit (split into blocks), and with typed errors
 //! for bad shapes.
 
-use brainprobe_engine::{EngineError, GpuOptions, Tensor};
+use brainprobe_engine::{Device, EngineError, GpuOptions, QMatrix, QuantType, Tensor};
 
-use crate::common::{gpu, open_gpu, parity, Rng, TestResult, Tol};
+use crate::common::{check, gpu, open_gpu, parity, Rng, TestResult, Tol};
 
 const RMS_TOL: Tol = Tol::new(1e-5, 1e-5);
 const SILU_TOL: Tol = Tol::new(1e-6, 1e-5);
@@ -218,7 +218,93 @@ async fn llama_ops_shape_errors() -> TestResult {
     Ok(())
 }
 
+/// A weight to quantise: format, values, `[rows, cols]`.
+type Weight = (QuantType, Vec<f32>, [usize; 2]);
+
+/// A two-block llama (d 64, 4 query / 2 kv heads of 16, FFN 96, vocabulary 50, Q4_1 linears,
+/// tied Q8_0 embedding) composed of the ops above, as the model code chains them (reshapes
+/// between head splits, rope on q and k, the residual adds, the tied head): the logits and the
+/// residual stream after each block agree GPU vs CPU within 1e-4 + 1e-4|cpu|.
+async fn llama_blocks_chained() -> TestResult {
+    let gpu = gpu().await?;
+    let (vocab, d, heads, kv, hd, ffn, t) = (50, 64, 4, 2, 16, 96, 9);
+    let mut rng = Rng::new(1380);
+    let mut mat = |q, rows: usize, cols: usize| {
+        let w = rng.vec(rows * cols, -0.3, 0.3);
+        (q, w, [rows, cols])
+    };
+    let emb = mat(QuantType::Q8_0, vocab, d);
+    let blocks: Vec<Vec<Weight>> = (0..2)
+        .map(|_| {
+            vec![
+                mat(QuantType::Q4_1, heads * hd, d),
+                mat(QuantType::Q4_1, kv * hd, d),
+                mat(QuantType::Q4_1, kv * hd, d),
+                mat(QuantType::Q4_1, d, heads * hd),
+                mat(QuantType::Q4_1, ffn, d),
+                mat(QuantType::Q4_1, ffn, d),
+                mat(QuantType::Q4_1, d, ffn),
+            ]
+        })
+        .collect();
+    let norms: Vec<f32> = Rng::new(1381).vec(5 * d, 0.5, 1.5);
+    let ids: Vec<u32> = (0..t as u32).map(|i| (i * 7 + 3) % vocab as u32).collect();
+    let run = |dev: &Device| -> Result<Vec<Tensor>, EngineError> {
+        let q = |m: &Weight| QMatrix::quantize(m.0, &m.1, m.2, dev);
+        let norm = |i: usize| Tensor::from_vec(norms[i * d..(i + 1) * d].to_vec(), &[d], dev);
+        let table = q(&emb)?;
+        let mut x = table.embedding(&ids)?;
+        let mut out = Vec::new();
+        for (b, w) in blocks.iter().enumerate() {
+            let w: Vec<QMatrix> = w.iter().map(q).collect::<Result<_, _>>()?;
+            let h = x.rms_norm(&norm(2 * b)?, 1e-5)?;
+            let qh = h
+                .qmatmul(&w[0])?
+                .reshape(&[t, heads, hd])?
+                .rope(0, 100_000.0)?;
+            let kh = h
+                .qmatmul(&w[1])?
+                .reshape(&[t, kv, hd])?
+                .rope(0, 100_000.0)?;
+            let vh = h.qmatmul(&w[2])?.reshape(&[t, kv, hd])?;
+            let a = Tensor::gqa_attention(&qh, &kh, &vh, true)?.reshape(&[t, heads * hd])?;
+            x = x.add(&a.qmatmul(&w[3])?)?;
+            let h = x.rms_norm(&norm(2 * b + 1)?, 1e-5)?;
+            x = x.add(
+                &h.qmatmul(&w[4])?
+                    .silu_mul(&h.qmatmul(&w[5])?)?
+                    .qmatmul(&w[6])?,
+            )?;
+            out.push(x.clone());
+        }
+        out.push(x.rms_norm(&norm(4)?, 1e-5)?.qmatmul(&table)?);
+        Ok(out)
+    };
+    let want = run(&Device::Cpu).map_err(|e| format!("cpu: {e}"))?;
+    let got = run(&gpu).map_err(|e| format!("gpu: {e}"))?;
+    let got = Tensor::read_all(&got.iter().collect::<Vec<_>>())
+        .await
+        .map_err(|e| e.to_string())?;
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        let w = w.to_vec().await.map_err(|e| e.to_string())?;
+        let what = if i < 2 {
+            format!("block.{i}")
+        } else {
+            "logits".into()
+        };
+        check(
+            &format!("llama chain {what}"),
+            g,
+            &w,
+            None,
+            Tol::new(1e-4, 1e-4),
+        )?;
+    }
+    Ok(())
+}
+
 parity_test!(
+    llama_blocks_chained,
     rms_norm_rows,
     silu_mul_gate,
     rope_interleaved,
