@@ -39,6 +39,23 @@ pub struct LlamaConfig {
     pub attention_layer_norm_rms_epsilon: f64,
 }
 
+impl LlamaConfig {
+    /// The GGUF metadata keys of the numeric fields, after `llama.`: field `k.replace('.', "_")`
+    /// holds key `llama.{k}` (integers are stored as u32, the two reals as f32).
+    pub const GGUF_KEYS: [&'static str; 10] = [
+        "vocab_size",
+        "context_length",
+        "embedding_length",
+        "block_count",
+        "feed_forward_length",
+        "attention.head_count",
+        "attention.head_count_kv",
+        "rope.dimension_count",
+        "rope.freq_base",
+        "attention.layer_norm_rms_epsilon",
+    ];
+}
+
 /// Largest vocabulary, width, MLP width, block count and context accepted from a file
 /// (far above SmolLM2's; a corrupt header fails here instead of in an allocation).
 const MAX_VOCAB: usize = 1 << 20;
@@ -185,6 +202,17 @@ mod tests {
             rope_dimension_count = 64\nrope_freq_base = 100000.0\nvocab_size = 49152\n";
         let m = WeightsManifest::parse(text).unwrap();
         assert_eq!(m.architecture_as::<LlamaConfig>().unwrap(), c);
+        // every field but `architecture` is one GGUF key
+        let table = toml::Value::try_from(&c).unwrap();
+        let mut fields: Vec<&String> = table.as_table().unwrap().keys().collect();
+        fields.retain(|f| *f != "architecture");
+        let mut keys: Vec<String> = LlamaConfig::GGUF_KEYS
+            .iter()
+            .map(|k| k.replace('.', "_"))
+            .collect();
+        fields.sort();
+        keys.sort();
+        assert_eq!(fields, keys.iter().collect::<Vec<_>>());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod gguf;
 pub mod language;
 pub mod load;
 #[cfg(not(target_arch = "wasm32"))]

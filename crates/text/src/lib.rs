@@ -6,6 +6,8 @@
 //!   saved and loaded as `tokenizer.json` bytes ([`Tokenizer::to_json_bytes`],
 //!   [`Tokenizer::from_json_bytes`], which takes any model type the `tokenizers` crate has).
 //! - [`wordpiece_from_vocab`]: BERT-style WordPiece from a `vocab.txt` (MiniLM).
+//! - [`byte_level_bpe`]: byte-level BPE from a GGUF's token and merge lists with the
+//!   pre-tokenizer llama.cpp names (SmolLM2: `smollm`, digits split one by one).
 //! - [`Tokenizer::encode_words`] + [`Alignment`]: words joined with single spaces, each token
 //!   assigned to the word holding its last byte; a word is represented by its last token
 //!   ([`gather_last_token_rows`]) and its surprisal is the sum over its tokens, in bits
@@ -29,6 +31,7 @@
 //! ```
 
 mod align;
+mod byte_bpe;
 mod embedding_words;
 mod error;
 mod tokenizer;
@@ -41,6 +44,7 @@ mod test_support;
 pub use align::{
     gather_last_token_rows, join_words, split_words, word_surprisal_bits, Alignment, EncodedWords,
 };
+pub use byte_bpe::byte_level_bpe;
 pub use embedding_words::embedding_words;
 pub use error::{Result, TextError};
 pub use tokenizer::{ModelKind, TokenizedText, Tokenizer};
