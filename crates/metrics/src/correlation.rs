@@ -45,6 +45,21 @@ pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
     )
 }
 
+/// The standard normal's 97.5th percentile (scipy.stats.norm.ppf(0.975)).
+pub const Z_975: f64 = 1.959963984540054;
+
+/// The 95 % interval of a Pearson r over `n` pairs by Fisher's z transform,
+/// tanh(atanh r ± 1.96 / sqrt(n − 3)) (METRICS §10.4). `None` when n < 4, |r| ≥ 1 or r is
+/// not finite — no interval can be given.
+pub fn fisher_interval_95(r: f64, n: usize) -> Option<(f64, f64)> {
+    if n < 4 || !r.is_finite() || r.abs() >= 1.0 {
+        return None;
+    }
+    let z = r.atanh();
+    let half = Z_975 / ((n - 3) as f64).sqrt();
+    Some(((z - half).tanh(), (z + half).tanh()))
+}
+
 /// Pearson r of two equally long vectors with the chosen variant, over their finite pairs.
 pub fn pearson_view(x: ArrayView1<f64>, y: ArrayView1<f64>, variant: PearsonVariant) -> f64 {
     let (a, b) = finite_pairs(x, y);
@@ -324,5 +339,18 @@ mod tests {
             pearson_columns(a.view(), a.view(), PearsonVariant::Exact),
             Err(MetricsError::AllNan { .. })
         ));
+    }
+
+    #[test]
+    fn fisher_interval_is_the_z_interval() {
+        // r = -0.5, n = 6: tanh(atanh(-0.5) ± 1.96 / sqrt(3)) = (-0.93298, 0.52432)
+        let (lo, hi) = fisher_interval_95(-0.5, 6).unwrap();
+        assert!(
+            (lo + 0.93298).abs() < 1e-4 && (hi - 0.52432).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        assert_eq!(fisher_interval_95(0.3, 3), None);
+        assert_eq!(fisher_interval_95(1.0, 10), None);
+        assert_eq!(fisher_interval_95(f64::NAN, 10), None);
     }
 }

@@ -214,7 +214,7 @@ pub fn training_section() -> Html {
     html! {
         <div class="training">
             <h3>{"Training: does a better language model predict the brain better?"}</h3>
-            <p class="lead">{"gpt-mini's checkpoints (untrained → final), one point each: the raw brain score at the committed layer against WikiText-2 word perplexity (first 50 000 test tokens; lower = better language model). Numbers from the committed command-line run (results/language/leaderboard.json), the same as its finding 3, not computed in this browser — the main panel above recomputes any single point."}</p>
+            <p class="lead">{"gpt-mini's checkpoints (untrained → final), one point each: the raw brain score (the benchmark's headline) against WikiText-2 word perplexity (first 50 000 test tokens; lower = better language model). Numbers from the committed command-line run (results/language/leaderboard.json), the same as its finding 3, not computed in this browser — the main panel above recomputes any single point."}</p>
             <label>{"Brain score: "}
                 <select id="training-benchmark" onchange={on_bench}>
                     { for super::language::language_benchmarks().into_iter().map(|s| html! { <option value={s.id} selected={s.id == benchmark.as_str()}>{s.label}</option> }) }
@@ -222,9 +222,9 @@ pub fn training_section() -> Html {
             </label>
             if let Some(r) = curve.r {
                 <p id="training-r" data-r={format!("{:.6}", r.committed)}>
-                    {format!("Pearson r over {} checkpoints: {:.2} with perplexity, {:.2} with log perplexity (the paper's prediction: negative); at the best layer {:.2} and {:.2}.", curve.points.len(), r.committed, r.committed_log, r.best, r.best_log)}
+                    {format!("Pearson r over {} checkpoints: {:.2}{} with perplexity, {:.2} with log perplexity (the paper's prediction: negative; an interval spanning 0 is inconclusive); at the best layer (optimistic) {:.2} and {:.2}.", curve.points.len(), r.committed, r.committed_ci.map(|(lo, hi)| format!(" (95 % CI {lo:.2} to {hi:.2}, Fisher z)")).unwrap_or_default(), r.committed_log, r.best, r.best_log)}
                 </p>
-                <ScatterPlot id="training-plot" x_label="ln WikiText-2 word perplexity" y_label="raw brain score (committed layer)" dots={Rc::new(dots)} fit={curve.fit} labelled={true} />
+                <ScatterPlot id="training-plot" x_label="ln WikiText-2 word perplexity" y_label="raw brain score (headline)" dots={Rc::new(dots)} fit={curve.fit} labelled={true} />
             } else {
                 <p class="muted">{"The committed run has no perplexity and score for enough checkpoints on this benchmark."}</p>
             }
@@ -271,7 +271,7 @@ mod tests {
             .find(|f| f.number == 3)
             .expect("finding 3");
         let said = format!(
-            "pereira2018-langnet over 6 checkpoints: committed layer r = {:.3}",
+            "pereira2018-langnet over 6 checkpoints: headline r = {:.3}",
             r.committed
         );
         assert!(finding.verdict.contains(&said), "{}", finding.verdict);

@@ -1,8 +1,10 @@
 //! The Overview page: what brainprobe shows in four sentences, its three questions with
-//! links into the pages that answer them, and where the networks run.
+//! links into the pages that answer them and what the committed findings say about them,
+//! and where the networks run.
 
 use yew::prelude::*;
 
+use crate::committed::language_leaderboard;
 use crate::route::{Page, Route};
 use crate::state::Runs;
 
@@ -30,7 +32,8 @@ pub fn overview_page() -> Html {
             <ol class="questions">
                 <li>
                     <h3>{"Do language models predict the brain?"}</h3>
-                    <p>{"fMRI responses of the language network to 627 sentences (Pereira et al. 2018) and reading times on natural stories (Futrell et al. 2018). "}{link(Page::Language, "Language page")}{" — arriving with the language benchmarks; the "}{link(Page::Data, "Data page")}{" already shows the human data."}</p>
+                    <p>{"fMRI responses of the language network to 627 sentences (Pereira et al. 2018) and reading times on natural stories (Futrell et al. 2018), each beside a trivial baseline. "}{link(Page::Language, "Language page")}{"; the human data on the "}{link(Page::Data, "Data page")}{"."}</p>
+                    <FindingVerdicts />
                 </li>
                 <li>
                     <h3>{"How brain-like is a small vision model, and how much training does it need?"}</h3>
@@ -38,10 +41,30 @@ pub fn overview_page() -> Html {
                 </li>
                 <li>
                     <h3>{"Why does recurrence help with occlusion?"}</h3>
-                    <p>{"People recognise objects from a few visible patches unless a backward mask stops recurrent processing (Tang et al. 2018); CORnet-S-mini with and without its recurrent steps. "}{link(Page::Leaderboard, "Leaderboard")}{" (tang2018-occlusion column); the "}{link(Page::Occlusion, "Occlusion page")}{" follows."}</p>
+                    <p>{"People recognise objects from a few visible patches unless a backward mask stops recurrent processing (Tang et al. 2018); CORnet-S-mini with and without its recurrent steps. "}{link(Page::Occlusion, "Occlusion page")}{" (accuracy against visibility beside people's, and the attractor readout); the "}{link(Page::Leaderboard, "Leaderboard")}{" has every model's tang2018-occlusion score."}</p>
                 </li>
             </ol>
             <p>{"How scores are computed, data sources and licences: "}{link(Page::About, "About")}{"."}</p>
         </section>
+    }
+}
+
+/// What the committed language findings say (`brainprobe leaderboard`'s findings 1, 3 and
+/// 5: trained vs untrained, brain score vs perplexity, networks vs the baseline), quoted
+/// from the committed run — the page states no verdict of its own.
+#[function_component(FindingVerdicts)]
+fn finding_verdicts() -> Html {
+    let Some(board) = language_leaderboard() else {
+        return html! {};
+    };
+    html! {
+        <div class="findings" id="overview-findings">
+            <p class="muted">{"What the committed command-line run found (results/language/leaderboard.json, METRICS §10.6 verdicts):"}</p>
+            <ul>
+                { for board.findings.iter().filter(|f| [1, 3, 5].contains(&f.number)).map(|f| html! {
+                    <li data-finding={f.number.to_string()}><b>{format!("{}: ", f.claim)}</b>{&f.verdict}</li>
+                }) }
+            </ul>
+        </div>
     }
 }

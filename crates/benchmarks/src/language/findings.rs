@@ -1,14 +1,18 @@
-//! The four findings of issue 6, computed from a set of scores (a leaderboard run) — the
+//! The findings of issue 6 (and the baseline comparison of issue 16), computed from a set of scores (a leaderboard run) — the
 //! numbers and a one-line verdict each, reported as they come out, never tuned:
 //!
 //! 1. trained > untrained (`X` vs `X-untrained`) on `pereira2018-langnet` and `futrell2018-rt`;
 //! 2. untrained architectures score above zero, the `random-embedding` control does not;
 //! 3. across the gpt-mini checkpoints, Pearson r of brain score with WikiText-2 perplexity;
-//! 4. published Schrimpf et al. (2021) rows, labelled and kept apart from our numbers.
+//! 4. published Schrimpf et al. (2021) rows, labelled and kept apart from our numbers;
+//! 5. every network against its benchmark's baseline (METRICS §10.1).
 //!
-//! "Above zero" means raw − 2·SE > 0 and "≈ 0" means |raw| < 2·SE, with the descriptive SE
-//! over splits/folds the score carries. Each comparison is made at the committed layer
-//! (the headline) and at the best layer (the neural-nlp 2021 convention, optimistic).
+//! Verdicts follow METRICS §10.6: a paired difference (same splits, §10.4) > 2 SE in the
+//! paper's direction is "reproduced", > 2 SE against it "not reproduced", anything else
+//! "inconclusive"; "above zero" means headline − 2·SE > 0 with the descriptive SE the score
+//! carries; correlations over checkpoints carry n and a 95 % Fisher-z interval and are
+//! inconclusive when it spans 0. Comparisons use the headline (layer chosen without the
+//! test data where the benchmark does); the best layer (optimistic) is shown beside it.
 
 use brainprobe_data::datasets::scores::{parse_best_layer, BEST_LAYER};
 use brainprobe_models::registry::{lookup, Family};
@@ -18,6 +22,7 @@ use super::{futrell2018, pereira2018};
 use crate::data::DataLog;
 use crate::error::Result;
 use crate::leaderboard::ReferenceRow;
+use crate::paired::{per_split, Paired};
 use crate::score::Score;
 use crate::views::training::{training_curve, MIN_CHECKPOINTS};
 
@@ -46,7 +51,7 @@ pub const BRAIN_BENCHMARKS: &[&str] = &[pereira2018::SPEC.id, futrell2018::SPEC.
 /// One finding: its numbers (lines) and verdict.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// 1–4.
+    /// 1–5.
     pub number: u8,
     /// What is tested.
     pub claim: String,
@@ -119,9 +124,40 @@ pub(crate) fn models_in(scores: &[Score]) -> Vec<String> {
     out
 }
 
+/// METRICS §10.6: "reproduced" when the difference is > 2 SE in the paper's direction,
+/// "not reproduced" when > 2 SE against it, otherwise "inconclusive".
+pub fn verdict(mean: f64, se: f64) -> &'static str {
+    if !(mean.is_finite() && se.is_finite()) {
+        "inconclusive"
+    } else if mean > 2.0 * se {
+        "reproduced"
+    } else if mean < -2.0 * se {
+        "not reproduced"
+    } else {
+        "inconclusive"
+    }
+}
+
+/// Counts of the three verdicts, in words.
+fn tally(verdicts: &[&str]) -> String {
+    let count = |v: &str| verdicts.iter().filter(|x| **x == v).count();
+    format!(
+        "reproduced in {}, not reproduced in {}, inconclusive in {} of {}",
+        count("reproduced"),
+        count("not reproduced"),
+        count("inconclusive"),
+        verdicts.len()
+    )
+}
+
+/// `a − b` paired over their splits, when both keep per-split values.
+fn paired(a: &Score, b: &Score) -> Option<Paired> {
+    Paired::of(&b.model.id, per_split(a)?, per_split(b)?)
+}
+
 fn finding1(scores: &[Score]) -> Finding {
     let mut lines = Vec::new();
-    let (mut held, mut total) = (0, 0);
+    let mut verdicts = Vec::new();
     for trained in models_in(scores) {
         let untrained = format!("{trained}-untrained");
         for bench in BRAIN_BENCHMARKS {
@@ -131,26 +167,35 @@ fn finding1(scores: &[Score]) -> Finding {
             ) else {
                 continue;
             };
-            let (ac, _, ab, _) = layer_numbers(a);
-            let (bc, _, bb, _) = layer_numbers(b);
-            let gt = |x: Option<f64>, y: Option<f64>| matches!((x, y), (Some(x), Some(y)) if x > y);
-            total += 2;
-            held += gt(ac, bc) as usize + gt(ab, bb) as usize;
+            let (_, _, ab, _) = layer_numbers(a);
+            let (_, _, bb, _) = layer_numbers(b);
+            let (text, v) = match paired(a, b) {
+                Some(p) => (
+                    format!(
+                        "{:+.3} ± {:.3} (SE, paired over {} splits; trained ahead in {})",
+                        p.mean, p.se, p.pairs, p.positive
+                    ),
+                    verdict(p.mean, p.se),
+                ),
+                None => ("not paired (no per-split values)".into(), "inconclusive"),
+            };
+            verdicts.push(v);
             lines.push(format!(
-                "{bench}: {trained} vs {untrained} — committed layer {} vs {} ({}), best layer {} vs {} ({})",
-                fmt(ac),
-                fmt(bc),
-                if gt(ac, bc) { "trained higher" } else { "trained NOT higher" },
+                "{bench}: {trained} − {untrained}, headline {} vs {}: {text} → {v}; best layer (optimistic) {} vs {}",
+                fmt(a.raw.get()),
+                fmt(b.raw.get()),
                 fmt(ab),
                 fmt(bb),
-                if gt(ab, bb) { "trained higher" } else { "trained NOT higher" },
             ));
         }
     }
-    let verdict = if total == 0 {
+    let verdict = if verdicts.is_empty() {
         "not testable: no trained/untrained pair was scored".into()
     } else {
-        format!("trained > untrained in {held} of {total} comparisons (raw scores)")
+        format!(
+            "trained > untrained (paired, headline; METRICS §10.6): {}",
+            tally(&verdicts)
+        )
     };
     Finding {
         number: 1,
@@ -162,7 +207,8 @@ fn finding1(scores: &[Score]) -> Finding {
 
 fn finding2(scores: &[Score]) -> Finding {
     let mut lines = Vec::new();
-    let (mut above, mut n_untrained, mut control_zero, mut n_control) = (0, 0, 0, 0);
+    let mut untrained_verdicts = Vec::new();
+    let mut control_verdicts = Vec::new();
     for model in models_in(scores) {
         let control = lookup(&model).is_ok_and(|m| m.family == Family::RandomEmbedding);
         if !(model.ends_with("-untrained") || control) {
@@ -173,57 +219,61 @@ fn finding2(scores: &[Score]) -> Finding {
                 continue;
             };
             let (c, cse, b, bse) = layer_numbers(s);
-            let pos = |v: Option<f64>, se: f64| v.is_some_and(|v| v - 2.0 * se > 0.0);
-            let zero = |v: Option<f64>, se: f64| v.is_some_and(|v| v.abs() < 2.0 * se);
+            let v = verdict(c.unwrap_or(f64::NAN), cse);
             if control {
-                n_control += 2;
-                control_zero += zero(c, cse) as usize + zero(b, bse) as usize;
+                // the control's claim is "no prediction": above zero by > 2 SE is against it
+                let v = match v {
+                    "reproduced" => "not reproduced (control above zero)",
+                    "not reproduced" => "not reproduced (control below zero)",
+                    _ => "reproduced (≈ 0)",
+                };
+                control_verdicts.push(v);
+                lines.push(format!(
+                    "{bench}: {model} (control) — headline {} ± {cse:.3} → {v}; best layer (optimistic) {} ± {bse:.3}",
+                    fmt(c),
+                    fmt(b)
+                ));
             } else {
-                n_untrained += 2;
-                above += pos(c, cse) as usize + pos(b, bse) as usize;
+                untrained_verdicts.push(v);
+                lines.push(format!(
+                    "{bench}: {model} — headline {} ± {cse:.3} vs 0 → {v}; best layer (optimistic) {} ± {bse:.3}",
+                    fmt(c),
+                    fmt(b)
+                ));
             }
-            lines.push(format!(
-                "{bench}: {model}{} — committed {} ± {cse:.3} ({}), best layer {} ± {bse:.3} ({})",
-                if control { " (control)" } else { "" },
-                fmt(c),
-                if pos(c, cse) {
-                    "> 0"
-                } else if zero(c, cse) {
-                    "≈ 0"
-                } else {
-                    "neither"
-                },
-                fmt(b),
-                if pos(b, bse) {
-                    "> 0"
-                } else if zero(b, bse) {
-                    "≈ 0"
-                } else {
-                    "neither"
-                },
-            ));
         }
     }
+    let control_ok = control_verdicts
+        .iter()
+        .filter(|v| v.starts_with("reproduced"))
+        .count();
     Finding {
         number: 2,
         claim: "Untrained architectures score above zero; the random-embedding control does not".into(),
         lines,
         verdict: format!(
-            "untrained above zero (raw − 2 SE > 0) in {above} of {n_untrained}; random-embedding ≈ 0 (|raw| < 2 SE) in {control_zero} of {n_control}"
+            "untrained above zero (headline − 2 SE > 0): {}; random-embedding ≈ 0 (|headline| < 2 SE) in {control_ok} of {}",
+            tally(&untrained_verdicts),
+            control_verdicts.len()
         ),
     }
 }
 
-/// Words for a correlation over a handful of checkpoints.
-fn strength(r: f64) -> &'static str {
-    if !r.is_finite() {
-        "undefined"
-    } else if r <= -0.5 {
-        "clearly negative, as expected"
-    } else if r < 0.0 {
-        "negative but weak"
-    } else {
-        "NOT negative"
+/// "−0.520 (95 % CI −0.93 to 0.52, Fisher z, n = 6) → inconclusive": a correlation over
+/// checkpoints with its interval; the paper expects it negative.
+fn correlation_text(r: f64, ci: Option<(f64, f64)>, n: usize) -> String {
+    match ci {
+        Some((lo, hi)) => {
+            let v = if hi < 0.0 {
+                "reproduced (negative)"
+            } else if lo > 0.0 {
+                "not reproduced (positive)"
+            } else {
+                "inconclusive (the interval spans 0)"
+            };
+            format!("{r:.3} (95 % CI {lo:.2} to {hi:.2}, Fisher z, n = {n}) → {v}")
+        }
+        None => format!("{r:.3} (n = {n}: no interval) → inconclusive"),
     }
 }
 
@@ -234,20 +284,17 @@ fn finding3(scores: &[Score]) -> Finding {
         let curve = training_curve(scores, bench);
         for p in &curve.points {
             lines.push(format!(
-                "{bench}: {} — committed {:.3}, best layer {:.3}, WikiText-2 word perplexity {:.1}",
+                "{bench}: {} — headline {:.3}, best layer (optimistic) {:.3}, WikiText-2 word perplexity {:.1}",
                 p.model, p.committed, p.best, p.perplexity
             ));
         }
         match curve.r {
             Some(r) => verdicts.push(format!(
-                "{bench} over {} checkpoints: committed layer r = {:.3} ({}; vs log perplexity {:.3}), best layer r = {:.3} ({}; vs log perplexity {:.3})",
+                "{bench} over {} checkpoints: headline r = {}; vs log perplexity {:.3}; best layer (optimistic) r = {}",
                 curve.points.len(),
-                r.committed,
-                strength(r.committed),
+                correlation_text(r.committed, r.committed_ci, r.n),
                 r.committed_log,
-                r.best,
-                strength(r.best),
-                r.best_log
+                correlation_text(r.best, r.best_ci, r.n),
             )),
             None => verdicts.push(format!(
                 "{bench}: not testable ({} checkpoints with both scores; need {MIN_CHECKPOINTS})",
@@ -260,6 +307,61 @@ fn finding3(scores: &[Score]) -> Finding {
         claim: "Across gpt-mini checkpoints, brain score rises as WikiText-2 perplexity falls (Pearson r of score with perplexity expected negative)".into(),
         lines,
         verdict: verdicts.join("; "),
+    }
+}
+
+/// Every network against its benchmark's baseline (METRICS §10.1, §10.4), paired.
+fn finding5(scores: &[Score]) -> Finding {
+    let mut lines = Vec::new();
+    let mut verdicts = Vec::new();
+    for spec in crate::registry::BENCHMARKS.iter() {
+        let Some(base_id) = spec.baseline else {
+            continue;
+        };
+        let Some(base) = find(scores, base_id, spec.id) else {
+            continue;
+        };
+        for model in models_in(scores) {
+            if lookup(&model).is_ok_and(|m| m.is_baseline()) {
+                continue;
+            }
+            let Some(s) = find(scores, &model, spec.id) else {
+                continue;
+            };
+            let (text, v) = match paired(s, base) {
+                Some(p) => (p.describe(), verdict(p.mean, p.se)),
+                None => ("not paired (no per-split values)".into(), "inconclusive"),
+            };
+            verdicts.push(v);
+            let said = match v {
+                "reproduced" => "beats the baseline",
+                "not reproduced" => "below the baseline",
+                _ => "inconclusive",
+            };
+            lines.push(format!(
+                "{}: {model} headline {} vs {base_id} {}: {text} → {said}",
+                spec.id,
+                fmt(s.raw.get()),
+                fmt(base.raw.get()),
+            ));
+        }
+    }
+    let count = |v: &str| verdicts.iter().filter(|x| **x == v).count();
+    Finding {
+        number: 5,
+        claim: "Networks predict the data better than each benchmark's trivial baseline (METRICS §10.1)".into(),
+        lines,
+        verdict: if verdicts.is_empty() {
+            "not testable: no baseline was scored beside the models".into()
+        } else {
+            format!(
+                "beats its baseline by > 2 SE in {} of {}, below it by > 2 SE in {}, inconclusive in {}",
+                count("reproduced"),
+                verdicts.len(),
+                count("not reproduced"),
+                count("inconclusive")
+            )
+        },
     }
 }
 
@@ -276,12 +378,42 @@ fn finding4(published: &[ReferenceRow]) -> Finding {
     }
 }
 
-/// Findings 1–4 from `scores` (our numbers) and `published` (reference rows).
+/// Findings 1–5 from `scores` (our numbers) and `published` (reference rows).
 pub fn findings(scores: &[Score], published: &[ReferenceRow]) -> Vec<Finding> {
     vec![
         finding1(scores),
         finding2(scores),
         finding3(scores),
         finding4(published),
+        finding5(scores),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brainprobe_metrics::correlation::fisher_interval_95;
+
+    #[test]
+    fn verdicts_need_two_standard_errors() {
+        assert_eq!(verdict(0.07, 0.03), "reproduced");
+        assert_eq!(verdict(0.05, 0.03), "inconclusive");
+        assert_eq!(verdict(-0.07, 0.03), "not reproduced");
+        assert_eq!(verdict(f64::NAN, 0.03), "inconclusive");
+        assert_eq!(
+            tally(&["reproduced", "inconclusive", "inconclusive"]),
+            "reproduced in 1, not reproduced in 0, inconclusive in 2 of 3"
+        );
+    }
+
+    #[test]
+    fn correlations_spanning_zero_are_inconclusive() {
+        assert!(correlation_text(-0.5, fisher_interval_95(-0.5, 6), 6)
+            .ends_with("inconclusive (the interval spans 0)"));
+        assert!(correlation_text(-0.99, fisher_interval_95(-0.99, 6), 6)
+            .ends_with("reproduced (negative)"));
+        assert!(correlation_text(0.99, fisher_interval_95(0.99, 6), 6)
+            .ends_with("not reproduced (positive)"));
+        assert!(correlation_text(-0.9, None, 3).ends_with("no interval) → inconclusive"));
+    }
 }

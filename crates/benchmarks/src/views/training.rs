@@ -2,7 +2,7 @@
 //! finding 3 ([`crate::language::findings`]) and the Language page's training panel, from
 //! one function, so the page and `brainprobe leaderboard` cannot disagree.
 
-use brainprobe_metrics::correlation::pearson;
+use brainprobe_metrics::correlation::{fisher_interval_95, pearson};
 use brainprobe_models::registry::{lookup, Family};
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +21,8 @@ pub struct TrainingPoint {
     pub model: String,
     /// WikiText-2 word perplexity (raw score of `wikitext2-nextword`).
     pub perplexity: f64,
-    /// Raw brain score at the committed layer.
+    /// Raw brain score: the headline (layer chosen without test data where the benchmark
+    /// does; the committed layer in older scores).
     pub committed: f64,
     /// Raw brain score at the best layer.
     pub best: f64,
@@ -38,6 +39,15 @@ pub struct TrainingCorrelations {
     pub committed_log: f64,
     /// Best layer vs ln perplexity.
     pub best_log: f64,
+    /// Checkpoints the correlations are over.
+    #[serde(default)]
+    pub n: usize,
+    /// 95 % Fisher-z interval of `committed` (METRICS §10.4); `None` under 4 checkpoints.
+    #[serde(default)]
+    pub committed_ci: Option<(f64, f64)>,
+    /// 95 % Fisher-z interval of `best`.
+    #[serde(default)]
+    pub best_ci: Option<(f64, f64)>,
 }
 
 /// Brain score against perplexity over the checkpoints of one benchmark.
@@ -89,11 +99,15 @@ pub fn training_curve(scores: &[Score], benchmark: &str) -> TrainingCurve {
         let log_ppl: Vec<f64> = ppl.iter().map(|v| v.ln()).collect();
         let committed: Vec<f64> = points.iter().map(|p| p.committed).collect();
         let best: Vec<f64> = points.iter().map(|p| p.best).collect();
+        let (r_committed, r_best) = (pearson(&committed, &ppl), pearson(&best, &ppl));
         TrainingCorrelations {
-            committed: pearson(&committed, &ppl),
-            best: pearson(&best, &ppl),
+            committed: r_committed,
+            best: r_best,
             committed_log: pearson(&committed, &log_ppl),
             best_log: pearson(&best, &log_ppl),
+            n: points.len(),
+            committed_ci: fisher_interval_95(r_committed, points.len()),
+            best_ci: fisher_interval_95(r_best, points.len()),
         }
     });
     let ln_ppl: Vec<f64> = points.iter().map(|p| p.perplexity.ln()).collect();
