@@ -1,8 +1,9 @@
 //! `cargo xtask check-deps`: the crate dependency graph must follow DESIGN.md
 //! (engine <- models <- benchmarks <- {cli, app}; arch, metrics, data, text are leaves;
 //! arch is used by models and train; train depends on arch, data and text only; the app
-//! shows what benchmarks return and never depends on metrics). Cargo rejects cycles but
-//! not upward edges.
+//! shows what benchmarks return and never depends on metrics), and the app's page code
+//! (everything but its worker) never imports the engine. Cargo rejects cycles but not
+//! upward edges.
 
 use crate::command::cmd;
 
@@ -49,9 +50,12 @@ pub fn check_deps() -> Result<(), String> {
     }
     let meta: serde_json::Value =
         serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata JSON: {e}"))?;
-    let bad = violations(&meta);
+    let mut bad = violations(&meta);
+    bad.extend(page_engine_imports(&crate::root().join("crates/app/src")));
     if bad.is_empty() {
-        println!("check-deps: crate graph follows DESIGN.md");
+        println!(
+            "check-deps: crate graph follows DESIGN.md; the page code does not import the engine"
+        );
         Ok(())
     } else {
         Err(bad.join("\n"))
@@ -90,9 +94,63 @@ fn violations(meta: &serde_json::Value) -> Vec<String> {
     bad
 }
 
+/// The app crate builds two binaries; only the worker's may run networks. Every source file
+/// under `app_src` outside `worker/` and `bin/worker.rs` is page code, and page code that
+/// names `brainprobe_engine` is reported.
+fn page_engine_imports(app_src: &std::path::Path) -> Vec<String> {
+    let mut bad = Vec::new();
+    let mut dirs = vec![app_src.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            bad.push(format!("cannot read {}", dir.display()));
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            let rel = path.strip_prefix(app_src).unwrap_or(&path);
+            if rel.starts_with("worker") || rel == std::path::Path::new("bin/worker.rs") {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && std::fs::read_to_string(&path).is_ok_and(|t| t.contains("brainprobe_engine"))
+            {
+                bad.push(format!(
+                    "page code {} imports brainprobe_engine: only the worker runs networks",
+                    rel.display()
+                ));
+            }
+        }
+    }
+    bad.sort();
+    bad
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_code_may_not_import_the_engine_but_the_worker_may() {
+        let dir = std::env::temp_dir().join(format!("check-deps-{}", std::process::id()));
+        let write = |rel: &str, text: &str| {
+            let p = dir.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("worker/runner.rs", "use brainprobe_engine::Device;");
+        write("bin/worker.rs", "use brainprobe_engine::Device;");
+        write("pages/fine.rs", "use brainprobe_benchmarks::Score;");
+        assert!(page_engine_imports(&dir).is_empty());
+        write("pages/bad.rs", "use brainprobe_engine::Tensor;");
+        let found = page_engine_imports(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("pages/bad.rs"), "{found:?}");
+        // the real tree passes
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/app/src");
+        assert_eq!(page_engine_imports(&real), Vec::<String>::new());
+    }
 
     fn package(name: &str, deps: &[(&str, Option<&str>)]) -> serde_json::Value {
         let deps: Vec<serde_json::Value> = deps

@@ -11,8 +11,9 @@ use super::bubbles::{accuracy, TestSubset, Viewing};
 use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::Result;
+use crate::paired::Paired;
 use crate::progress::Progress;
-use crate::score::{Score, Undefined, Value};
+use crate::score::{Details, Score, Undefined, Value};
 use crate::subject::VisionSubject;
 
 /// The final model the fractions refer to.
@@ -36,7 +37,7 @@ pub struct WiringUpRow {
     pub model: String,
     /// Supervised updates (training images seen; from the weights manifest).
     pub updates: u64,
-    /// Raw IT RSA (Spearman ρ, committed `IT` layer).
+    /// Raw IT RSA (Spearman ρ; the benchmark's headline, layer left-one-subject-out).
     pub it_raw: Value,
     /// Ceiling-normalised IT RSA.
     pub it_value: Value,
@@ -44,6 +45,15 @@ pub struct WiringUpRow {
     pub best_layer: Option<(String, Value)>,
     /// Accuracy on the benchmark's 1 000-image CIFAR-10 test subset.
     pub cifar_accuracy: f64,
+    /// SE of `it_raw` over subjects (as the score reports it).
+    #[serde(default)]
+    pub it_se: Option<f64>,
+    /// The IT score's per-subject values (held-out ρ), for paired comparisons.
+    #[serde(default)]
+    pub it_per_subject: Vec<f64>,
+    /// This row minus the final model, paired over the same subjects (METRICS §10.4).
+    #[serde(default)]
+    pub vs_final: Option<Paired>,
 }
 
 /// The report.
@@ -80,6 +90,10 @@ impl WiringUpRow {
             .as_ref()
             .and_then(|b| it.layer_score(b))
             .map(|l| (l.layer.clone(), l.value));
+        let per_subject = match &it.details {
+            Some(Details::Rsa(d)) => d.per_subject.clone(),
+            _ => Vec::new(),
+        };
         Self {
             model: it.model.id.clone(),
             updates: it.model.updates,
@@ -87,13 +101,24 @@ impl WiringUpRow {
             it_value: it.value,
             best_layer: best,
             cifar_accuracy,
+            it_se: it.error.as_ref().map(|e| e.value),
+            it_per_subject: per_subject,
+            vs_final: None,
         }
     }
 }
 
 impl WiringUp {
     /// The report from its rows; the fractions need the final model and the checkpoints.
-    pub fn new(rows: Vec<WiringUpRow>) -> Self {
+    pub fn new(mut rows: Vec<WiringUpRow>) -> Self {
+        let final_subjects = rows
+            .iter()
+            .find(|r| r.model == FINAL)
+            .map(|r| r.it_per_subject.clone())
+            .unwrap_or_default();
+        for r in rows.iter_mut().filter(|r| r.model != FINAL) {
+            r.vs_final = Paired::of(FINAL, &r.it_per_subject, &final_subjects);
+        }
         let raw = |id: &str| {
             rows.iter()
                 .find(|r| r.model == id)
@@ -112,14 +137,21 @@ impl WiringUp {
 
     /// Markdown table and the two fractions.
     pub fn to_markdown(&self) -> String {
-        let mut s = String::from("| model | updates | IT RSA raw ρ | IT normalised | best layer (normalised) | CIFAR-10 accuracy (1 000 test images) |\n|---|---:|---:|---:|---|---:|\n");
+        let mut s = String::from("| model | updates | IT RSA raw ρ ± SE | IT normalised | − final, paired over subjects (± SE, subjects ahead) | best layer, optimistic (normalised) | CIFAR-10 accuracy (1 000 test images) |\n|---|---:|---:|---:|---:|---|---:|\n");
         for r in &self.rows {
             let best = r
                 .best_layer
                 .as_ref()
                 .map_or("–".to_string(), |(l, v)| format!("{l} ({v:.3})"));
+            let se = r.it_se.map_or(String::new(), |e| format!(" ± {e:.3}"));
+            let paired = r.vs_final.as_ref().map_or("–".to_string(), |p| {
+                format!(
+                    "{:+.3} ± {:.3} ({} of {})",
+                    p.mean, p.se, p.positive, p.pairs
+                )
+            });
             s.push_str(&format!(
-                "| `{}` | {} | {:.3} | {:.3} | {} | {:.1} % |\n",
+                "| `{}` | {} | {:.3}{se} | {:.3} | {paired} | {} | {:.1} % |\n",
                 r.model,
                 r.updates,
                 r.it_raw,
