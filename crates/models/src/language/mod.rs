@@ -14,6 +14,7 @@ mod bert_record;
 pub mod causal;
 pub mod embedding;
 pub mod gpt;
+pub mod llama;
 pub mod lstm;
 pub mod model;
 pub mod seeded;
