@@ -9,7 +9,8 @@ use brainprobe_data::Assets;
 pub struct RunOptions {
     /// CIFAR-10 test images per class for the occlusion benchmarks (the bundle holds 100).
     pub occlusion_per_class: usize,
-    /// Only visibility bins whose upper edge is at most this (percent); the human bins go to 35.
+    /// Only visibility bins whose upper edge is at most this (percent); the human table's
+    /// bins with trials go to 70 (METRICS §10.5).
     pub max_visibility_pct: f64,
     /// Whole training images per class whose features build the attractor's patterns.
     pub attractor_train_per_class: usize,
@@ -31,7 +32,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             occlusion_per_class: 100,
-            max_visibility_pct: 35.0,
+            max_visibility_pct: crate::vision::occlusion::MAX_VISIBILITY_PCT,
             attractor_train_per_class: 100,
             attractor_steps: 256,
             feedforward_variant: true,

@@ -186,6 +186,12 @@ fn occlusion_and_attractor_run_small() {
         d.feedforward.is_some(),
         "cornet-s-mini gets the T=1 variant"
     );
+    assert_eq!(d.model.answers.len(), 2);
+    assert!(d.model.answers.iter().all(|a| a.n == 50));
+    assert_eq!(
+        d.model.whole_answers.correct as f64 / 50.0,
+        d.model.whole_accuracy
+    );
     let v = occ.value.get().unwrap();
     assert!((0.0..=1.0).contains(&v), "{v}");
     let err = pollster::block_on(registry::run(
@@ -216,6 +222,11 @@ fn occlusion_and_attractor_run_small() {
     };
     assert_eq!((a.units, a.patterns, a.bins.len()), (128, 10, 2));
     assert!(a.bins.iter().all(|b| b.accuracy_by_step.len() == 17));
+    assert!(a
+        .bins
+        .iter()
+        .chain([&a.whole])
+        .all(|b| b.feedforward_answers.n == 50 && b.attractor_answers.n == 50));
 }
 
 #[test]

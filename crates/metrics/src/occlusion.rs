@@ -105,9 +105,87 @@ pub fn occlusion_score(
     })
 }
 
+/// Share of a system's answers at or above which they "collapse to one class" (METRICS
+/// §10.5): one class takes at least half of the answers.
+pub const COLLAPSE_SHARE: f64 = 0.5;
+
+/// Whole-image accuracy less than this above chance is flagged (METRICS §6.4, §10.5):
+/// relative accuracy then divides by a margin of a few images.
+pub const CHANCE_MARGIN: f64 = 0.1;
+
+/// The answer a system gave most often in one condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopAnswer {
+    /// The class (lowest index among equally frequent classes).
+    pub class: usize,
+    /// How many answers were that class.
+    pub count: usize,
+    /// Answers in all.
+    pub n: usize,
+}
+
+impl TopAnswer {
+    /// `count / n`.
+    pub fn share(&self) -> f64 {
+        self.count as f64 / self.n.max(1) as f64
+    }
+
+    /// One class takes at least [`COLLAPSE_SHARE`] of the answers (counted exactly:
+    /// `2 · count ≥ n`, so exactly half is a collapse).
+    pub fn collapsed(&self) -> bool {
+        self.n > 0 && 2 * self.count >= self.n
+    }
+}
+
+/// The most frequent of `answers` (class indices) and its count; `None` when empty.
+pub fn top_answer(answers: &[usize]) -> Option<TopAnswer> {
+    let k = answers.iter().copied().max()? + 1;
+    let mut counts = vec![0usize; k];
+    for &a in answers {
+        counts[a] += 1;
+    }
+    let (class, count) =
+        counts.iter().copied().enumerate().fold(
+            (0, 0),
+            |best, (c, n)| if n > best.1 { (c, n) } else { best },
+        );
+    Some(TopAnswer {
+        class,
+        count,
+        n: answers.len(),
+    })
+}
+
+/// Whole-image accuracy `whole` is within [`CHANCE_MARGIN`] of `chance` (or below it).
+pub fn near_chance(whole: f64, chance: f64) -> bool {
+    whole - chance < CHANCE_MARGIN
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn top_answer_counts_ties_low_and_collapses_at_exactly_half() {
+        assert_eq!(top_answer(&[]), None);
+        let t = top_answer(&[3, 1, 3, 1, 2]).unwrap();
+        assert_eq!((t.class, t.count, t.n), (1, 2, 5), "tie: lower class");
+        assert!(!t.collapsed());
+        let half = top_answer(&[7, 7, 0, 1]).unwrap();
+        assert_eq!((half.class, half.share()), (7, 0.5));
+        assert!(half.collapsed(), "exactly 50 % is a collapse");
+        assert!(!top_answer(&[7, 7, 0, 1, 2]).unwrap().collapsed(), "40 %");
+        assert!(top_answer(&[4; 10]).unwrap().collapsed());
+    }
+
+    #[test]
+    fn near_chance_is_less_than_ten_points_above() {
+        assert!(near_chance(0.1, 0.1));
+        assert!(near_chance(0.05, 0.1), "below chance");
+        assert!(near_chance(0.199, 0.1));
+        assert!(!near_chance(0.2, 0.1), "exactly 10 points above");
+        assert!(!near_chance(0.639, 0.1));
+    }
 
     #[test]
     fn identical_curves_score_one() {
@@ -120,6 +198,32 @@ mod tests {
         let s = occlusion_score(&c, &c, &[1.0, 2.0, 3.0]).unwrap();
         assert_eq!(s.curve_similarity, 1.0);
         assert!((s.robustness_ratio - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn every_model_at_chance_scores_one_minus_the_weighted_human_curve() {
+        let human = AccuracyCurve {
+            accuracy: &[0.4, 0.6, 0.8],
+            whole: 0.985,
+            chance: 0.2,
+        };
+        let n = [2.0, 1.0, 1.0];
+        let rh = relative_accuracy(&human);
+        let floor = 1.0 - (2.0 * rh[0] + rh[1] + rh[2]) / 4.0;
+        // Whatever the bins read, a whole-image accuracy at (or below) chance gives R ≡ 0.
+        for acc in [[0.1, 0.1, 0.1], [0.3, 0.0, 0.9]] {
+            for whole in [0.1, 0.05] {
+                let m = AccuracyCurve {
+                    accuracy: &acc,
+                    whole,
+                    chance: 0.1,
+                };
+                let s = occlusion_score(&m, &human, &n).unwrap();
+                assert_eq!(s.model_relative, vec![0.0; 3]);
+                assert!((s.curve_similarity - floor).abs() < 1e-15);
+                assert_eq!(s.robustness_ratio, 0.0);
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The Occlusion page (Tang et al. 2018): one image behind bubbles with the model's live
-//! top-3 ([`super::occlusion_image`]); accuracy against visibility for a model — as trained
+//! top-3 ([`super::occlusion_image`]); accuracy against visibility (bins 0–70 % and the
+//! unoccluded images, with n, the most frequent answer and the degenerate-answer flags of
+//! the benchmark's views) for a model — as trained
 //! and at T = 1 — beside people's unmasked and masked curves, from `tang2018-occlusion`
 //! (the committed CLI run at once, or computed here by the same `registry::run`); and the
 //! attractor readout over Hopfield sweeps ([`super::occlusion_attractor`]).
@@ -7,8 +9,7 @@
 use std::rc::Rc;
 
 use brainprobe_benchmarks::score::Details;
-use brainprobe_benchmarks::views::OcclusionCurves;
-use brainprobe_benchmarks::vision::occlusion::OcclusionDetails;
+use brainprobe_benchmarks::views::{OcclusionCurves, OcclusionPoint};
 use brainprobe_benchmarks::Score;
 use yew::prelude::*;
 
@@ -34,7 +35,8 @@ pub struct OcclusionPageProps {
     pub route: Route,
 }
 
-/// Series of the relative-accuracy plot, one colour per curve the benchmark drew.
+/// Series of the relative-accuracy plot, one colour per curve the benchmark drew: every
+/// bin at its centre, then the unoccluded images at 100 % visible.
 pub fn series(c: &OcclusionCurves) -> Vec<Series> {
     c.curves
         .iter()
@@ -42,11 +44,10 @@ pub fn series(c: &OcclusionCurves) -> Vec<Series> {
         .map(|(k, curve)| Series {
             name: curve.name.clone(),
             color: category(k).to_string(),
-            points: c
-                .visible_pct
+            points: curve
+                .points
                 .iter()
-                .zip(&curve.relative_accuracy)
-                .map(|(&x, &y)| (x, y, 0.0))
+                .map(|p| (p.visible_pct, p.relative, 0.0))
                 .collect(),
         })
         .collect()
@@ -67,28 +68,92 @@ fn pct(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{:.1} %", 100.0 * v))
 }
 
-fn table(d: &OcclusionDetails) -> Html {
-    let ff = d.feedforward.as_ref();
+/// Name of a condition in the table and the flags.
+pub fn condition(p: &OcclusionPoint) -> String {
+    if p.is_whole() {
+        "whole images".into()
+    } else {
+        format!("{}–{} %", p.lo_pct, p.hi_pct)
+    }
+}
+
+/// The degenerate-answer flags of the model curves (METRICS §10.5), one line each.
+pub fn flags(c: &OcclusionCurves) -> Vec<String> {
+    let mut out = Vec::new();
+    for curve in c.curves.iter().filter(|c| c.is_model) {
+        if curve.near_chance {
+            let whole = curve.points.iter().find(|p| p.is_whole());
+            out.push(format!(
+                "{}: unoccluded accuracy {} is within 10 points of chance ({}) — its relative accuracy is noise, or 0 in every bin at chance, where every model scores the chance floor {:.4}",
+                curve.name,
+                pct(whole.map(|p| p.accuracy)),
+                pct(Some(curve.chance)),
+                c.chance_floor
+            ));
+        }
+        let hit: Vec<String> = curve
+            .collapsed()
+            .map(|p| {
+                let (class, share) = p.top_answer.clone().unwrap_or_default();
+                format!("{} ({class} {:.0} %)", condition(p), 100.0 * share)
+            })
+            .collect();
+        if !hit.is_empty() {
+            out.push(format!(
+                "{}: answers collapse to one class (≥ 50 % of the answers) in {} of {} conditions: {}",
+                curve.name,
+                hit.len(),
+                curve.points.len(),
+                hit.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+fn answer_cell(p: Option<&OcclusionPoint>) -> Html {
+    match p.and_then(|p| p.top_answer.as_ref().map(|t| (p, t))) {
+        Some((p, (class, share))) => html! {
+            <td class={classes!(p.collapsed.then_some("collapsed"))} title={if p.collapsed { "answers collapse to one class (≥ 50 %)" } else { "" }}>
+                {format!("{class} {:.0} %{}", 100.0 * share, if p.collapsed { " ⚑" } else { "" })}
+            </td>
+        },
+        None => html! { <td>{"–"}</td> },
+    }
+}
+
+fn table(c: &OcclusionCurves, images: usize) -> Html {
+    let rows = c.curves.first().map_or(0, |m| m.points.len());
     html! {
         <table class="data-table" id="occlusion-table">
-            <caption>{format!("Accuracy per visibility bin ({} test images per bin; model chance 10 %, people 5-way chance 20 %)", d.images)}</caption>
+            <caption>{format!("Accuracy per condition ({images} test images per condition; model chance 10 %, people 5-way chance 20 %; ⚑ = one class takes ≥ 50 % of the model's answers)")}</caption>
             <thead><tr>
                 <th scope="col">{"visible (%)"}</th><th scope="col">{"bubbles reached (%)"}</th>
-                <th scope="col">{"model"}</th><th scope="col">{"model, T = 1"}</th>
-                <th scope="col">{"people, unmasked"}</th><th scope="col">{"people, masked"}</th><th scope="col">{"human trials"}</th>
+                { for c.curves.iter().map(|curve| html! {
+                    <>
+                        <th scope="col">{format!("{} (n)", curve.name)}</th>
+                        if curve.is_model { <th scope="col">{"most frequent answer"}</th> }
+                    </>
+                }) }
             </tr></thead>
             <tbody>
-                <tr><th scope="row">{"100 (whole)"}</th><td>{"100"}</td><td>{pct(Some(d.model.whole_accuracy))}</td><td>{pct(ff.map(|f| f.whole_accuracy))}</td><td>{"98.5 %"}</td><td>{"–"}</td><td>{"–"}</td></tr>
-                { for d.bins.iter().enumerate().map(|(i, b)| html! {
-                    <tr>
-                        <th scope="row">{format!("{}–{}", b.lo_pct, b.hi_pct)}</th>
-                        <td>{format!("{:.1}", b.mean_visible_pct)}</td>
-                        <td>{pct(d.model.accuracy.get(i).copied())}</td>
-                        <td>{pct(ff.and_then(|f| f.accuracy.get(i).copied()))}</td>
-                        <td>{pct(Some(b.human_unmasked))}</td>
-                        <td>{pct(Some(b.human_masked))}</td>
-                        <td>{b.human_trials}</td>
-                    </tr>
+                { for (0..rows).map(|i| {
+                    let first = c.curves.first().and_then(|m| m.points.get(i));
+                    html! {
+                        <tr>
+                            <th scope="row">{first.map(condition).unwrap_or_default()}</th>
+                            <td>{c.reached_pct.get(i).map_or("100".into(), |v| format!("{v:.1}"))}</td>
+                            { for c.curves.iter().map(|curve| {
+                                let p = curve.points.get(i);
+                                html! {
+                                    <>
+                                        <td>{format!("{} ({})", pct(p.map(|p| p.accuracy)), p.map_or(0, |p| p.n))}</td>
+                                        if curve.is_model { { answer_cell(p) } }
+                                    </>
+                                }
+                            }) }
+                        </tr>
+                    }
                 }) }
             </tbody>
         </table>
@@ -111,6 +176,7 @@ fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> H
     };
     let ff = d.feedforward.as_ref();
     let series = Rc::new(series(curves));
+    let flags = flags(curves);
     html! {
         <div class="occlusion-result" id={format!("{id}-result")}>
             <p id={id} class="headline" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>
@@ -119,9 +185,14 @@ fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> H
                 {score.error.as_ref().map(|e| format!("(± {:.3}, {})", e.value, e.method)).unwrap_or_default()}
             </p>
             <p class="provenance muted">{source}</p>
+            if !flags.is_empty() {
+                <ul class="warning" id={format!("{id}-flags")}>
+                    { for flags.iter().map(|f| html! { <li>{f}</li> }) }
+                </ul>
+            }
             <div class="plot-with-legend">
-                <LinePlot id="occlusion-plot" x_label="visibility (% of pixels visible, bin centre)" y_label="relative accuracy (0–1)"
-                          series={series.clone()} x_range={(0.0, curves.max_pct)} y_range={(0.0, 1.0)} legend={false} />
+                <LinePlot id="occlusion-plot" x_label={format!("visibility (% of pixels visible): bins 0–{} %, whole images at 100", curves.max_pct)} y_label="relative accuracy (0–1)"
+                          series={series.clone()} x_range={(0.0, 100.0)} y_range={(0.0, 1.0)} legend={false} />
                 { legend("occlusion-legend", &series) }
             </div>
             <ul class="facts">
@@ -130,10 +201,10 @@ fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> H
                     <li id="occlusion-t1">{format!("at T = 1 (feedforward sweep only, the analogue of backward masking): similarity {:.3}, accuracy below 15 % {}", f.vs_unmasked.curve_similarity, pct(f.low_visibility_accuracy))}</li>
                 }
                 <li>{format!("below 15 % visibility: model {} · people {} unmasked, {} masked (Tang et al.: 60.5 % → 44.6 %)", pct(d.model.low_visibility_accuracy), pct(d.human_low_visibility.0), pct(d.human_low_visibility.1))}</li>
-                <li>{format!("relative accuracy = (accuracy − chance) / (unoccluded − chance), clipped to [0, 1]; model unoccluded accuracy {}", pct(Some(d.model.whole_accuracy)))}</li>
+                <li>{format!("relative accuracy = (accuracy − chance) / (unoccluded − chance), clipped to [0, 1]; model unoccluded accuracy {}; a model at chance scores {:.4} whatever it answers", pct(Some(d.model.whole_accuracy)), curves.chance_floor)}</li>
                 { for score.notes.iter().map(|n| html! { <li class="note">{n}</li> }) }
             </ul>
-            <details><summary>{"The numbers"}</summary>{ table(d) }</details>
+            <details><summary>{"The numbers"}</summary>{ table(curves, d.images) }</details>
         </div>
     }
 }
@@ -160,7 +231,7 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
         <>
             <p class="muted" id="occlusion-status" data-state={if run.pending { "running" } else { "idle" }}>{
                 if run.pending { "Running in the worker — see the progress bar above. Meanwhile, the committed CLI run:" }
-                else { "Shown: the committed CLI run. Compute here reruns it in your browser (1 000 images × 8 views, twice for recurrent models: minutes on a GPU, about 10 minutes or more on a CPU)." }
+                else { "Shown: the committed CLI run. Compute here reruns it in your browser (1 000 images × 14 views — 13 visibility bins and the whole images —, twice for recurrent models: minutes on a GPU, 20 minutes or more on a CPU)." }
             }</p>
             { match committed {
                 Some(s) => result_view(s, OcclusionCurves::of(s).as_ref(), false),
@@ -210,9 +281,17 @@ mod tests {
         let Some(Details::Occlusion(d)) = &s.details else {
             panic!("occlusion details");
         };
-        let c = series(&OcclusionCurves::of(s).expect("curves"));
+        let curves = OcclusionCurves::of(s).expect("curves");
+        let c = series(&curves);
         assert_eq!(c.len(), 4, "model, T = 1, people unmasked and masked");
-        assert!(c.iter().all(|s| s.points.len() == d.bins.len()));
+        assert!(
+            c.iter().all(|s| s.points.len() == d.bins.len() + 1),
+            "every bin and the whole images"
+        );
+        assert!(c
+            .iter()
+            .all(|s| s.points.last().map(|p| p.0) == Some(100.0)));
+        assert_eq!(curves.max_pct, 70.0, "bins up to 70 %");
         let z = committed_score("cornet-z-mini", BENCHMARK).expect("feedforward model");
         let curves = OcclusionCurves::of(z).expect("curves");
         assert_eq!(series(&curves).len(), 3, "no T = 1 curve");
@@ -223,5 +302,65 @@ mod tests {
         .expect("committed attractor run");
         assert!(matches!(a.details, Some(Details::Attractor(_))));
         assert!(OcclusionCurves::of(a).is_none());
+    }
+
+    #[test]
+    fn flags_are_formatted_from_the_views() {
+        let point = |lo: f64, collapsed: bool| OcclusionPoint {
+            lo_pct: lo,
+            hi_pct: if lo >= 100.0 { 100.0 } else { lo + 5.0 },
+            visible_pct: if lo >= 100.0 { 100.0 } else { lo + 2.5 },
+            accuracy: 0.1,
+            relative: 0.0,
+            n: 1000,
+            top_answer: Some(("frog".into(), if collapsed { 1.0 } else { 0.2 })),
+            collapsed,
+        };
+        let curve = |name: &str, is_model: bool, points: Vec<OcclusionPoint>, near: bool| {
+            brainprobe_benchmarks::views::OcclusionCurve {
+                name: name.into(),
+                is_model,
+                chance: 0.1,
+                relative_accuracy: vec![0.0; points.len() - 1],
+                points,
+                near_chance: near,
+            }
+        };
+        let c = OcclusionCurves {
+            visible_pct: vec![2.5, 67.5],
+            max_pct: 70.0,
+            reached_pct: vec![3.0, 66.0],
+            curves: vec![
+                curve(
+                    "m",
+                    true,
+                    vec![point(0.0, true), point(65.0, false), point(100.0, true)],
+                    true,
+                ),
+                curve(
+                    "people",
+                    false,
+                    vec![point(0.0, true), point(65.0, true), point(100.0, true)],
+                    false,
+                ),
+            ],
+            chance_floor: 0.3883,
+        };
+        let f = flags(&c);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(
+            f[0].starts_with("m: unoccluded accuracy 10.0 %") && f[0].contains("0.3883"),
+            "{}",
+            f[0]
+        );
+        assert_eq!(
+            f[1],
+            "m: answers collapse to one class (≥ 50 % of the answers) in 2 of 3 conditions: 0–5 % (frog 100 %), whole images (frog 100 %)"
+        );
+        let s = series(&c);
+        assert_eq!(
+            s[0].points.iter().map(|p| p.0).collect::<Vec<_>>(),
+            vec![2.5, 67.5, 100.0]
+        );
     }
 }

@@ -9,7 +9,8 @@ use std::rc::Rc;
 
 use brainprobe_benchmarks::score::Details;
 use brainprobe_benchmarks::views::vision::mean_sweeps_to_settle;
-use brainprobe_benchmarks::vision::attractor::AttractorDetails;
+use brainprobe_benchmarks::vision::attractor::{AttractorBin, AttractorDetails};
+use brainprobe_benchmarks::vision::occlusion::Answers;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -32,13 +33,31 @@ pub struct AttractorProps {
     pub model: AttrValue,
 }
 
-/// Accuracy-vs-sweep series, one per visibility bin, up to sweep `upto`.
+/// Where a condition sits on the visibility axis: the bin centre, 100 for whole images.
+fn x_of(b: &AttractorBin) -> f64 {
+    if b.hi_pct >= 100.0 {
+        100.0
+    } else {
+        (b.lo_pct + b.hi_pct) / 2.0
+    }
+}
+
+/// The bins, then the whole images.
+fn conditions(d: &AttractorDetails) -> impl Iterator<Item = &AttractorBin> {
+    d.bins.iter().chain(std::iter::once(&d.whole))
+}
+
+/// Accuracy-vs-sweep series, one per visibility bin and one for the whole images, up to
+/// sweep `upto`.
 pub fn sweep_series(d: &AttractorDetails, upto: usize) -> Vec<Series> {
-    d.bins
-        .iter()
+    conditions(d)
         .enumerate()
         .map(|(k, b)| Series {
-            name: format!("{}–{} % visible", b.lo_pct, b.hi_pct),
+            name: if b.hi_pct >= 100.0 {
+                "whole images".to_string()
+            } else {
+                format!("{}–{} % visible", b.lo_pct, b.hi_pct)
+            },
             color: category(k).to_string(),
             points: b
                 .accuracy_by_step
@@ -51,17 +70,15 @@ pub fn sweep_series(d: &AttractorDetails, upto: usize) -> Vec<Series> {
         .collect()
 }
 
-/// Accuracy-vs-visibility series: the feedforward readout and the attractor after `sweep`.
+/// Accuracy-vs-visibility series: the feedforward readout and the attractor after `sweep`,
+/// every bin at its centre and the whole images at 100.
 pub fn bin_series(d: &AttractorDetails, sweep: usize) -> Vec<Series> {
-    let mid = |lo: f64, hi: f64| (lo + hi) / 2.0;
     vec![
         Series {
             name: "feedforward readout (logits)".into(),
             color: category(0).to_string(),
-            points: d
-                .bins
-                .iter()
-                .map(|b| (mid(b.lo_pct, b.hi_pct), 100.0 * b.feedforward, 0.0))
+            points: conditions(d)
+                .map(|b| (x_of(b), 100.0 * b.feedforward, 0.0))
                 .collect(),
         },
         Series {
@@ -70,9 +87,7 @@ pub fn bin_series(d: &AttractorDetails, sweep: usize) -> Vec<Series> {
                 if sweep == 1 { "" } else { "s" }
             ),
             color: category(1).to_string(),
-            points: d
-                .bins
-                .iter()
+            points: conditions(d)
                 .map(|b| {
                     let a = b
                         .accuracy_by_step
@@ -80,19 +95,53 @@ pub fn bin_series(d: &AttractorDetails, sweep: usize) -> Vec<Series> {
                         .or(b.accuracy_by_step.last())
                         .copied()
                         .unwrap_or(f64::NAN);
-                    (mid(b.lo_pct, b.hi_pct), 100.0 * a, 0.0)
+                    (x_of(b), 100.0 * a, 0.0)
                 })
                 .collect(),
         },
     ]
 }
 
+/// The degenerate-answer flags of both readouts (METRICS §10.5): the conditions where one
+/// class takes ≥ 50 % of the answers.
+pub fn flags(d: &AttractorDetails) -> Vec<String> {
+    let name = |b: &AttractorBin| {
+        if b.hi_pct >= 100.0 {
+            "whole images".to_string()
+        } else {
+            format!("{}–{} %", b.lo_pct, b.hi_pct)
+        }
+    };
+    let line = |who: &str, pick: fn(&AttractorBin) -> &Answers| {
+        let hit: Vec<String> = conditions(d)
+            .filter(|b| pick(b).collapsed)
+            .map(|b| {
+                let a = pick(b);
+                format!("{} ({} {:.0} %)", name(b), a.top_class, 100.0 * a.top_share)
+            })
+            .collect();
+        (!hit.is_empty()).then(|| {
+            format!(
+                "{who}: answers collapse to one class (≥ 50 % of the answers) in {} of {} conditions: {}",
+                hit.len(),
+                d.bins.len() + 1,
+                hit.join(", ")
+            )
+        })
+    };
+    [
+        line("feedforward readout", |b| &b.feedforward_answers),
+        line("attractor after the last sweep", |b| &b.attractor_answers),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// Upper end of a y axis in percent holding every accuracy of `d` (at least 20 %, rounded
 /// up to a multiple of 10).
 pub fn y_top(d: &AttractorDetails) -> f64 {
-    let max = d
-        .bins
-        .iter()
+    let max = conditions(d)
         .flat_map(|b| b.accuracy_by_step.iter().chain([&b.feedforward]))
         .copied()
         .filter(|v| v.is_finite())
@@ -181,8 +230,8 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
             </div>
             <div class="plot-pair">
                 <div class="plot-with-legend">
-                    <LinePlot id="attractor-bins-plot" x_label="visibility (% of pixels visible, bin centre)" y_label="accuracy (% correct)"
-                              series={bins.clone()} x_range={(0.0, d.bins.last().map_or(35.0, |b| b.hi_pct))} y_range={(0.0, top)} chance={10.0} legend={false} />
+                    <LinePlot id="attractor-bins-plot" x_label={format!("visibility (% of pixels visible): bins 0–{} %, whole images at 100", d.bins.last().map_or(0.0, |b| b.hi_pct))} y_label="accuracy (% correct)"
+                              series={bins.clone()} x_range={(0.0, 100.0)} y_range={(0.0, top)} chance={10.0} legend={false} />
                     { legend("attractor-bins-legend", &bins) }
                 </div>
                 <div class="plot-with-legend">
@@ -194,8 +243,12 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
             <ul class="facts">
                 <li id="attractor-verdict" data-value={score.value.get().map(|v| format!("{v:.6}")).unwrap_or_default()}>{format!("headline (attractor accuracy below 15 % visibility after {} sweeps): {:.3} — {}", d.steps, score.value.get().unwrap_or(f64::NAN), d.verdict)}</li>
                 <li>{format!("below 15 %: feedforward {:.1} %, step 0 {:.1} %, final {:.1} %", 100.0 * d.low_feedforward, 100.0 * d.low_step0, 100.0 * d.low_final)}</li>
+                { for flags(d).into_iter().map(|f| html! { <li class="warning">{f}</li> }) }
                 <li>{format!("the state settles after {:.1} sweeps on average (unoccluded: {:.1}); later sweeps change nothing, so {last} are animated of {}", mean_sweeps_to_settle(d), d.whole.mean_sweeps_to_settle, d.steps)}</li>
             </ul>
+            <details><summary>{"Notes of the score"}</summary>
+                <ul class="facts">{ for score.notes.iter().map(|n| html! { <li class="note">{n}</li> }) }</ul>
+            </details>
         </section>
     }
 }
@@ -245,7 +298,6 @@ fn every(_ms: u32, _f: impl Fn() + 'static) -> impl Drop {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use brainprobe_benchmarks::vision::attractor::AttractorBin;
 
     fn bin(lo: f64, acc: Vec<f64>) -> AttractorBin {
         AttractorBin {
@@ -254,6 +306,8 @@ mod tests {
             feedforward: 0.3,
             accuracy_by_step: acc,
             mean_sweeps_to_settle: 1.0,
+            feedforward_answers: Answers::default(),
+            attractor_answers: Answers::default(),
         }
     }
 
@@ -264,7 +318,10 @@ mod tests {
             patterns: 2,
             train_images: 10,
             steps: 3,
-            whole: bin(0.0, vec![0.5; 4]),
+            whole: AttractorBin {
+                hi_pct: 100.0,
+                ..bin(0.0, vec![0.5; 4])
+            },
             bins: vec![
                 bin(0.0, vec![0.1, 0.2, 0.25, 0.25]),
                 bin(5.0, vec![0.2, 0.4, 0.5, 0.5]),
@@ -276,11 +333,25 @@ mod tests {
             verdict: String::new(),
         };
         let s = sweep_series(&d, 1);
-        assert_eq!(s.len(), 2);
+        assert_eq!(s.len(), 3, "two bins and the whole images");
         assert_eq!(s[1].points, vec![(0.0, 20.0, 0.0), (1.0, 40.0, 0.0)]);
         let b = bin_series(&d, 99);
         assert_eq!(b[1].points[1].1, 50.0, "past the end: the last sweep");
         assert_eq!(b[0].points[0], (2.5, 30.0, 0.0));
+        assert_eq!(b[1].points[2], (100.0, 50.0, 0.0), "whole images at 100 %");
+        assert!(flags(&d).is_empty());
+        let mut d = d;
+        d.whole.attractor_answers = Answers {
+            n: 10,
+            correct: 1,
+            top_class: "ship".into(),
+            top_share: 0.5,
+            collapsed: true,
+        };
+        assert_eq!(
+            flags(&d),
+            vec!["attractor after the last sweep: answers collapse to one class (≥ 50 % of the answers) in 1 of 3 conditions: whole images (ship 50 %)".to_string()]
+        );
         assert_eq!(y_top(&d), 50.0);
     }
 }

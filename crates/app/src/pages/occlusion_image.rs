@@ -267,7 +267,16 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
             _ => html! { <p class="muted">{"Loading the CIFAR-10 test images…"}</p> },
         },
     };
-    let in_benchmark = bin + BIN_WIDTH_PCT <= RunOptions::default().max_visibility_pct as u32;
+    // The benchmark's bins are those where people have trials (the committed run's list;
+    // 60–65 % has none), else every bin up to the default range.
+    let in_benchmark = match crate::committed::committed_score(&p.model, "tang2018-occlusion")
+        .and_then(|s| s.details.as_ref())
+    {
+        Some(brainprobe_benchmarks::score::Details::Occlusion(d)) => {
+            d.bins.iter().any(|b| b.lo_pct == f64::from(bin))
+        }
+        _ => bin + BIN_WIDTH_PCT <= RunOptions::default().max_visibility_pct as u32,
+    };
     html! {
         <section class="occlusion-image" aria-labelledby="occlusion-image-title">
             <h3 id="occlusion-image-title">{"One image behind bubbles"}</h3>
@@ -294,7 +303,7 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
             <p class="muted small">{
                 if bin >= WHOLE_PCT { "The original pixels, as in the benchmark's unoccluded condition.".to_string() }
                 else if in_benchmark { format!("Exactly the benchmark's mask for this image in the {}–{} % bin (seed 10 000 · {} + image index).", bin, bin + BIN_WIDTH_PCT, bin) }
-                else { format!("Same bubble rule, above the benchmark's bins (people were tested up to {} %).", RunOptions::default().max_visibility_pct) }
+                else { format!("Same bubble rule, outside the benchmark's bins (people were tested up to {} %; nobody saw 60–65 %).", RunOptions::default().max_visibility_pct) }
             }</p>
             { images }
             { status }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use language::{ReadingView, ReadingWord, Scatter, ScatterPoint, SCATTER_MAX_POINTS};
 pub use training::{TrainingCurve, TrainingPoint};
-pub use vision::{Neighbours, OcclusionCurve, OcclusionCurves, RdmPair};
+pub use vision::{Neighbours, OcclusionCurve, OcclusionCurves, OcclusionPoint, RdmPair};
 
 use crate::context::RunContext;
 use crate::error::Result;

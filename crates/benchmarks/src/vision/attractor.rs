@@ -7,7 +7,10 @@
 //! state is read out as its nearest stored pattern after each step. Accuracy vs step per
 //! visibility bin is compared with the model's own feedforward readout (its logits). The
 //! headline is the attractor's accuracy below 15 % visibility; the verdict says whether it
-//! beats the feedforward readout there by more than two paired standard errors.
+//! beats the feedforward readout there by more than two paired standard errors. Bins are
+//! `tang2018-occlusion`'s (0–70 % where people have trials, METRICS §10.5); the notes flag
+//! conditions where one class takes ≥ 50 % of either readout's answers and a whole-image
+//! accuracy within 10 points of chance.
 
 use brainprobe_data::datasets::cifar::{balanced_subset, CifarSet};
 use brainprobe_models::vision::record::LayerSelection;
@@ -16,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bubbles::{first_per_class, TestSubset, Viewing};
 use super::hopfield::{binarise, majority, Hopfield};
-use super::occlusion::{HumanCurves, LOW_VISIBILITY_PCT};
+use super::occlusion::{collapse_note, condition_name, Answers, HumanCurves, LOW_VISIBILITY_PCT};
 use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
@@ -59,6 +62,12 @@ pub struct AttractorBin {
     pub accuracy_by_step: Vec<f64>,
     /// Mean sweeps until the state stopped changing.
     pub mean_sweeps_to_settle: f64,
+    /// What the feedforward readout answered.
+    #[serde(default)]
+    pub feedforward_answers: Answers,
+    /// What the attractor answered after the last sweep.
+    #[serde(default)]
+    pub attractor_answers: Answers,
 }
 
 /// Attractor results beside the headline.
@@ -92,6 +101,8 @@ struct BinRun {
     ff: Vec<bool>,
     by_step: Vec<Vec<bool>>,
     settle: f64,
+    ff_answers: Answers,
+    final_answers: Answers,
 }
 
 fn run_bin(
@@ -106,15 +117,19 @@ fn run_bin(
     let mut by_step = vec![Vec::with_capacity(labels.len()); steps + 1];
     let mut settle = 0.0;
     let mut ff = Vec::with_capacity(labels.len());
+    let (mut ff_class, mut final_class) = (Vec::new(), Vec::new());
     for (i, (f, l)) in feats
         .axis_iter(Axis(0))
         .zip(logits.axis_iter(Axis(0)))
         .enumerate()
     {
-        ff.push(argmax(l.iter()) == labels[i]);
+        let class = argmax(l.iter());
+        ff.push(class == labels[i]);
+        ff_class.push(class);
         let x: Vec<f32> = f.iter().copied().collect();
         let (readout, settled) = net.run(binarise(&x, thr), steps, seed0 + i as u32);
         settle += settled as f64;
+        final_class.extend(readout.last().copied());
         for (s, r) in readout.iter().enumerate() {
             by_step[s].push(*r == labels[i]);
         }
@@ -123,6 +138,8 @@ fn run_bin(
         ff,
         by_step,
         settle: settle / labels.len().max(1) as f64,
+        ff_answers: Answers::of(&ff_class, labels),
+        final_answers: Answers::of(&final_class, labels),
     }
 }
 
@@ -137,7 +154,45 @@ fn summary(lo: f64, hi: f64, r: &BinRun) -> AttractorBin {
         feedforward: frac(&r.ff),
         accuracy_by_step: r.by_step.iter().map(|v| frac(v)).collect(),
         mean_sweeps_to_settle: r.settle,
+        feedforward_answers: r.ff_answers.clone(),
+        attractor_answers: r.final_answers.clone(),
     }
+}
+
+/// The notes flagging degenerate answers of both readouts (METRICS §10.5): conditions
+/// where one class takes ≥ 50 % of the answers, and whole-image accuracy within 10 points
+/// of chance.
+pub fn degenerate_notes(whole: &AttractorBin, bins: &[AttractorBin]) -> Vec<String> {
+    let chance = 1.0 / super::bubbles::CLASSES as f64;
+    let all = || std::iter::once(whole).chain(bins);
+    let mut notes = Vec::new();
+    let last = whole.accuracy_by_step.last().copied().unwrap_or(f64::NAN);
+    let why = [
+        "the network barely classifies even unoccluded images, so neither readout can rise measurably above chance at low visibility",
+        "the stored prototypes barely classify even unoccluded images, so a recovery at low visibility could not show",
+    ];
+    for ((who, acc), why) in [
+        ("feedforward readout", whole.feedforward),
+        ("attractor readout after the last sweep", last),
+    ]
+    .into_iter()
+    .zip(why)
+    {
+        if brainprobe_metrics::occlusion::near_chance(acc, chance) {
+            notes.push(format!(
+                "{who}: whole-image accuracy {acc:.3} is within 10 points of chance ({chance}): {why}"
+            ));
+        }
+    }
+    let ff: Vec<(String, &Answers)> = all()
+        .map(|b| (condition_name(b.lo_pct, b.hi_pct), &b.feedforward_answers))
+        .collect();
+    let at: Vec<(String, &Answers)> = all()
+        .map(|b| (condition_name(b.lo_pct, b.hi_pct), &b.attractor_answers))
+        .collect();
+    notes.extend(collapse_note("feedforward readout", &ff));
+    notes.extend(collapse_note("attractor readout after the last sweep", &at));
+    notes
 }
 
 /// Picks the training images: `per_class` per class by the seeded balanced choice.
@@ -300,6 +355,7 @@ pub async fn run(
             .into(),
     );
     score.notes.push(verdict.clone());
+    score.notes.extend(degenerate_notes(&whole, &bins));
     score.details = Some(Details::Attractor(AttractorDetails {
         units: net.units(),
         patterns: net.patterns.len(),

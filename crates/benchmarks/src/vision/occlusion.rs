@@ -10,10 +10,18 @@
 //! curve; also reported: robustness ratio, the comparison with the masked curve, and —
 //! for recurrent models — the same at T = 1 (feedforward sweep only), the model analogue
 //! of backward masking (people: 0.605 → 0.446 accuracy below 15 % visibility).
+//!
+//! Bins (METRICS §10.5): every 5 % bin from 0 to 70 % visible where the human table has
+//! trials (0–5 … 55–60 and 65–70; nobody saw 60–65 %), plus the unoccluded images. What
+//! the model answered is kept per condition, and the notes flag conditions where one class
+//! takes ≥ 50 % of the answers and whole-image accuracy within 10 points of chance.
 
+use brainprobe_data::datasets::cifar;
 use brainprobe_data::datasets::tang::{self, HumanAccuracyBin};
 use brainprobe_metrics::bootstrap::bootstrap_ci;
-use brainprobe_metrics::occlusion::{occlusion_score, relative_accuracy, AccuracyCurve};
+use brainprobe_metrics::occlusion::{
+    near_chance, occlusion_score, relative_accuracy, top_answer, AccuracyCurve,
+};
 use brainprobe_metrics::stats;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +51,11 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
 
 /// Human whole-image accuracy (second dataset of Tang et al., unmasked, objects 1–300; METRICS §6.1).
 pub const HUMAN_WHOLE: f64 = 0.985;
+/// Trials behind [`HUMAN_WHOLE`].
+pub const HUMAN_WHOLE_TRIALS: u32 = 780;
+/// Upper edge of the highest bin scored by default: the human table's last bin with
+/// trials is 65–70 % (METRICS §10.5).
+pub const MAX_VISIBILITY_PCT: f64 = 70.0;
 /// Human chance (5-way).
 pub const HUMAN_CHANCE: f64 = 0.2;
 /// "Low visibility" of the paper's headline: below this percentage.
@@ -57,13 +70,19 @@ pub struct HumanCurves {
 }
 
 impl HumanCurves {
-    /// Reads the summary table and keeps the bins with upper edge ≤ `max_pct`.
+    /// Reads the summary table and keeps the bins with trials and upper edge ≤ `max_pct`.
     pub async fn load(log: &mut DataLog<'_>, max_pct: f64) -> Result<Self> {
         let all = tang::parse_accuracy(&log.read(tang::ACCURACY).await?)?;
+        Self::from_table(&all, max_pct)
+    }
+
+    /// The bins of `all` (rows of the summary table) that have trials and an upper edge
+    /// ≤ `max_pct`, unmasked and masked, ascending; the two must have the same edges.
+    pub fn from_table(all: &[HumanAccuracyBin], max_pct: f64) -> Result<Self> {
         let pick = |masked: u8| {
             let mut v: Vec<HumanAccuracyBin> = all
                 .iter()
-                .filter(|b| b.masked == masked && b.hi_pct <= max_pct)
+                .filter(|b| b.masked == masked && b.hi_pct <= max_pct && b.n_trials > 0)
                 .cloned()
                 .collect();
             v.sort_by(|a, b| a.lo_pct.total_cmp(&b.lo_pct));
@@ -100,6 +119,70 @@ pub struct CurveComparison {
     pub robustness_ratio: f64,
 }
 
+/// What a model answered in one condition (the whole images or one bin).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Answers {
+    /// Images shown.
+    pub n: usize,
+    /// Images answered correctly.
+    pub correct: usize,
+    /// The class answered most often (the lower class index on ties).
+    pub top_class: String,
+    /// Its share of the answers (0–1).
+    pub top_share: f64,
+    /// One class takes ≥ 50 % of the answers: "answers collapse to one class" (METRICS §10.5).
+    pub collapsed: bool,
+}
+
+impl Answers {
+    /// The answers `predicted` (class indices) to images labelled `labels`.
+    pub fn of(predicted: &[usize], labels: &[usize]) -> Self {
+        let top = top_answer(predicted);
+        Answers {
+            n: predicted.len(),
+            correct: predicted.iter().zip(labels).filter(|(p, l)| p == l).count(),
+            top_class: top
+                .map(|t| {
+                    cifar::CLASSES
+                        .get(t.class)
+                        .copied()
+                        .unwrap_or("?")
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            top_share: top.map_or(0.0, |t| t.share()),
+            collapsed: top.is_some_and(|t| t.collapsed()),
+        }
+    }
+}
+
+/// The note flagging the conditions (`(name, answers)`) whose answers collapse to one
+/// class, or `None` when none does. `who` names the readout.
+pub fn collapse_note(who: &str, conditions: &[(String, &Answers)]) -> Option<String> {
+    let hit: Vec<String> = conditions
+        .iter()
+        .filter(|(_, a)| a.collapsed)
+        .map(|(name, a)| format!("{name} {} {:.1} %", a.top_class, 100.0 * a.top_share))
+        .collect();
+    (!hit.is_empty()).then(|| {
+        format!(
+            "{who}: answers collapse to one class (one class takes ≥ 50 % of the answers) in {} of {} conditions: {}",
+            hit.len(),
+            conditions.len(),
+            hit.join("; ")
+        )
+    })
+}
+
+/// Name of a condition: `whole images` or the bin `lo–hi %`.
+pub fn condition_name(lo_pct: f64, hi_pct: f64) -> String {
+    if lo_pct <= 0.0 && hi_pct >= 100.0 {
+        "whole images".into()
+    } else {
+        format!("{lo_pct}–{hi_pct} %")
+    }
+}
+
 /// The model at one time-step cap.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
@@ -117,6 +200,16 @@ pub struct Variant {
     pub vs_unmasked: CurveComparison,
     /// Against the masked human curve.
     pub vs_masked: CurveComparison,
+    /// What the model answered on the unoccluded images.
+    #[serde(default)]
+    pub whole_answers: Answers,
+    /// What it answered in each bin (same order as `accuracy`).
+    #[serde(default)]
+    pub answers: Vec<Answers>,
+    /// Whole-image accuracy within 10 points of chance (or below): relative accuracy is
+    /// noise, or 0 by definition at chance (METRICS §6.4, §10.5).
+    #[serde(default)]
+    pub near_chance: bool,
 }
 
 /// One visibility bin.
@@ -151,10 +244,15 @@ pub struct OcclusionDetails {
     pub human_relative_masked: Vec<f64>,
     /// Human pooled accuracy below 15 % visibility: (unmasked, masked).
     pub human_low_visibility: (Option<f64>, Option<f64>),
+    /// Curve similarity (vs unmasked people) of every model whose whole-image accuracy is
+    /// at or below chance: its relative accuracy is 0 in every bin, so the score is
+    /// 1 − Σ w R_human whatever it answers.
+    #[serde(default)]
+    pub chance_floor: f64,
     /// The model as trained (or at the requested cap).
     pub model: Variant,
-    /// Recurrent models at T = 1: the backward-masking analogue.
-    pub feedforward: Option<Variant>,
+    /// Recurrent models at T = 1: the backward-masking analogue (boxed: keeps `Details` small).
+    pub feedforward: Option<Box<Variant>>,
 }
 
 /// Predictions of one variant: unoccluded, then per bin.
@@ -187,10 +285,11 @@ fn compare(model: &AccuracyCurve<'_>, human: &[HumanAccuracyBin]) -> Result<Curv
 fn variant(p: &Predictions, labels: &[usize], human: &HumanCurves) -> Result<Variant> {
     let whole = accuracy(&p.whole, labels);
     let acc: Vec<f64> = p.bins.iter().map(|b| accuracy(b, labels)).collect();
+    let chance = 1.0 / CLASSES as f64;
     let curve = AccuracyCurve {
         accuracy: &acc,
         whole,
-        chance: 1.0 / CLASSES as f64,
+        chance,
     };
     let low: Vec<f64> = human
         .unmasked
@@ -208,7 +307,59 @@ fn variant(p: &Predictions, labels: &[usize], human: &HumanCurves) -> Result<Var
         vs_unmasked: compare(&curve, &human.unmasked)?,
         vs_masked: compare(&curve, &human.masked)?,
         accuracy: acc,
+        whole_answers: Answers::of(&p.whole, labels),
+        answers: p.bins.iter().map(|b| Answers::of(b, labels)).collect(),
+        near_chance: near_chance(whole, chance),
     })
+}
+
+/// Upper edge of the last human bin.
+fn d_max(human: &HumanCurves) -> f64 {
+    human.unmasked.last().map_or(0.0, |b| b.hi_pct)
+}
+
+/// Curve similarity (vs unmasked people) of every model at chance: R ≡ 0.
+fn chance_floor(human: &HumanCurves) -> Result<f64> {
+    let chance = 1.0 / CLASSES as f64;
+    let zeros = vec![chance; human.unmasked.len()];
+    let at_chance = AccuracyCurve {
+        accuracy: &zeros,
+        whole: chance,
+        chance,
+    };
+    Ok(compare(&at_chance, &human.unmasked)?.curve_similarity)
+}
+
+/// The notes flagging degenerate answers of `v` (METRICS §10.5): conditions where one
+/// class takes ≥ 50 % of the answers, and a whole-image accuracy within 10 points of
+/// chance (with what that does to the score: `floor` at or below chance).
+pub fn degenerate_notes(who: &str, v: &Variant, bins: &[BinSummary], floor: f64) -> Vec<String> {
+    let chance = 1.0 / CLASSES as f64;
+    let mut notes = Vec::new();
+    if v.near_chance {
+        let margin = v.whole_accuracy - chance;
+        notes.push(if margin <= 0.0 {
+            format!(
+                "{who}: whole-image accuracy {:.3} is at or below chance ({chance}), so relative accuracy is 0 in every bin by definition (METRICS §6.4) and the curve similarity is 1 − Σ w R_human = {floor:.4}, the value of every model at chance whatever it answers (so such models score identically); the bootstrap error only measures how often a resample of the images lifts the whole-image accuracy above chance",
+                v.whole_accuracy
+            )
+        } else {
+            format!(
+                "{who}: whole-image accuracy {:.3} is within 10 points of chance ({chance}): relative accuracy divides by {margin:.3}, so the curve and the score are dominated by noise (see the error estimate)",
+                v.whole_accuracy
+            )
+        });
+    }
+    let conditions: Vec<(String, &Answers)> =
+        std::iter::once(("whole images".to_string(), &v.whole_answers))
+            .chain(
+                bins.iter()
+                    .zip(&v.answers)
+                    .map(|(b, a)| (condition_name(b.lo_pct, b.hi_pct), a)),
+            )
+            .collect();
+    notes.extend(collapse_note(who, &conditions));
+    notes
 }
 
 /// Curve similarity (vs unmasked people) on a resample of images: the bootstrap statistic.
@@ -238,8 +389,7 @@ pub fn score_predictions(
     feedforward: Option<&Predictions>,
 ) -> Result<()> {
     let m = variant(model, labels, human)?;
-    let whole = m.whole_accuracy;
-    let margin = whole - 1.0 / CLASSES as f64;
+    let floor = chance_floor(human)?;
     let ff = feedforward.map(|p| variant(p, labels, human)).transpose()?;
     let rel = |bins: &[HumanAccuracyBin]| {
         let acc: Vec<f64> = bins.iter().map(|b| b.accuracy).collect();
@@ -272,39 +422,53 @@ pub fn score_predictions(
         m.vs_unmasked.curve_similarity,
         Undefined::NotFinite,
     ));
+    let bins: Vec<BinSummary> = human
+        .unmasked
+        .iter()
+        .zip(&human.masked)
+        .zip(visible)
+        .map(|((u, k), v)| BinSummary {
+            lo_pct: u.lo_pct,
+            hi_pct: u.hi_pct,
+            mean_visible_pct: *v,
+            human_trials: u.n_trials,
+            human_unmasked: u.accuracy,
+            human_masked: k.accuracy,
+        })
+        .collect();
+    score
+        .notes
+        .extend(degenerate_notes("model", &m, &bins, floor));
+    if let Some(f) = &ff {
+        score
+            .notes
+            .extend(degenerate_notes("model at T = 1", f, &bins, floor));
+    }
     score.details = Some(Details::Occlusion(OcclusionDetails {
         images: labels.len(),
         seed_rule: SEED_RULE.into(),
-        bins: human
-            .unmasked
-            .iter()
-            .zip(&human.masked)
-            .zip(visible)
-            .map(|((u, k), v)| BinSummary {
-                lo_pct: u.lo_pct,
-                hi_pct: u.hi_pct,
-                mean_visible_pct: *v,
-                human_trials: u.n_trials,
-                human_unmasked: u.accuracy,
-                human_masked: k.accuracy,
-            })
-            .collect(),
+        bins,
         human_relative_unmasked: rel(&human.unmasked),
         human_relative_masked: rel(&human.masked),
         human_low_visibility: (
             HumanCurves::pooled_below(&human.unmasked, LOW_VISIBILITY_PCT),
             HumanCurves::pooled_below(&human.masked, LOW_VISIBILITY_PCT),
         ),
+        chance_floor: floor,
         model: m,
-        feedforward: ff,
+        feedforward: ff.map(Box::new),
     }));
-    if margin < 0.1 {
-        score.notes.push(format!(
-            "whole-image accuracy {:.3} is within 10 points of chance (0.1): relative accuracy divides by {margin:.3}, so the curve and the score are dominated by noise (see the error estimate)",
-            whole
-        ));
-    }
     score.notes.push("no ceiling: 1 = the model keeps the same share of its unoccluded accuracy as people do in every bin (METRICS §6.4)".into());
+    score.notes.push(format!(
+        "bins: every 5 % visibility bin with human trials up to {} % ({}) plus the unoccluded images; the curve similarity weights each bin by its human trials",
+        d_max(human),
+        human
+            .unmasked
+            .iter()
+            .map(|b| format!("{}–{}", b.lo_pct, b.hi_pct))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     score.notes.push("human curve: all unmasked trials pooled (all SOAs, objects 1–325), whole-image accuracy 0.985 from Tang et al.'s second dataset; the masked curve is compared with the same whole-image value".into());
     Ok(())
 }
@@ -382,4 +546,216 @@ pub async fn run(
         with_ff.then_some(&ff),
     )?;
     Ok(score)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::{DataRef, ModelRef};
+    use crate::views::OcclusionCurves;
+
+    fn row(masked: u8, lo: f64, n: u32, acc: f64) -> HumanAccuracyBin {
+        HumanAccuracyBin {
+            masked,
+            lo_pct: lo,
+            hi_pct: lo + 5.0,
+            n_trials: n,
+            n_correct: (acc * f64::from(n)).round() as u32,
+            accuracy: acc,
+            sem: 0.0,
+            n_subjects: 1,
+            chance: 0.2,
+        }
+    }
+
+    /// A human table like the real one: bins 0–5 … 65–70 with 60–65 missing and 70–75
+    /// present but above the range; 55–60 listed with no trials.
+    fn table() -> Vec<HumanAccuracyBin> {
+        let mut t = Vec::new();
+        for masked in [1, 0] {
+            for k in 0..15u32 {
+                let lo = f64::from(5 * k);
+                if lo == 60.0 {
+                    continue;
+                }
+                let n = if lo == 55.0 { 0 } else { 100 - 5 * k };
+                t.push(row(
+                    masked,
+                    lo,
+                    n,
+                    0.4 + 0.03 * f64::from(k) - 0.1 * f64::from(masked),
+                ));
+            }
+        }
+        t
+    }
+
+    fn score() -> Score {
+        Score::new(
+            &SPEC,
+            ModelRef {
+                id: "toy".into(),
+                weights_sha256: String::new(),
+                updates: 0,
+                timesteps: None,
+                device: "cpu".into(),
+            },
+            DataRef {
+                manifest_sha256: String::new(),
+                bundle_version: 0,
+                files: Vec::new(),
+            },
+            "test",
+        )
+    }
+
+    /// 20 images, two per class.
+    fn labels() -> Vec<usize> {
+        (0..20).map(|i| i % 10).collect()
+    }
+
+    #[test]
+    fn bins_go_to_70_and_skip_bins_without_trials() {
+        let h = HumanCurves::from_table(&table(), MAX_VISIBILITY_PCT).unwrap();
+        let los: Vec<f64> = h.unmasked.iter().map(|b| b.lo_pct).collect();
+        assert_eq!(
+            los,
+            vec![0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 65.0]
+        );
+        assert_eq!(h.unmasked.last().map(|b| b.hi_pct), Some(70.0));
+        assert!(h.masked.iter().all(|b| b.masked == 1));
+        let old = HumanCurves::from_table(&table(), 35.0).unwrap();
+        assert_eq!(old.unmasked.len(), 7, "the old range is still a parameter");
+        assert!(HumanCurves::from_table(&table(), 4.0).is_err());
+    }
+
+    fn predictions(
+        whole: Vec<usize>,
+        bin: impl Fn(usize) -> Vec<usize>,
+        n_bins: usize,
+    ) -> Predictions {
+        Predictions {
+            timesteps: None,
+            whole,
+            bins: (0..n_bins).map(bin).collect(),
+        }
+    }
+
+    #[test]
+    fn collapse_flag_at_exactly_half_and_chance_flag() {
+        let h = HumanCurves::from_table(&table(), MAX_VISIBILITY_PCT).unwrap();
+        let nb = h.unmasked.len();
+        let labels = labels();
+        // Whole images: 18 of 20 right (far above chance). Bin 0: images 0–8 answered
+        // "cat" (class 3) and image 13 is a cat answered right: 10 of 20 = exactly half.
+        // Bin 1: images 0–7, so 9 of 20. Every other bin: all right.
+        let whole: Vec<usize> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| if i < 2 { (l + 1) % 10 } else { l })
+            .collect();
+        let bin = |k: usize| -> Vec<usize> {
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, &l)| match k {
+                    0 if i < 9 => 3,
+                    1 if i < 8 => 3,
+                    _ => l,
+                })
+                .collect()
+        };
+        let p = predictions(whole, bin, nb);
+        let visible = vec![0.0; nb];
+        let mut s = score();
+        score_predictions(&mut s, &labels, &visible, &h, &p, None).unwrap();
+        let Some(Details::Occlusion(d)) = &s.details else {
+            panic!("occlusion details")
+        };
+        assert_eq!(d.bins.len(), 12);
+        assert_eq!(d.model.answers.len(), 12);
+        assert!(!d.model.near_chance);
+        let a0 = &d.model.answers[0];
+        assert_eq!(
+            (a0.n, a0.top_class.as_str(), a0.top_share, a0.collapsed),
+            (20, "cat", 0.5, true),
+            "exactly 50 % is flagged"
+        );
+        let a1 = &d.model.answers[1];
+        assert_eq!((a1.top_share, a1.collapsed), (0.45, false));
+        assert!(!d.model.answers[2].collapsed && d.model.answers[2].top_share == 0.1);
+        assert!(!d.model.whole_answers.collapsed);
+        assert_eq!(d.model.whole_answers.correct, 18);
+        let collapse: Vec<&String> = s.notes.iter().filter(|n| n.contains("collapse")).collect();
+        assert_eq!(collapse.len(), 1, "{:?}", s.notes);
+        assert!(
+            collapse[0].starts_with("model: answers collapse to one class"),
+            "{}",
+            collapse[0]
+        );
+        assert!(collapse[0].contains("0–5 % cat 50.0 %"), "{}", collapse[0]);
+        assert!(
+            !s.notes.iter().any(|n| n.contains("chance (0.1)")),
+            "{:?}",
+            s.notes
+        );
+
+        // One class for everything: whole accuracy 2/20 = chance → both flags, and the
+        // score is the floor.
+        let p = predictions(vec![4; 20], |_| vec![4; 20], nb);
+        let mut s = score();
+        score_predictions(&mut s, &labels, &visible, &h, &p, None).unwrap();
+        let Some(Details::Occlusion(d)) = &s.details else {
+            panic!("occlusion details")
+        };
+        assert!(d.model.near_chance);
+        assert!(d
+            .model
+            .answers
+            .iter()
+            .all(|a| a.collapsed && a.top_class == "deer"));
+        assert_eq!(s.raw.get(), Some(d.chance_floor));
+        assert!(
+            s.notes.iter().any(|n| n.contains("at or below chance")
+                && n.contains(&format!("{:.4}", d.chance_floor))),
+            "{:?}",
+            s.notes
+        );
+        assert!(
+            s.notes.iter().any(|n| n.contains("in 13 of 13 conditions")),
+            "{:?}",
+            s.notes
+        );
+
+        // 3 of 20 right on whole images: 15 %, within 10 points of chance.
+        let whole: Vec<usize> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| if i < 3 { l } else { (l + 1) % 10 })
+            .collect();
+        let p = predictions(whole, |_| labels.clone(), nb);
+        let mut s = score();
+        score_predictions(&mut s, &labels, &visible, &h, &p, None).unwrap();
+        assert!(
+            s.notes
+                .iter()
+                .any(|n| n.contains("within 10 points of chance")),
+            "{:?}",
+            s.notes
+        );
+        let c = OcclusionCurves::of(&s).unwrap();
+        assert_eq!(c.max_pct, 70.0);
+        let m = &c.curves[0];
+        assert!(m.near_chance && m.is_model);
+        assert_eq!(m.points.len(), 13, "12 bins and the whole images");
+        let w = m.points.last().unwrap();
+        assert!(w.is_whole() && w.visible_pct == 100.0 && w.n == 20);
+        assert!((w.accuracy - 0.15).abs() < 1e-12);
+        assert!(m.points.iter().all(|p| p.n == 20 && !p.collapsed));
+        let people = &c.curves[1];
+        assert!(!people.is_model);
+        assert_eq!(people.points.len(), 13);
+        assert_eq!(people.points[0].n, 100);
+        assert_eq!(people.points.last().map(|p| p.n), Some(780));
+    }
 }

@@ -4,7 +4,9 @@
 use brainprobe_benchmarks::score::Details;
 use brainprobe_benchmarks::vision::attractor::AttractorDetails;
 use brainprobe_benchmarks::vision::kriegeskorte2008::RsaDetails;
-use brainprobe_benchmarks::vision::occlusion::{OcclusionDetails, Variant};
+use brainprobe_benchmarks::vision::occlusion::{
+    Answers, OcclusionDetails, Variant, HUMAN_WHOLE, HUMAN_WHOLE_TRIALS,
+};
 
 /// The details block of a score report.
 pub fn details(d: Option<&Details>) -> String {
@@ -115,30 +117,73 @@ fn variant_line(name: &str, v: &Variant) -> String {
     )
 }
 
+/// `class share` of a condition's most frequent answer, `!` when it is a collapse.
+fn top(a: Option<&Answers>) -> String {
+    a.filter(|a| a.n > 0).map_or("–".into(), |a| {
+        format!(
+            "{} {:.0}{}",
+            a.top_class,
+            100.0 * a.top_share,
+            if a.collapsed { "!" } else { "" }
+        )
+    })
+}
+
 fn occlusion(d: &OcclusionDetails) -> String {
     let mut o = format!(
         "{} CIFAR-10 test images at every bin ({})\n",
         d.images, d.seed_rule
     );
+    let ff = d.feedforward.as_ref();
     o.push_str(&format!(
-        "{:<9} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}\n",
-        "bin %", "visible", "acc", "R", "acc T=1", "R T=1", "human", "h.masked"
+        "{:<9} {:>7} {:>5} {:>7} {:>7} {:>14} {:>7} {:>7} {:>14} {:>7} {:>8} {:>6}\n",
+        "bin %",
+        "visible",
+        "n",
+        "acc",
+        "R",
+        "top answer",
+        "acc T=1",
+        "R T=1",
+        "top T=1",
+        "human",
+        "h.masked",
+        "trials"
     ));
+    let opt = |v: Option<f64>| v.map_or("–".into(), |x| format!("{x:.3}"));
     for (k, b) in d.bins.iter().enumerate() {
-        let ff = d.feedforward.as_ref();
-        let opt = |v: Option<f64>| v.map_or("–".into(), |x| format!("{x:.3}"));
         o.push_str(&format!(
-            "{:<9} {:>7.1} {:>8.3} {:>8.3} {:>8} {:>8} {:>9.3} {:>9.3}\n",
+            "{:<9} {:>7.1} {:>5} {:>7.3} {:>7.3} {:>14} {:>7} {:>7} {:>14} {:>7.3} {:>8.3} {:>6}\n",
             format!("{}–{}", b.lo_pct, b.hi_pct),
             b.mean_visible_pct,
+            d.model.answers.get(k).map_or(d.images, |a| a.n),
             d.model.accuracy[k],
             d.model.relative[k],
+            top(d.model.answers.get(k)),
             opt(ff.map(|f| f.accuracy[k])),
             opt(ff.map(|f| f.relative[k])),
+            top(ff.and_then(|f| f.answers.get(k))),
             b.human_unmasked,
-            b.human_masked
+            b.human_masked,
+            b.human_trials
         ));
     }
+    o.push_str(&format!(
+        "{:<9} {:>7.1} {:>5} {:>7.3} {:>7} {:>14} {:>7} {:>7} {:>14} {:>7.3} {:>8} {:>6}\n",
+        "whole",
+        100.0,
+        d.model.whole_answers.n,
+        d.model.whole_accuracy,
+        "",
+        top(Some(&d.model.whole_answers)),
+        opt(ff.map(|f| f.whole_accuracy)),
+        "",
+        top(ff.map(|f| &f.whole_answers)),
+        HUMAN_WHOLE,
+        "",
+        HUMAN_WHOLE_TRIALS
+    ));
+    o.push_str("(top answer: the class answered most often and its share in %; ! = one class takes ≥ 50 % of the answers)\n");
     o.push_str(&variant_line("model", &d.model));
     if let Some(f) = &d.feedforward {
         o.push_str(&variant_line("model T=1 (masking analogue)", f));
@@ -150,6 +195,10 @@ fn occlusion(d: &OcclusionDetails) -> String {
             100.0 * m
         ));
     }
+    o.push_str(&format!(
+        "curve similarity of any model at chance (R ≡ 0): {:.4}\n",
+        d.chance_floor
+    ));
     o
 }
 
@@ -159,8 +208,16 @@ fn attractor(a: &AttractorDetails) -> String {
         a.units, a.patterns, a.train_images, a.steps
     );
     o.push_str(&format!(
-        "{:<9} {:>12} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
-        "bin %", "feedforward", "step 0", "step 1", "step 4", "last", "settle"
+        "{:<9} {:>12} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14} {:>14}\n",
+        "bin %",
+        "feedforward",
+        "step 0",
+        "step 1",
+        "step 4",
+        "last",
+        "settle",
+        "top ff",
+        "top last"
     ));
     for b in std::iter::once(&a.whole).chain(&a.bins) {
         let at = |s: usize| {
@@ -170,7 +227,7 @@ fn attractor(a: &AttractorDetails) -> String {
                 .unwrap_or(0.0)
         };
         o.push_str(&format!(
-            "{:<9} {:>12.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.2}\n",
+            "{:<9} {:>12.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.2} {:>14} {:>14}\n",
             if b.hi_pct >= 100.0 {
                 "whole".to_string()
             } else {
@@ -181,7 +238,9 @@ fn attractor(a: &AttractorDetails) -> String {
             at(1),
             at(4),
             at(a.steps),
-            b.mean_sweeps_to_settle
+            b.mean_sweeps_to_settle,
+            top(Some(&b.feedforward_answers)),
+            top(Some(&b.attractor_answers))
         ));
     }
     o.push_str(&format!(
