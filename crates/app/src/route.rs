@@ -1,6 +1,8 @@
 //! The URL holds the view: `#<page>?model=<id>&benchmark=<id>`, so a link reproduces it.
 //! Parsing never fails: unknown pages fall back to the Overview, unknown keys are ignored.
 
+use brainprobe_models::language::Readout;
+
 /// Top-level pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
@@ -72,6 +74,9 @@ pub struct Route {
     /// slow devices, the CLI's `--subset N`; the score's notes say it is not the benchmark
     /// number).
     pub subset: Option<usize>,
+    /// Language benchmarks: the readout (the CLI's `--readout`); `None` = the model's
+    /// default.
+    pub readout: Option<Readout>,
 }
 
 impl Route {
@@ -82,6 +87,7 @@ impl Route {
             model: None,
             benchmark: None,
             subset: None,
+            readout: None,
         }
     }
 
@@ -104,6 +110,7 @@ impl Route {
                 "model" => route.model = Some(value),
                 "benchmark" => route.benchmark = Some(value),
                 "subset" => route.subset = value.parse().ok().filter(|&n: &usize| n > 0),
+                "readout" => route.readout = value.parse().ok(),
                 _ => {}
             }
         }
@@ -121,6 +128,9 @@ impl Route {
         }
         if let Some(n) = self.subset {
             query.push(format!("subset={n}"));
+        }
+        if let Some(r) = self.readout {
+            query.push(format!("readout={r}"));
         }
         if query.is_empty() {
             format!("#{}", self.page.slug())
@@ -207,6 +217,7 @@ mod tests {
             model: Some("cornet-s-mini@0.5pct".into()),
             benchmark: Some("kriegeskorte2008-it-rsa".into()),
             subset: None,
+            readout: None,
         };
         assert_eq!(
             r.to_hash(),
@@ -218,8 +229,11 @@ mod tests {
             model: Some("a b&c=d/é".into()),
             benchmark: None,
             subset: Some(60),
+            readout: Some(Readout::LastWord),
         };
         assert_eq!(Route::parse(&odd.to_hash()), odd);
+        assert!(odd.to_hash().ends_with("&readout=last-word"));
+        assert_eq!(Route::parse("#language?readout=first").readout, None);
         assert_eq!(Route::parse("#language?subset=0").subset, None);
         assert_eq!(Route::parse("#language?subset=-3").subset, None);
     }

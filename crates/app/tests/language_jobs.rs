@@ -29,6 +29,7 @@ fn language(model: &str, benchmark: &str, ctx: &RunContext) -> (Subject, JobResu
         model: model.into(),
         benchmark: benchmark.into(),
         subset: ctx.options.language_subset,
+        readout: ctx.options.readout,
     };
     let result = pollster::block_on(run_job(&job, &subject, ctx, &Silent)).expect("language job");
     (subject, result)

@@ -30,6 +30,7 @@ fn vision_page_and_leaderboard_jobs_equal_the_cli_score() {
             model: model.into(),
             benchmark: benchmark.into(),
             subset: None,
+            readout: None,
         },
         &subject,
         &ctx,

@@ -19,6 +19,7 @@ fn route_round_trips_through_the_address_bar() {
         model: Some("cornet-s-mini@2pct".into()),
         benchmark: Some("kriegeskorte2008-monkey-it-rsa".into()),
         subset: Some(60),
+        readout: None,
     };
     window.location().set_hash(&r.to_hash()).expect("set hash");
     assert_eq!(current(), r);

@@ -3,6 +3,7 @@
 
 use brainprobe_data::datasets::cifar::CifarSet;
 use brainprobe_data::Assets;
+use brainprobe_models::language::Readout;
 
 /// Sizes and switches of a run. [`RunOptions::default`] is the full benchmark.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +27,11 @@ pub struct RunOptions {
     pub wikitext_tokens: Option<usize>,
     /// `fedorenko2010-localizer`: random-unit draws the localized units are compared with.
     pub localizer_draws: usize,
+    /// Language benchmarks: which tokens of each part make its representation
+    /// (`last-token`, `last-word`, `mean`); `None` = the model's default (its registry row:
+    /// `last-token`, or `mean` for MiniLM and the word embeddings). Every score's notes
+    /// and its `model.readout` name the readout used.
+    pub readout: Option<Readout>,
 }
 
 impl Default for RunOptions {
@@ -39,6 +45,7 @@ impl Default for RunOptions {
             language_subset: None,
             wikitext_tokens: None,
             localizer_draws: 10,
+            readout: None,
         }
     }
 }

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use brainprobe_metrics::ceiling::ceiling_normalize;
+use brainprobe_models::language::Readout;
 use serde::{Deserialize, Serialize};
 
 use crate::language::fedorenko2010::LocalizerDetails;
@@ -105,6 +106,12 @@ pub struct ModelRef {
     pub timesteps: Option<usize>,
     /// Device it ran on (`cpu`, or the GPU adapter).
     pub device: String,
+    /// Language models: the readout each part's representation was read with (absent
+    /// where none was: vision, surprisal, perplexity, the baselines' whole-part features;
+    /// scores from before readouts existed used `last-token`, or the mean of word vectors
+    /// for the embeddings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readout: Option<Readout>,
 }
 
 /// A data file the score was computed from, with its digest.

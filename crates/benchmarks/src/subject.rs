@@ -3,11 +3,12 @@
 //! images) and [`Subject::Language`] (any [`LanguageModel`] on passages of text).
 
 use brainprobe_engine::Device;
-use brainprobe_models::language::{LanguageModel, PartRecording, Passage};
+use brainprobe_models::language::{LanguageModel, PartRecording, Passage, Readout};
 use brainprobe_models::vision::cornet::Cornet;
 use brainprobe_models::vision::record::{record, LayerActivations, LayerSelection};
 use brainprobe_models::{load, Loaded, Model, Provenance, WeightStore};
 
+use crate::context::RunOptions;
 use crate::error::Result;
 use crate::progress::Progress;
 use crate::score::ModelRef;
@@ -118,6 +119,7 @@ impl VisionSubject {
             updates: self.updates,
             timesteps: steps,
             device: device_label(&self.device),
+            readout: None,
         }
     }
 
@@ -165,6 +167,9 @@ impl VisionSubject {
     }
 }
 
+/// The readout note of scores that read no state (surprisal, perplexity).
+pub const NO_READOUT_NOTE: &str = "Readout: none — this score uses the model's next-token probabilities (surprisal summed over each word's tokens), not a state, so no readout applies.";
+
 /// A language model on a device, with the provenance a score records.
 pub struct LanguageSubject {
     /// The loaded model.
@@ -188,7 +193,8 @@ impl LanguageSubject {
         }
     }
 
-    /// The model reference stored in a score.
+    /// The model reference stored in a score that read no representation (surprisal,
+    /// perplexity): no readout.
     pub fn model_ref(&self) -> ModelRef {
         ModelRef {
             id: self.model.id().to_string(),
@@ -196,21 +202,58 @@ impl LanguageSubject {
             updates: self.updates,
             timesteps: None,
             device: device_label(&self.device),
+            readout: None,
         }
     }
 
-    /// Records `passages` (METRICS §7.1): per selected layer one row per part, surprisal
-    /// for causal models, and the recording's notes.
+    /// The model reference stored in a score whose representations were read with
+    /// `readout` (a baseline's features take none, so it records none).
+    pub fn model_ref_read(&self, readout: Readout) -> ModelRef {
+        ModelRef {
+            readout: self.model.readout_meaning(readout).map(|_| readout),
+            ..self.model_ref()
+        }
+    }
+
+    /// The readout of a run: the one `options` ask for (`--readout`), else the model's
+    /// default (its registry row).
+    pub fn readout(&self, options: &RunOptions) -> Readout {
+        options
+            .readout
+            .unwrap_or_else(|| self.model.default_readout())
+    }
+
+    /// The note that names the readout a score used, and what it took from each part.
+    pub fn readout_note(&self, readout: Readout) -> String {
+        let id = self.model.id();
+        let default = self.model.default_readout();
+        match self.model.readout_meaning(readout) {
+            Some(meaning) if readout == default => {
+                format!("Readout `{readout}` ({id}'s default): {meaning}.")
+            }
+            Some(meaning) => format!(
+                "Readout `{readout}` (asked for; {id}'s default is `{default}`): {meaning}."
+            ),
+            None => format!(
+                "Readout: none — {id}'s features describe each whole part, the same under \
+                 every readout."
+            ),
+        }
+    }
+
+    /// Records `passages` (METRICS §7.1): per selected layer one row per part read with
+    /// `readout`, surprisal for causal models, and the recording's notes.
     pub async fn record(
         &self,
         passages: &[Passage],
         layers: &LayerSelection,
+        readout: Readout,
         stage: &str,
         progress: &dyn Progress,
     ) -> Result<PartRecording> {
         Ok(self
             .model
-            .record(passages, layers, &self.device, |done, total| {
+            .record(passages, layers, readout, &self.device, |done, total| {
                 progress.update(stage, done, total)
             })
             .await?)

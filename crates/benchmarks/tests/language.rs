@@ -16,6 +16,7 @@ use brainprobe_data::assets::default_native_root;
 use brainprobe_data::Assets;
 use brainprobe_engine::{Device, GpuOptions};
 use brainprobe_metrics::RandomState;
+use brainprobe_models::language::{LayerSelection, Passage, Readout};
 use brainprobe_models::{load_blocking, WeightStore};
 
 fn assets() -> Assets {
@@ -58,7 +59,8 @@ fn shuffled_pairing_drops_pereira_to_zero_and_reruns_are_identical() {
     let mut log = DataLog::new(&assets);
     let sentences = pollster::block_on(pereira2018::sentences(&mut log, None)).unwrap();
     let data = pollster::block_on(log.finish()).unwrap();
-    let rec = pollster::block_on(pereira2018::record(&s, &sentences, &Silent)).unwrap();
+    let readout = s.model.default_readout();
+    let rec = pollster::block_on(pereira2018::record(&s, &sentences, readout, &Silent)).unwrap();
     let y: Vec<f64> = sentences.iter().map(|s| s.response).collect();
     let score =
         |y: &[f64]| score_layers(&SPEC, &rec.layers, y, s.model_ref(), data.clone()).unwrap();
@@ -148,6 +150,13 @@ fn reading_times_localizer_and_nextword_on_small_runs() {
     assert!((share - 1.0).abs() < 1e-12);
     assert_eq!(d.random_r.len(), 3);
     assert!(matches!(d.localized_r, Value::Defined(_)));
+    assert_eq!(d.localizer_readout, Readout::Mean);
+    let count = format!("Localized {} of {} units", d.units_selected, d.units_total);
+    assert!(
+        l.notes.iter().any(|n| n.starts_with(&count)),
+        "{:?}",
+        l.notes
+    );
     // WikiText-2 perplexity with a token limit (the full file is ~8 CPU-minutes per model)
     let path = default_native_root()
         .ancestors()
@@ -168,4 +177,62 @@ fn reading_times_localizer_and_nextword_on_small_runs() {
     // and without the text (the browser) it says what is missing
     let err = run("wikitext2-nextword", &gpt, &ctx(None)).unwrap_err();
     assert!(err.to_string().contains("WikiText-2"), "{err}");
+}
+
+/// The localizer reads each stimulus as the mean over its tokens (whatever the run's
+/// readout): its localized units are the top 1 % by t of a `mean` recording of the same
+/// stimuli, layer by layer, and a last-token recording gives other t values.
+#[test]
+fn localizer_reads_the_mean_over_each_stimulus_tokens() {
+    use brainprobe_benchmarks::language::fedorenko2010::{top_units, unit_t};
+    use brainprobe_data::datasets::fedorenko::{parse_stimuli, Condition, STIMULI};
+    let s = subject("gpt-mini-untrained", Device::Cpu);
+    let mut c = ctx(Some(40));
+    c.options.readout = Some(Readout::LastToken);
+    let spec = find("fedorenko2010-localizer").unwrap();
+    let score = run("fedorenko2010-localizer", &Subject::Language(s), &c).unwrap();
+    assert_eq!(spec.version, 2);
+    let Some(Details::Localizer(d)) = &score.details else {
+        panic!("details")
+    };
+    assert_eq!(
+        score.model.readout,
+        Some(Readout::LastToken),
+        "Pereira's readout"
+    );
+    let s = subject("gpt-mini-untrained", Device::Cpu);
+    let stimuli = parse_stimuli(&assets().bytes_blocking(STIMULI).unwrap()).unwrap();
+    let pick = |c: Condition| -> Vec<Passage> {
+        stimuli
+            .iter()
+            .filter(|x| x.condition == c)
+            .take(40)
+            .map(|x| vec![x.stimulus.to_lowercase()])
+            .collect()
+    };
+    let passages = [pick(Condition::Sentence), pick(Condition::Nonwords)].concat();
+    let is_sentence: Vec<bool> = (0..80).map(|i| i < 40).collect();
+    let t_of = |r: Readout| {
+        let rec =
+            pollster::block_on(s.record(&passages, &LayerSelection::All, r, "x", &Silent)).unwrap();
+        (unit_t(&rec.layers, &is_sentence), rec.layers)
+    };
+    let (t, layers) = t_of(Readout::Mean);
+    let top = top_units(&t, d.units_selected);
+    assert_eq!(top.len(), d.units_selected);
+    let mut start = 0;
+    for (share, layer) in d.layers.iter().zip(&layers) {
+        let width = layer.values.ncols();
+        let n = top
+            .iter()
+            .filter(|&&u| u >= start && u < start + width)
+            .count();
+        assert_eq!(
+            (share.layer.as_str(), share.selected),
+            (layer.name.as_str(), n)
+        );
+        start += width;
+    }
+    let (t_last, _) = t_of(Readout::LastToken);
+    assert_ne!(format!("{t:?}"), format!("{t_last:?}"));
 }

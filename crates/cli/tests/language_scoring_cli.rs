@@ -133,3 +133,100 @@ fn predict_langnet_handles_bad_input() {
         );
     }
 }
+
+/// `--readout` on a quick subset: `mean` changes gpt-mini's Pereira number, the notes and
+/// the JSON name the readout, the default is the model's own (`last-token`, the same
+/// numbers as asking for it), and a vision benchmark refuses the flag.
+#[test]
+fn readout_mean_changes_the_number_and_the_note() {
+    let score = |readout: Option<&str>| {
+        let mut args = vec![
+            "score",
+            "--model",
+            "gpt-mini",
+            "--benchmark",
+            "pereira2018-langnet",
+            "--device",
+            "cpu",
+            "--subset",
+            "60",
+            "--json",
+        ];
+        if let Some(r) = readout {
+            args.extend(["--readout", r]);
+        }
+        let (ok, out, err) = brainprobe(&args);
+        assert!(ok, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("JSON")
+    };
+    let notes = |s: &serde_json::Value| -> Vec<String> {
+        s["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .map(|n| n.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let default = score(None);
+    let last = score(Some("last-token"));
+    let mean = score(Some("mean"));
+    assert_eq!(default["model"]["readout"], "last-token");
+    assert_eq!(mean["model"]["readout"], "mean");
+    assert_eq!(
+        default["raw"], last["raw"],
+        "the default is gpt-mini's last-token"
+    );
+    assert_eq!(default["layers"], last["layers"]);
+    assert_ne!(mean["raw"], last["raw"], "mean reads other states");
+    assert!(
+        notes(&default)
+            .iter()
+            .any(|n| n.starts_with("Readout `last-token` (gpt-mini's default)")),
+        "{:?}",
+        notes(&default)
+    );
+    assert!(
+        notes(&mean).iter().any(
+            |n| n.starts_with("Readout `mean` (asked for; gpt-mini's default is `last-token`)")
+        ),
+        "{:?}",
+        notes(&mean)
+    );
+    // the table names it too; a vision benchmark and an unknown readout are refused
+    let (ok, out, err) = brainprobe(&[
+        "score",
+        "--model",
+        "gpt-mini",
+        "--benchmark",
+        "pereira2018-langnet",
+        "--device",
+        "cpu",
+        "--subset",
+        "40",
+        "--readout",
+        "last-word",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("gpt-mini (readout last-word) on cpu"), "{out}");
+    assert!(out.contains("note: Readout `last-word`"), "{out}");
+    let (ok, _, err) = brainprobe(&[
+        "score",
+        "--model",
+        "cornet-z-mini",
+        "--benchmark",
+        "kriegeskorte2008-it-rsa",
+        "--readout",
+        "mean",
+    ]);
+    assert!(!ok && err.contains("language benchmarks only"), "{err}");
+    let (ok, _, err) = brainprobe(&[
+        "score",
+        "--model",
+        "gpt-mini",
+        "--benchmark",
+        "pereira2018-langnet",
+        "--readout",
+        "first",
+    ]);
+    assert!(!ok && err.contains("last-word"), "{err}");
+}

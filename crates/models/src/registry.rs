@@ -1,6 +1,8 @@
 //! Model identifiers (as on Brain-Score: `cornet-s-mini`, `cornet-s-mini@2pct`, …) and
 //! where their committed weights live (`weights/<id>/model.safetensors` + `manifest.toml`).
 
+use crate::language::readout::Readout;
+
 /// What kind of network an identifier names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
@@ -64,6 +66,10 @@ pub struct ModelInfo {
     pub weights: WeightsSource,
     /// Whether the web app serves its files (prepared third-party weights are not served).
     pub in_browser: bool,
+    /// Language models: the readout benchmarks use unless asked for another
+    /// ([`Readout`]; `last-token`, Brain-Score's convention, except where the model's own
+    /// pooling is the mean). Vision models and baselines ignore it.
+    pub readout: Readout,
 }
 
 /// The byte-level BPE of gpt-mini and lstm-mini, relative to the weights root.
@@ -81,7 +87,13 @@ impl ModelInfo {
             description,
             weights: WeightsSource::Committed,
             in_browser: true,
+            readout: Readout::LastToken,
         }
+    }
+
+    /// This row with default readout `readout`.
+    const fn with_readout(self, readout: Readout) -> Self {
+        Self { readout, ..self }
     }
 
     /// Whether this is a control (METRICS §10.1), not a network.
@@ -193,6 +205,7 @@ pub const MODELS: &[ModelInfo] = &[
         description: "pretrained all-MiniLM-L6-v2 (6-layer bidirectional BERT, 384-d; sees the whole context), from prepare-data",
         weights: WeightsSource::Prepared(MINILM_DIR),
         in_browser: false,
+        readout: Readout::Mean,
     },
     ModelInfo {
         id: "minilm-l6-untrained",
@@ -200,18 +213,21 @@ pub const MODELS: &[ModelInfo] = &[
         description: "minilm-l6's architecture at a seeded initialisation (normal(0, 0.02))",
         weights: WeightsSource::Generated(Some(MINILM_DIR)),
         in_browser: false,
+        readout: Readout::Mean,
     },
     ModelInfo::committed(
         "embed-ppmi",
         Family::WordEmbedding,
         "256-d context-free word vectors: PPMI (±5 words) on the training corpora + truncated SVD",
-    ),
+    )
+    .with_readout(Readout::Mean),
     ModelInfo {
         id: "random-embedding",
         family: Family::RandomEmbedding,
         description: "control: a fixed random 192-d vector per word type (seeded by the word)",
         weights: WeightsSource::Generated(None),
         in_browser: true,
+        readout: Readout::Mean,
     },
     ModelInfo {
         id: "baseline-length",
@@ -219,6 +235,7 @@ pub const MODELS: &[ModelInfo] = &[
         description: "control (METRICS §10.1): each part's characters, words and tokenizer-bpe8k tokens",
         weights: WeightsSource::Generated(None),
         in_browser: true,
+        readout: Readout::LastToken,
     },
 ];
 
@@ -258,6 +275,18 @@ mod tests {
             lookup("minilm-l6").unwrap().weights,
             WeightsSource::Prepared(MINILM_DIR)
         );
+        // the default readout is the row's: MiniLM and the embeddings pool by the mean
+        assert_eq!(lookup("minilm-l6").unwrap().readout, Readout::Mean);
+        assert_eq!(
+            lookup("minilm-l6-untrained").unwrap().readout,
+            Readout::Mean
+        );
+        assert_eq!(lookup("embed-ppmi").unwrap().readout, Readout::Mean);
+        assert_eq!(
+            lookup("gpt-mini@step4").unwrap().readout,
+            Readout::LastToken
+        );
+        assert_eq!(lookup("lstm-mini").unwrap().readout, Readout::LastToken);
         assert!(lookup("gpt-99")
             .unwrap_err()
             .to_string()

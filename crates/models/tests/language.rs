@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use brainprobe_engine::{Device, GpuOptions, Tensor};
 use brainprobe_models::language::bert::{untrained_weights, Bert, BertConfig};
 use brainprobe_models::language::embedding::{embedding_words, RandomEmbedding, WordEmbedding};
-use brainprobe_models::language::{LanguageModel, LayerSelection, Passage};
+use brainprobe_models::language::{LanguageModel, LayerSelection, Passage, Readout};
 use brainprobe_models::{HostTensor, Weights};
 
 const VOCAB: &str = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ncat\nsat\non\nmat\n.\n,\ndog\nran\n";
@@ -39,7 +39,17 @@ fn record(
     passages: &[Passage],
     device: &Device,
 ) -> brainprobe_models::language::PartRecording {
-    pollster::block_on(m.record(passages, &LayerSelection::All, device, |_, _| {})).unwrap()
+    record_as(m, passages, device, Readout::LastToken)
+}
+
+fn record_as(
+    m: &LanguageModel,
+    passages: &[Passage],
+    device: &Device,
+    readout: Readout,
+) -> brainprobe_models::language::PartRecording {
+    pollster::block_on(m.record(passages, &LayerSelection::All, readout, device, |_, _| {}))
+        .unwrap()
 }
 
 /// The state before [SEP] of `[CLS] ids [SEP]` in every layer.
@@ -91,6 +101,66 @@ fn bert_rows_are_the_last_token_of_the_running_context() {
     ));
 }
 
+/// Every layer's states of `[CLS] ids [SEP]`, row-major `[seq × d]`.
+fn all_rows(bert: &Bert, ids: &[u32]) -> Vec<Vec<f32>> {
+    let mut seq = vec![2];
+    seq.extend_from_slice(ids);
+    seq.push(3);
+    let states = bert.forward(&seq, 1, seq.len()).unwrap();
+    states
+        .iter()
+        .map(|s| pollster::block_on(s.to_vec()).unwrap())
+        .collect()
+}
+
+/// Mean of rows `positions` of a row-major `[seq × d]` matrix.
+fn mean_rows(rows: &[f32], d: usize, positions: std::ops::Range<usize>) -> Vec<f32> {
+    let n = positions.len() as f32;
+    (0..d)
+        .map(|j| positions.clone().map(|p| rows[p * d + j]).sum::<f32>() / n)
+        .collect()
+}
+
+#[test]
+fn bert_readouts_read_the_named_word_pieces() {
+    let bert = small_bert();
+    let model = LanguageModel::Bert(small_bert());
+    let d = bert.config.hidden_size;
+    // the(5) cat(6) | sat(7) on(8) the(5) mat(9) .(10) | dog(12)
+    let passages = vec![passage(&["the cat", "sat on the mat."]), passage(&["dog"])];
+    let first = all_rows(&bert, &[5, 6]);
+    let whole = all_rows(&bert, &[5, 6, 7, 8, 5, 9, 10]);
+    let dog = all_rows(&bert, &[12]);
+    let close = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-5);
+    let row = |rows: &[f32], p: usize| rows[p * d..(p + 1) * d].to_vec();
+    let last_word = record_as(&model, &passages, &Device::Cpu, Readout::LastWord);
+    let mean = record_as(&model, &passages, &Device::Cpu, Readout::Mean);
+    let last_token = record(&model, &passages, &Device::Cpu);
+    for k in 0..3 {
+        let (lw, m, lt) = (
+            &last_word.layers[k].values,
+            &mean.layers[k].values,
+            &last_token.layers[k].values,
+        );
+        // "sat on the mat.": last word = "mat" (position 6), mean over positions 3..=7
+        assert!(close(lw.row(1).as_slice().unwrap(), &row(&whole[k], 6)));
+        assert!(close(lt.row(1).as_slice().unwrap(), &row(&whole[k], 7)));
+        assert!(close(
+            m.row(1).as_slice().unwrap(),
+            &mean_rows(&whole[k], d, 3..8)
+        ));
+        // "the cat" in its own context: no punctuation, so last word = last token
+        assert_eq!(lw.row(0), lt.row(0));
+        assert!(close(
+            m.row(0).as_slice().unwrap(),
+            &mean_rows(&first[k], d, 1..3)
+        ));
+        // a one-piece part: every readout reads the same state
+        assert!(close(m.row(2).as_slice().unwrap(), &row(&dog[k], 1)));
+        assert_eq!(lw.row(2), lt.row(2));
+    }
+}
+
 #[test]
 fn bert_truncates_long_contexts_on_the_left_with_a_note() {
     let bert = small_bert().with_context_tokens(6).unwrap();
@@ -140,6 +210,7 @@ fn awkward_text_records_or_fails_clearly() {
     let err = pollster::block_on(model.record(
         &[passage(&["the", "\u{7}"])],
         &LayerSelection::All,
+        Readout::LastToken,
         &Device::Cpu,
         |_, _| {},
     ))
@@ -148,6 +219,7 @@ fn awkward_text_records_or_fails_clearly() {
     let err = pollster::block_on(model.record(
         &[passage(&["the"])],
         &LayerSelection::Named(vec!["layer.9".into()]),
+        Readout::LastToken,
         &Device::Cpu,
         |_, _| {},
     ))
@@ -169,9 +241,16 @@ fn bert_recording_on_the_gpu_equals_the_cpu() {
         passage(&["the cat"]),
         passage(&["the dog sat on the cat"]),
     ];
-    let a = record(&cpu, &passages, &Device::Cpu);
-    let b = record(&gpu, &passages, &device);
-    for (x, y) in a.layers.iter().zip(&b.layers) {
+    let pairs = [Readout::LastToken, Readout::Mean].map(|r| {
+        (
+            record_as(&cpu, &passages, &Device::Cpu, r),
+            record_as(&gpu, &passages, &device, r),
+        )
+    });
+    for (x, y) in pairs
+        .iter()
+        .flat_map(|(a, b)| a.layers.iter().zip(&b.layers))
+    {
         let scale = x.values.iter().fold(0f32, |m, v| m.max(v.abs()));
         let diff = x
             .values
@@ -181,10 +260,14 @@ fn bert_recording_on_the_gpu_equals_the_cpu() {
         assert!(diff <= 1e-4 * scale, "{}: {diff}", x.name);
     }
     // a Cpu model refuses a Gpu recording request
-    assert!(
-        pollster::block_on(cpu.record(&passages, &LayerSelection::All, &device, |_, _| {}))
-            .is_err()
-    );
+    assert!(pollster::block_on(cpu.record(
+        &passages,
+        &LayerSelection::All,
+        Readout::LastToken,
+        &device,
+        |_, _| {}
+    ))
+    .is_err());
     let _ = Tensor::zeros(&[1], &device);
 }
 
@@ -200,10 +283,11 @@ fn word_model() -> WordEmbedding {
 #[test]
 fn word_vectors_average_over_words_with_oov_as_zero() {
     let m = LanguageModel::Embedding(word_model());
-    let rec = record(
+    let rec = record_as(
         &m,
         &[passage(&["The cat!", "The King's unicorn.", ".,", "the"])],
         &Device::Cpu,
+        Readout::Mean,
     );
     let v = &rec.layers[0].values;
     assert_eq!(rec.layers[0].name, "embedding");
@@ -223,6 +307,28 @@ fn word_vectors_average_over_words_with_oov_as_zero() {
         "{:?}",
         rec.notes
     );
+    // the last word's vector: "cat"; "unicorn" (out of vocabulary: zeros); a part whose
+    // words are gone stays zero; last-word skips a trailing punctuation-only word
+    let parts = [passage(&[
+        "The cat!",
+        "The King's unicorn.",
+        ".,",
+        "the cat --",
+    ])];
+    for r in [Readout::LastToken, Readout::LastWord] {
+        let v = record_as(&m, &parts, &Device::Cpu, r).layers[0]
+            .values
+            .clone();
+        assert_eq!(v.row(0).to_vec(), [0.0, 1.0]);
+        assert_eq!(v.row(1).to_vec(), [0.0, 0.0]);
+        assert_eq!(v.row(2).to_vec(), [0.0, 0.0]);
+        let want = if r == Readout::LastWord {
+            [0.0, 1.0]
+        } else {
+            [0.0, 0.0]
+        };
+        assert_eq!(v.row(3).to_vec(), want, "{r}");
+    }
     let bad = Weights::from_tensors("e", HashMap::new());
     assert!(WordEmbedding::load("x", &bad, "a\n").is_err());
 }
@@ -235,7 +341,7 @@ fn random_embedding_is_fixed_per_word_type() {
     assert_eq!(m.vector("cat").len(), 192);
     let model = LanguageModel::Random(m);
     let long = "word ".repeat(2000);
-    let rec = record(
+    let rec = record_as(
         &model,
         &[passage(&[
             "Cat",
@@ -245,6 +351,7 @@ fn random_embedding_is_fixed_per_word_type() {
             long.as_str(),
         ])],
         &Device::Cpu,
+        Readout::Mean,
     );
     let v = &rec.layers[0].values;
     assert_eq!(v.dim(), (5, 192));

@@ -8,7 +8,7 @@
 
 use brainprobe_engine::Device;
 use brainprobe_models::language::gpt::Gpt;
-use brainprobe_models::language::LayerSelection;
+use brainprobe_models::language::{LayerSelection, Readout};
 use brainprobe_models::{parse_manifest, Weights};
 use brainprobe_text::Tokenizer;
 
@@ -75,6 +75,7 @@ async fn gpt_record_reads_last_tokens() -> TestResult {
         .record(
             &passages,
             &LayerSelection::Named(vec!["block.3".into()]),
+            Readout::LastToken,
             |_, _| {},
         )
         .await
@@ -92,9 +93,10 @@ async fn gpt_record_reads_last_tokens() -> TestResult {
         return Err(format!("surprisal not as expected: {:?}", &s[..4]));
     }
     // the first passage fits one window: its last row equals a plain forward pass
-    let (ids, _) = brainprobe_models::language::causal::encode_passage(
+    let (ids, _, _) = brainprobe_models::language::causal::encode_passage(
         &model.tokenizer,
         &words.iter().map(String::as_str).collect::<Vec<_>>(),
+        Readout::LastToken,
     )
     .map_err(|e| e.to_string())?;
     let out = model.forward(&ids).map_err(|e| e.to_string())?;

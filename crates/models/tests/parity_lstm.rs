@@ -10,7 +10,7 @@
 use brainprobe_engine::Device;
 use brainprobe_models::language::causal::next_token_logprobs;
 use brainprobe_models::language::lstm::{Lstm, CHUNK};
-use brainprobe_models::language::LayerSelection;
+use brainprobe_models::language::{LayerSelection, Readout};
 use brainprobe_models::{parse_manifest, Weights};
 use brainprobe_text::Tokenizer;
 
@@ -108,6 +108,7 @@ async fn lstm_record_gives_rows_and_surprisal() -> TestResult {
         .record(
             &passages,
             &LayerSelection::Named(vec!["lstm.1".into()]),
+            Readout::LastToken,
             |_, _| {},
         )
         .await

@@ -258,11 +258,8 @@ pub fn gather_last_token_rows(
             actual: format!("{} values", token_rows.len()),
         });
     }
-    let mut out = Vec::with_capacity(alignment.n_words() * width);
-    for t in alignment.last_tokens() {
-        out.extend_from_slice(&token_rows[t * width..(t + 1) * width]);
-    }
-    Ok(out)
+    let last: Vec<Range<usize>> = alignment.last_tokens().iter().map(|&t| t..t + 1).collect();
+    crate::pool::pool_token_rows(token_rows, width, &last)
 }
 
 #[cfg(test)]

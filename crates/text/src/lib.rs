@@ -11,7 +11,9 @@
 //! - [`Tokenizer::encode_words`] + [`Alignment`]: words joined with single spaces, each token
 //!   assigned to the word holding its last byte; a word is represented by its last token
 //!   ([`gather_last_token_rows`]) and its surprisal is the sum over its tokens, in bits
-//!   ([`word_surprisal_bits`]; METRICS §3, §7).
+//!   ([`word_surprisal_bits`]; METRICS §3, §7). The models' other readouts use
+//!   [`EncodedWords::word_tokens_before_punctuation`] (the last word without trailing
+//!   punctuation) and [`pool_token_rows`] (the mean over a word's tokens).
 //!
 //! ```
 //! use brainprobe_text::{train_bpe, word_surprisal_bits, BpeConfig};
@@ -34,6 +36,7 @@ mod align;
 mod byte_bpe;
 mod embedding_words;
 mod error;
+mod pool;
 mod tokenizer;
 mod train;
 mod wordpiece;
@@ -47,6 +50,7 @@ pub use align::{
 pub use byte_bpe::byte_level_bpe;
 pub use embedding_words::embedding_words;
 pub use error::{Result, TextError};
+pub use pool::{is_punctuation_only, pool_token_rows};
 pub use tokenizer::{ModelKind, TokenizedText, Tokenizer};
 #[cfg(not(target_arch = "wasm32"))]
 pub use train::train_bpe_files;

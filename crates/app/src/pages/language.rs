@@ -9,7 +9,8 @@ use std::rc::Rc;
 use brainprobe_benchmarks::registry::{Modality, BENCHMARKS};
 use brainprobe_benchmarks::views::Scatter;
 use brainprobe_benchmarks::{BenchmarkSpec, Score};
-use brainprobe_models::registry::MODELS;
+use brainprobe_models::language::Readout;
+use brainprobe_models::registry::{lookup, MODELS};
 use yew::prelude::*;
 
 use super::language_extras::{ReadingPanel, SentenceBox, TrainingSection};
@@ -61,6 +62,21 @@ pub fn subset_choices(benchmark: &str, current: Option<usize>) -> Vec<usize> {
         v.sort_unstable();
     }
     v
+}
+
+/// The readout `model` uses when none is chosen (its registry row's).
+pub fn default_readout(model: &str) -> Readout {
+    lookup(model).map_or(Readout::LastToken, |m| m.readout)
+}
+
+/// A readout as the page's menu shows it.
+fn readout_label(r: Readout) -> String {
+    let what = match r {
+        Readout::LastToken => "the last token",
+        Readout::LastWord => "the last word's last token, punctuation skipped",
+        Readout::Mean => "the mean over the tokens",
+    };
+    format!("{r}: {what}")
 }
 
 /// Properties of [`LanguagePage`].
@@ -177,10 +193,12 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
         .filter(|b| language_benchmarks().iter().any(|s| s.id == b))
         .unwrap_or_else(|| pereira_default().to_string());
     let subset = p.route.subset;
+    let readout = p.route.readout;
     let job = Job::Views {
         model: model.clone(),
         benchmark: benchmark.clone(),
         subset,
+        readout,
     };
     let Some(run) = use_run("language", job) else {
         return html! {};
@@ -212,6 +230,12 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
                     <select id="language-subset" onchange={select(|r, v| r.subset = v.parse().ok())}>
                         <option value="" selected={subset.is_none()}>{"all (the benchmark)"}</option>
                         { for subset_choices(&benchmark, subset).into_iter().map(|n| html! { <option value={n.to_string()} selected={subset == Some(n)}>{format!("first {n} {} only (quick look)", if benchmark.starts_with("futrell") { "stories" } else { "sentences" })}</option> }) }
+                    </select>
+                </label>
+                <label title="Which tokens of each sentence or word make its representation; the score's notes name the readout used">{"Readout "}
+                    <select id="language-readout" onchange={select(|r, v| r.readout = v.parse().ok())}>
+                        <option value="" selected={readout.is_none()}>{format!("the model's default ({})", default_readout(&model))}</option>
+                        { for Readout::ALL.into_iter().map(|r| html! { <option value={r.as_str()} selected={readout == Some(r)}>{readout_label(r)}</option> }) }
                     </select>
                 </label>
                 { run.cpu_switch() }

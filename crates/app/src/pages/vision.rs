@@ -149,6 +149,7 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
         model: model.clone(),
         benchmark: benchmark.clone(),
         subset: None,
+        readout: None,
     };
     let Some(run) = use_run("vision", job) else {
         return html! {};

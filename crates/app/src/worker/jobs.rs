@@ -28,11 +28,15 @@ pub async fn run_job(
         Job::Score { .. } => Ok(JobResult::Run(Box::new(
             views::run_score(spec, subject, ctx, progress).await?,
         ))),
-        Job::Views { subset, .. } => {
-            // A subset run reads the same bundles with one option changed (CLI `--subset`).
+        Job::Views {
+            subset, readout, ..
+        } => {
+            // A subset or readout run reads the same bundles with options changed (CLI
+            // `--subset`, `--readout`).
             let mut local = RunContext::new(ctx.assets.clone());
             local.options = ctx.options.clone();
             local.options.language_subset = *subset;
+            local.options.readout = *readout;
             Ok(JobResult::Run(Box::new(
                 views::run(spec, subject, &local, progress).await?,
             )))
@@ -75,7 +79,8 @@ pub async fn sentence_job(
 ) -> Result<SentencePrediction, BenchError> {
     prepare_input(text)?;
     let r = lm.model_ref();
-    let key = format!("{} {} {}", r.id, r.weights_sha256, r.device);
+    let readout = lm.readout(&ctx.options);
+    let key = format!("{} {} {} {readout}", r.id, r.weights_sha256, r.device);
     let cached = ENCODING.with(|c| {
         c.borrow()
             .as_ref()

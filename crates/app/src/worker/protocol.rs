@@ -5,6 +5,7 @@
 //! 92 × 92 RDM, a thinned scatter …), never activations.
 
 use brainprobe_benchmarks::Score;
+use brainprobe_models::language::Readout;
 use serde::{Deserialize, Serialize};
 
 pub use brainprobe_benchmarks::language::new_sentence::SentencePrediction;
@@ -40,6 +41,10 @@ pub enum Job {
         benchmark: String,
         /// Only the first N sentences / stories (the CLI's `score --subset N`).
         subset: Option<usize>,
+        /// Language benchmarks: the readout (the CLI's `--readout`); `None` = the model's
+        /// default.
+        #[serde(default)]
+        readout: Option<Readout>,
     },
     /// "Your sentence": the model's Pereira encoding model applied to a new sentence.
     PredictSentence {
@@ -221,6 +226,7 @@ mod tests {
                 model: "cornet-z-mini".into(),
                 benchmark: "kriegeskorte2008-it-rsa".into(),
                 subset: None,
+                readout: None,
             },
             device: DeviceChoice::Cpu,
         });

@@ -2,17 +2,21 @@
 //! is (Fedorenko et al. 2010), then tested on Pereira.
 //!
 //! The 240 sentences and 240 nonword lists (lower-cased; the source is upper case) are
-//! presented one per passage; each unit's activation per stimulus (its last-token state;
-//! the mean word vector for embeddings) enters a two-sample Student t-test, sentences vs
-//! nonwords. The top 1 % of all units across layers by t form the localized set. Reported:
-//! its share per layer, and the `pereira2018-langnet` score (same splits and RidgeCV) from
-//! only those units vs the same number of random units (seeded draws 0..N, RandomState).
-//! The headline is the localized units' raw r (no ceiling, as for Pereira).
+//! presented one per passage; each unit's activation per stimulus — its **mean over the
+//! stimulus's tokens** (the `mean` readout, whatever the run's readout; the mean word vector
+//! for embeddings), as the localizer of Fedorenko et al. averages a region's response over
+//! the whole stimulus — enters a two-sample Student t-test, sentences vs nonwords. The top
+//! 1 % of all units across layers by t form the localized set. Reported: how many units
+//! were localized and their share per layer, and the `pereira2018-langnet` score (same
+//! splits and RidgeCV, sentences read with the run's readout) from only those units vs the
+//! same number of random units (seeded draws 0..N, RandomState). The headline is the
+//! localized units' raw r (no ceiling, as for Pereira). Version 2: the localizer reads the
+//! mean over tokens (version 1 read the last token).
 
 use brainprobe_data::datasets::fedorenko::{self, Condition};
 use brainprobe_metrics::stats::{mean, ttest_ind, variance};
 use brainprobe_metrics::RandomState;
-use brainprobe_models::language::{LayerActivations, LayerSelection, Passage};
+use brainprobe_models::language::{LayerActivations, LayerSelection, Passage, Readout};
 use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +33,7 @@ use crate::subject::LanguageSubject;
 /// `fedorenko2010-localizer`.
 pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     id: "fedorenko2010-localizer",
-    version: 1,
+    version: 2,
     modality: Modality::Language,
     data: &["fedorenko2010_localizer", "pereira2018_langnet"],
     kind: Kind::Localizer,
@@ -43,6 +47,9 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
 
 /// Fraction of units selected, for the selection's definition.
 pub const TOP_FRACTION: f64 = 0.01;
+
+/// How the localizer reads each stimulus (the Pereira sentences use the run's readout).
+pub const LOCALIZER_READOUT: Readout = Readout::Mean;
 
 /// One layer's part in the localized set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -66,8 +73,12 @@ pub struct LocalizerDetails {
     pub stimuli: (usize, usize),
     /// Units over all layers.
     pub units_total: usize,
-    /// Units in the localized set (1 %).
+    /// Units in the localized set (1 %): how many units were localized.
     pub units_selected: usize,
+    /// How each localizer stimulus was read (`mean` over its tokens since version 2;
+    /// files without it are version 1, which read the last token).
+    #[serde(default)]
+    pub localizer_readout: Readout,
     /// Smallest t in the set.
     pub t_threshold: Value,
     /// Units whose t is undefined (constant over all stimuli), never selected.
@@ -152,6 +163,7 @@ pub async fn run(
         .record(
             &passages,
             &LayerSelection::All,
+            LOCALIZER_READOUT,
             "localizer stimuli",
             progress,
         )
@@ -179,7 +191,8 @@ pub async fn run(
     }
     let pereira_sentences = pereira2018::sentences(&mut log, n).await?;
     let responses: Vec<f64> = pereira_sentences.iter().map(|s| s.response).collect();
-    let rec = pereira2018::record(subject, &pereira_sentences, progress).await?;
+    let readout = subject.readout(&ctx.options);
+    let rec = pereira2018::record(subject, &pereira_sentences, readout, progress).await?;
     let splits = pereira2018::splits(responses.len())?;
     let score_units = |units: &[usize]| -> Result<Value> {
         Ok(predictivity(gather_units(&rec.layers, units).view(), &responses, &splits)?.0)
@@ -199,16 +212,34 @@ pub async fn run(
     let defined: Vec<f64> = random_r.iter().filter_map(Value::get).collect();
     let mut score = Score::new(
         spec,
-        subject.model_ref(),
+        subject.model_ref_read(readout),
         log.finish().await?,
         "Pereira Pearson r (RidgeCV, ShuffleSplit 10 × 0.9) from the localized top-1 % units across layers",
     );
     score.set_raw(localized);
     score.notes.push(NO_CEILING.into());
+    let per_layer: Vec<String> = shares
+        .iter()
+        .map(|s| format!("{} {}", s.layer, s.selected))
+        .collect();
     score.notes.push(format!(
-        "Localized set: the {} units (1 % of {total}) with the largest t, sentences > nonwords; compare with {} draws of as many random units.",
+        "Localized {} of {total} units: the top 1 % by t, sentences > nonwords, over all layers ({}){}; compare with {} draws of as many random units.",
         top.len(),
+        per_layer.join(", "),
+        match t.iter().filter(|v| !v.is_finite()).count() {
+            0 => String::new(),
+            c => format!("; {c} units are constant over the stimuli and never selected"),
+        },
         random_r.len()
+    ));
+    if let Some(meaning) = subject.model.readout_meaning(LOCALIZER_READOUT) {
+        score.notes.push(format!(
+            "Localizer stimuli: readout `{LOCALIZER_READOUT}` whatever the run's readout: {meaning}."
+        ));
+    }
+    score.notes.push(format!(
+        "Pereira sentences: {}",
+        subject.readout_note(readout)
     ));
     score.notes.push("Localizer stimuli lower-cased (the source is upper case) so that they look like ordinary text to every tokenizer.".into());
     if n.is_some() {
@@ -223,6 +254,7 @@ pub async fn run(
         stimuli: (sentences.len(), nonwords.len()),
         units_total: total,
         units_selected: top.len(),
+        localizer_readout: LOCALIZER_READOUT,
         t_threshold: Value::finite_or(
             top.iter().map(|&u| t[u]).fold(f64::INFINITY, f64::min),
             Undefined::Constant,

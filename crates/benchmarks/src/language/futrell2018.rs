@@ -222,10 +222,12 @@ pub async fn run_surprisal_recorded(
     super::wikitext2::causal(&subject.model, spec.id)?;
     let mut log = DataLog::new(&ctx.assets);
     let st = stories(&mut log, ctx.options.language_subset).await?;
+    // no layer is read: surprisal is the same under every readout
     let rec = subject
         .record(
             &st.passages,
             &LayerSelection::Named(Vec::new()),
+            subject.readout(&ctx.options),
             "story words",
             progress,
         )
@@ -266,6 +268,7 @@ pub async fn run_surprisal_recorded(
     details.signed_r = r.is_finite().then_some(r);
     score.details = Some(Details::Futrell(details));
     common_notes(&mut score, &st, ctx.options.language_subset);
+    score.notes.push(crate::subject::NO_READOUT_NOTE.into());
     score.notes.extend(rec.notes);
     Ok(FutrellRun {
         score,
@@ -297,8 +300,15 @@ pub async fn run_activations_recorded(
 ) -> Result<FutrellRun> {
     let mut log = DataLog::new(&ctx.assets);
     let st = stories(&mut log, ctx.options.language_subset).await?;
+    let readout = subject.readout(&ctx.options);
     let rec = subject
-        .record(&st.passages, &LayerSelection::All, "story words", progress)
+        .record(
+            &st.passages,
+            &LayerSelection::All,
+            readout,
+            "story words",
+            progress,
+        )
         .await?;
     let y: Vec<f64> = st.kept.iter().map(|&i| st.words[i].mean_rt_ms).collect();
     let groups: Vec<i64> = st.kept.iter().map(|&i| st.words[i].story as i64).collect();
@@ -306,7 +316,7 @@ pub async fn run_activations_recorded(
     let splits = group_kfold(&groups, folds, 1234)?;
     let mut score = Score::new(
         spec,
-        subject.model_ref(),
+        subject.model_ref_read(readout),
         log.finish().await?,
         "Pearson r (held-out story, mean over GroupKFold folds) of RidgeCV predictions of mean reading time from the word's state",
     );
@@ -329,6 +339,7 @@ pub async fn run_activations_recorded(
     score.notes.push(format!(
         "GroupKFold({folds}, shuffled, seed 1234) with the story as group: each fold predicts a whole unseen story."
     ));
+    score.notes.push(subject.readout_note(readout));
     if subject.model.is_bidirectional() {
         score.notes.push("Bidirectional model: a word's state has seen the whole word (all its word pieces) but no later words.".into());
     }

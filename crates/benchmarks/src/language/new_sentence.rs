@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::pereira2018::{self, predict, score_layers, SPEC};
-use brainprobe_models::language::PartRecording;
+use brainprobe_models::language::{PartRecording, Readout};
 
 use crate::context::RunContext;
 use crate::data::DataLog;
@@ -76,6 +76,9 @@ pub struct EncodingFit {
     pub recording: PartRecording,
     /// The measured responses, in recording order.
     pub responses: Vec<f64>,
+    /// How each sentence was read (the run options' readout, else the model's default);
+    /// a new sentence is read the same way.
+    pub readout: Readout,
 }
 
 /// Records the Pereira sentences with `subject` and scores its layers.
@@ -87,19 +90,22 @@ pub async fn fit_encoding(
     let mut log = DataLog::new(&ctx.assets);
     let sentences = pereira2018::sentences(&mut log, None).await?;
     let responses: Vec<f64> = sentences.iter().map(|s| s.response).collect();
-    let recording = pereira2018::record(subject, &sentences, progress).await?;
+    let readout = subject.readout(&ctx.options);
+    let recording = pereira2018::record(subject, &sentences, readout, progress).await?;
     let data = log.finish().await?;
-    let score = score_layers(
+    let mut score = score_layers(
         &SPEC,
         &recording.layers,
         &responses,
-        subject.model_ref(),
+        subject.model_ref_read(readout),
         data,
     )?;
+    score.notes.push(subject.readout_note(readout));
     Ok(EncodingFit {
         score,
         recording,
         responses,
+        readout,
     })
 }
 
@@ -116,7 +122,15 @@ pub async fn predict_with(
         .clone()
         .or_else(|| fit.score.layer.clone())
         .unwrap_or_default();
-    let p = predict(subject, &fit.recording, &layer, &fit.responses, &sentence).await?;
+    let p = predict(
+        subject,
+        &fit.recording,
+        fit.readout,
+        &layer,
+        &fit.responses,
+        &sentence,
+    )
+    .await?;
     let measured_range = fit
         .responses
         .iter()

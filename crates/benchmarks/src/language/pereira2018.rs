@@ -15,7 +15,9 @@
 use brainprobe_data::datasets::pereira::{self, PereiraSentence};
 use brainprobe_metrics::regression::fit_predict_standardised;
 use brainprobe_metrics::splits::{shuffle_split, Split};
-use brainprobe_models::language::{LayerActivations, LayerSelection, PartRecording, Passage};
+use brainprobe_models::language::{
+    LayerActivations, LayerSelection, PartRecording, Passage, Readout,
+};
 use serde::{Deserialize, Serialize};
 
 use super::layers::LayerRegressions;
@@ -79,12 +81,14 @@ pub fn splits(n: usize) -> Result<Vec<Split>> {
 pub async fn record(
     subject: &LanguageSubject,
     sentences: &[PereiraSentence],
+    readout: Readout,
     progress: &dyn Progress,
 ) -> Result<PartRecording> {
     subject
         .record(
             &passages(sentences),
             &LayerSelection::All,
+            readout,
             "Pereira sentences",
             progress,
         )
@@ -154,10 +158,13 @@ pub async fn run_recorded(
 ) -> Result<PereiraRun> {
     let mut log = DataLog::new(&ctx.assets);
     let sentences = sentences(&mut log, ctx.options.language_subset).await?;
-    let rec = record(subject, &sentences, progress).await?;
+    let readout = subject.readout(&ctx.options);
+    let rec = record(subject, &sentences, readout, progress).await?;
     let data = log.finish().await?;
     let responses: Vec<f64> = sentences.iter().map(|s| s.response).collect();
-    let mut score = score_layers(spec, &rec.layers, &responses, subject.model_ref(), data)?;
+    let model = subject.model_ref_read(readout);
+    let mut score = score_layers(spec, &rec.layers, &responses, model, data)?;
+    score.notes.push(subject.readout_note(readout));
     if ctx.options.language_subset.is_some() {
         score.notes.push(format!(
             "Subset run: the first {} sentences only (a test size, not the benchmark number).",
@@ -195,11 +202,13 @@ pub struct Prediction {
     pub notes: Vec<String>,
 }
 
-/// Fits RidgeCV from `layer` of `rec` (all sentences) to `responses` and predicts the
-/// response to `sentence` (METRICS §1.3.3 fit on every sentence; "predicted, not measured").
+/// Fits RidgeCV from `layer` of `rec` (all sentences, read with `readout`) to `responses`
+/// and predicts the response to `sentence`, read the same way (METRICS §1.3.3 fit on every
+/// sentence; "predicted, not measured").
 pub async fn predict(
     subject: &LanguageSubject,
     rec: &PartRecording,
+    readout: Readout,
     layer: &str,
     responses: &[f64],
     sentence: &str,
@@ -222,6 +231,7 @@ pub async fn predict(
         .record(
             &[vec![sentence.to_string()]],
             &LayerSelection::Named(vec![layer.to_string()]),
+            readout,
             "new sentence",
             &crate::progress::Silent,
         )

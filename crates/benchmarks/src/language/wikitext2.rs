@@ -142,6 +142,7 @@ pub async fn run(
     );
     score.set_raw(Value::Defined(summary.word_ppl));
     score.notes.push("Lower is better; no ceiling. Not a brain score: it sits in the leaderboard to relate brain scores to language-modelling quality.".into());
+    score.notes.push(crate::subject::NO_READOUT_NOTE.into());
     if let Some(n) = details.token_limit {
         score.notes.push(format!(
             "Only the first {n} tokens were scored: a quick look, not the benchmark number."

@@ -599,6 +599,7 @@ mod tests {
                 updates: 0,
                 timesteps: None,
                 device: "cpu".into(),
+                readout: None,
             },
             DataRef {
                 manifest_sha256: String::new(),

@@ -16,7 +16,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::device::{open, DeviceChoice};
-use super::scoring::{context, is_vision, load_subject};
+use super::scoring::{context, is_vision, load_subject, ReadoutArg};
 
 /// Options of `leaderboard`.
 #[derive(Args)]
@@ -40,6 +40,10 @@ pub struct LeaderboardArgs {
     /// (pairs run now replace theirs); findings are recomputed over the union.
     #[arg(long)]
     append: bool,
+    /// Language benchmarks: the readout of every language model (default: each model's
+    /// own — last-token, or mean for minilm-l6 and the word embeddings).
+    #[arg(long, value_enum)]
+    readout: Option<ReadoutArg>,
 }
 
 /// Runs the pairs and writes the files.
@@ -74,6 +78,7 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
     let device = open(args.device)?;
     let mut ctx = context(&specs)?;
     ctx.options.wikitext_tokens = args.wikitext_tokens;
+    ctx.options.readout = args.readout.map(Into::into);
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let bar = ProgressBar::new(pairs.len() as u64);
     bar.set_style(

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ndarray_npy::WriteNpyExt;
 
 use super::device::{open, DeviceChoice};
+use super::scoring::ReadoutArg;
 
 /// Options of `record`.
 #[derive(Args)]
@@ -43,6 +44,10 @@ pub struct RecordArgs {
     /// Language datasets: record only the first N passages (quick checks).
     #[arg(long)]
     limit: Option<usize>,
+    /// Language models: which tokens of each part make its row (default: the model's
+    /// own — last-token, or mean for minilm-l6 and the word embeddings).
+    #[arg(long, value_enum)]
+    readout: Option<ReadoutArg>,
 }
 
 fn layer_path(out: &Path, layer: &str, several: bool) -> PathBuf {
@@ -66,7 +71,14 @@ pub fn run(args: RecordArgs) -> Result<(), String> {
             &args.out,
             args.device,
             args.limit,
+            args.readout.map(Into::into),
         );
+    }
+    if args.readout.is_some() {
+        return Err(format!(
+            "--readout applies to language models only (`{}` is a vision model)",
+            args.model
+        ));
     }
     let device = open(args.device)?;
     let model = load_blocking(&args.model, &WeightStore::native(), &device)

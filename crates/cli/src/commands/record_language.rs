@@ -9,7 +9,7 @@ use std::path::Path;
 
 use brainprobe_data::datasets::{fedorenko, futrell, pereira};
 use brainprobe_data::{assets::default_native_root, Assets};
-use brainprobe_models::language::{LayerSelection, Passage};
+use brainprobe_models::language::{LayerSelection, Passage, Readout};
 use brainprobe_models::registry::lookup;
 use brainprobe_models::{load_blocking, WeightStore};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -65,8 +65,9 @@ pub fn passages(dataset: &str, assets: &Assets) -> Result<Vec<Passage>, String> 
     }
 }
 
-/// Records language model `model` on `dataset` (the first `limit` passages, if given) and
-/// writes one `.npy` per layer.
+/// Records language model `model` on `dataset` (the first `limit` passages, if given) with
+/// `readout` (default: the model's) and writes one `.npy` per layer.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     model: &str,
     dataset: &str,
@@ -74,6 +75,7 @@ pub fn run(
     out: &Path,
     device: DeviceChoice,
     limit: Option<usize>,
+    readout: Option<Readout>,
 ) -> Result<(), String> {
     let assets = Assets::new(default_native_root().display().to_string());
     let mut passages = passages(dataset, &assets)?;
@@ -94,14 +96,23 @@ pub fn run(
         ProgressStyle::with_template("{bar:40} {pos}/{len} parts, {eta} left")
             .map_err(|e| e.to_string())?,
     );
-    let rec = pollster::block_on(lm.record(&passages, &layers, &device, |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    }))
+    let readout = readout.unwrap_or_else(|| lm.default_readout());
+    let rec = pollster::block_on(
+        lm.record(&passages, &layers, readout, &device, |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }),
+    )
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     for note in &rec.notes {
         eprintln!("note: {note}");
+    }
+    match lm.readout_meaning(readout) {
+        Some(meaning) => eprintln!("note: readout `{readout}`: {meaning}."),
+        None => {
+            eprintln!("note: {model}'s features describe each whole part (no readout applies).")
+        }
     }
     if lm.is_bidirectional() {
         eprintln!("note: {model} is bidirectional: each part's state has seen its whole context.");

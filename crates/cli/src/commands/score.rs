@@ -1,5 +1,5 @@
 //! `brainprobe score --model M --benchmark B [--device auto|cpu|gpu] [--json] [--timesteps N]
-//! [--subset N]`:
+//! [--subset N] [--readout last-token|last-word|mean]`:
 //! one benchmark on one model — per-layer table, best layer, ceiling, time taken; `--json`
 //! prints the Score. Where the benchmark has a baseline (METRICS §10.1) it is run on the
 //! same splits and the paired difference is printed (`delta` in the JSON, §10.4).
@@ -12,7 +12,7 @@ use brainprobe_benchmarks::score::Score;
 use clap::Args;
 
 use super::device::{open, DeviceChoice};
-use super::scoring::{context, load_subject, stage_bar};
+use super::scoring::{context, load_subject, stage_bar, ReadoutArg};
 
 /// Options of `score`.
 #[derive(Args)]
@@ -38,6 +38,11 @@ pub struct ScoreArgs {
     /// notes say so). The web app's `subset=N` setting is the same option.
     #[arg(long)]
     subset: Option<usize>,
+    /// Language benchmarks only: which tokens of each part (sentence or word) make its
+    /// representation. Default: the model's own (last-token; mean for minilm-l6 and the
+    /// word embeddings). The score's notes and its JSON `model.readout` name it.
+    #[arg(long, value_enum)]
+    readout: Option<ReadoutArg>,
 }
 
 /// Runs one benchmark and prints it.
@@ -54,6 +59,15 @@ pub fn run(args: ScoreArgs) -> Result<(), String> {
             ));
         }
         ctx.options.language_subset = Some(n);
+    }
+    if let Some(r) = args.readout {
+        if spec.modality != Modality::Language {
+            return Err(format!(
+                "--readout applies to language benchmarks only (`{}` is not one)",
+                spec.id
+            ));
+        }
+        ctx.options.readout = Some(r.into());
     }
     let bar = stage_bar(false);
     let progress = |stage: &str, done: usize, total: usize| {
@@ -109,6 +123,9 @@ pub fn report(s: &Score) -> String {
     );
     if let Some(t) = s.model.timesteps {
         o.push_str(&format!(" (T={t})"));
+    }
+    if let Some(r) = s.model.readout {
+        o.push_str(&format!(" (readout {r})"));
     }
     o.push_str(&format!(" on {}\nmetric: {}\n", s.model.device, s.metric));
     if !s.layers.is_empty() {

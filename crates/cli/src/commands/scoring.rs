@@ -11,9 +11,32 @@ use brainprobe_data::assets::default_native_root;
 use brainprobe_data::datasets::cifar::read_archive;
 use brainprobe_data::Assets;
 use brainprobe_engine::Device;
+use brainprobe_models::language::Readout;
 use brainprobe_models::registry::lookup;
 use brainprobe_models::WeightStore;
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// `--readout`: which tokens of each part make a language model's representation
+/// (`brainprobe_models::language::Readout`; the value names are the readouts' own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReadoutArg {
+    /// The part's last token (Brain-Score's convention).
+    LastToken,
+    /// The last token of the part's last word, trailing punctuation tokens excluded.
+    LastWord,
+    /// The mean over the part's tokens.
+    Mean,
+}
+
+impl From<ReadoutArg> for Readout {
+    fn from(r: ReadoutArg) -> Readout {
+        match r {
+            ReadoutArg::LastToken => Readout::LastToken,
+            ReadoutArg::LastWord => Readout::LastWord,
+            ReadoutArg::Mean => Readout::Mean,
+        }
+    }
+}
 
 /// The bundle store and the directory it reads (for hints).
 pub fn assets() -> (Assets, PathBuf) {

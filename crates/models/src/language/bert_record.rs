@@ -1,11 +1,13 @@
 //! The recording contract (METRICS §7.1) for BERT encoders.
 //!
 //! For part i of a passage the context is parts 0..=i, joined with single spaces and
-//! WordPiece-encoded as one text; the part's row in every layer is the hidden state at the
-//! part's **last** word piece (not `[SEP]`). The encoder is bidirectional, so that state has
-//! seen the whole context — every earlier part and the whole of part i — but nothing after
-//! part i: a story is shown word by word, like the causal models, and each word costs one
-//! forward pass over its context.
+//! WordPiece-encoded as one text; the part's row in every layer is read from the hidden
+//! states of its word pieces under the readout ([`super::readout`]): by default its **last**
+//! word piece (not `[SEP]`), else its last piece before trailing punctuation, or the mean
+//! over its pieces (never `[CLS]` or `[SEP]`). The encoder is bidirectional, so every state
+//! has seen the whole context — every earlier part and the whole of part i — but nothing
+//! after part i: a story is shown word by word, like the causal models, and each word
+//! costs one forward pass over its context.
 //!
 //! Context limit: the context is truncated on the left to the model's window
 //! ([`super::bert::DEFAULT_CONTEXT_TOKENS`] = 128 tokens with `[CLS]` and `[SEP]`, at most
@@ -21,11 +23,14 @@
 //! the tokens). Empty parts are not shown: they repeat the previous part's row (zeros at
 //! the start of a passage), with a note.
 
+use std::ops::Range;
+
 use brainprobe_engine::Tensor;
+use brainprobe_text::pool_token_rows;
 use ndarray::Array2;
 
 use super::bert::Bert;
-use super::{non_empty_parts, select_layers, LayerActivations, PartRecording, Passage};
+use super::{non_empty_parts, select_layers, LayerActivations, PartRecording, Passage, Readout};
 use crate::error::{ModelError, Result};
 use crate::vision::record::LayerSelection;
 
@@ -38,14 +43,18 @@ struct Job {
     row: usize,
     /// `[CLS]` + context + `[SEP]`.
     ids: Vec<u32>,
+    /// Positions in `ids` whose states make the row (the readout's).
+    read: Range<usize>,
 }
 
 impl Bert {
-    /// Records `passages` (see the module docs); `progress(done, total)` counts parts.
+    /// Records `passages` (see the module docs), each part read under `readout`;
+    /// `progress(done, total)` counts parts.
     pub async fn record(
         &self,
         passages: &[Passage],
         layers: &LayerSelection,
+        readout: Readout,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<PartRecording> {
         let names = select_layers(&self.id, &self.layer_names(), layers)?;
@@ -54,7 +63,7 @@ impl Bert {
             .iter()
             .map(|n| all.iter().position(|a| a == n).unwrap_or(0))
             .collect();
-        let (jobs, copies, notes) = self.plan(passages)?;
+        let (jobs, copies, notes) = self.plan(passages, readout)?;
         let total: usize = passages.iter().map(Vec::len).sum();
         let d = self.config.hidden_size;
         let mut out: Vec<Vec<f32>> = vec![vec![0.0; total * d]; names.len()];
@@ -76,16 +85,30 @@ impl Bert {
                 .flat_map(|&j| jobs[j].ids.iter().copied())
                 .collect();
             let states = self.forward(&ids, group.len(), seq)?;
-            // only the row before [SEP] of each sequence is read back
+            // only the positions from the group's first read one to the row before [SEP]
+            // are read back (the row before [SEP] alone for the last-token readout)
+            let lo = group
+                .iter()
+                .map(|&j| jobs[j].read.start)
+                .min()
+                .unwrap_or(seq - 2);
+            let span = seq - 1 - lo;
             let rows: Vec<Tensor> = picked
                 .iter()
-                .map(|&l| states[l].slice(1, seq - 2, seq - 1))
+                .map(|&l| states[l].slice(1, lo, seq - 1))
                 .collect::<std::result::Result<_, _>>()?;
             let values = Tensor::read_all(&rows.iter().collect::<Vec<_>>()).await?;
             for (k, v) in values.iter().enumerate() {
                 for (b, &j) in group.iter().enumerate() {
-                    let row = jobs[j].row;
-                    out[k][row * d..(row + 1) * d].copy_from_slice(&v[b * d..(b + 1) * d]);
+                    let Job { row, read, .. } = &jobs[j];
+                    let here = read.start - lo..read.end - lo;
+                    let pooled = pool_token_rows(
+                        &v[b * span * d..(b + 1) * span * d],
+                        d,
+                        std::slice::from_ref(&here),
+                    )
+                    .map_err(|e| ModelError::Text(e.to_string()))?;
+                    out[k][row * d..(row + 1) * d].copy_from_slice(&pooled);
                 }
             }
             done += group.len();
@@ -116,12 +139,13 @@ impl Bert {
         })
     }
 
-    /// The forward passes, the rows of empty parts (`(row, copy of row)`, in order), and
-    /// the notes.
+    /// The forward passes (with the positions `readout` reads), the rows of empty parts
+    /// (`(row, copy of row)`, in order), and the notes.
     #[allow(clippy::type_complexity)]
     fn plan(
         &self,
         passages: &[Passage],
+        readout: Readout,
     ) -> Result<(Vec<Job>, Vec<(usize, Option<usize>)>, Vec<String>)> {
         let special = |t: &str| {
             self.tokenizer
@@ -142,7 +166,8 @@ impl Bert {
                     .tokenizer
                     .encode_words(&parts, false)
                     .map_err(|e| ModelError::Text(format!("passage {p}: {e}")))?;
-                Some(enc)
+                let read = readout.token_ranges(&enc);
+                Some((enc, read))
             };
             let mut last_row = None;
             let mut next_kept = 0;
@@ -153,7 +178,7 @@ impl Bert {
                     empty += 1;
                     continue;
                 }
-                let enc = enc.as_ref().ok_or_else(|| {
+                let (enc, read) = enc.as_ref().ok_or_else(|| {
                     ModelError::Text("internal: kept part without an encoding".into())
                 })?;
                 let end = enc.alignment.word_tokens()[next_kept].end;
@@ -163,7 +188,12 @@ impl Bert {
                 ids.push(cls);
                 ids.extend_from_slice(&enc.ids[start..end]);
                 ids.push(sep);
-                jobs.push(Job { row, ids });
+                // the readout's tokens in the sequence ([CLS] first; of a part longer than
+                // the window, the pieces that fit — at least the first one)
+                let r = &read[next_kept];
+                let (from, to) = (r.start.max(start), r.end.max(r.start.max(start) + 1));
+                let read = from - start + 1..to - start + 1;
+                jobs.push(Job { row, ids, read });
                 last_row = Some(row);
                 next_kept += 1;
             }

@@ -2,15 +2,19 @@
 //! sequences, per-token states gathered on the host, next-token log-probabilities, and
 //! recording of passages (METRICS §7.1): each passage is tokenised once behind an
 //! `<|endoftext|>` token (the document separator the models were trained with, so the
-//! first word gets a prediction too), a part's row is its last token's state, its
-//! surprisal the sum over its tokens, in bits.
+//! first word gets a prediction too), a part's row is its readout's tokens' state (the
+//! last token's by default; [`super::readout`]), its surprisal the sum over its tokens,
+//! in bits.
 
 use brainprobe_engine::Tensor;
-use brainprobe_text::{gather_last_token_rows, word_surprisal_bits, Tokenizer};
+use std::ops::Range;
+
+use brainprobe_text::{pool_token_rows, word_surprisal_bits, Tokenizer};
 use ndarray::Array2;
 
 use super::{
     non_empty_parts, select_layers, LayerActivations, LayerSelection, PartRecording, Passage,
+    Readout,
 };
 use crate::error::{ModelError, Result};
 
@@ -114,28 +118,39 @@ impl TokenStates {
     }
 }
 
-/// Tokens of one passage: `<|endoftext|>` + the joined parts, and its alignment.
+/// Tokens of one passage: `<|endoftext|>` + the joined parts, its alignment, and each
+/// part's tokens under `readout` (indices into the returned ids).
+#[allow(clippy::type_complexity)]
 pub fn encode_passage(
     tokenizer: &Tokenizer,
     parts: &[&str],
-) -> Result<(Vec<u32>, brainprobe_text::Alignment)> {
+    readout: Readout,
+) -> Result<(Vec<u32>, brainprobe_text::Alignment, Vec<Range<usize>>)> {
     let enc = tokenizer
         .encode_words(parts, false)
         .map_err(|e| ModelError::Text(e.to_string()))?;
     let mut ids = Vec::with_capacity(enc.ids.len() + 1);
     ids.push(0);
     ids.extend_from_slice(&enc.ids);
-    Ok((ids, enc.alignment.with_prefix_tokens(1)))
+    let read = readout
+        .token_ranges(&enc)
+        .into_iter()
+        .map(|r| r.start + 1..r.end + 1)
+        .collect();
+    Ok((ids, enc.alignment.with_prefix_tokens(1), read))
 }
 
 /// Records `passages` with a causal model whose `token_states(ids, keep)` gives per-token
-/// states of the kept layers (indices into `names`) and next-token log-probabilities.
+/// states of the kept layers (indices into `names`) and next-token log-probabilities;
+/// each part's row pools its tokens under `readout`.
+#[allow(clippy::too_many_arguments)]
 pub async fn record_causal<'a, F, Fut>(
     model: &str,
     tokenizer: &Tokenizer,
     names: &[String],
     passages: &[Passage],
     selection: &LayerSelection,
+    readout: Readout,
     mut token_states: F,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<PartRecording>
@@ -165,11 +180,11 @@ where
         let mut part_rows: Vec<Vec<f32>> = vec![Vec::new(); keep.len()];
         let mut part_surprisal = Vec::new();
         if !parts.is_empty() {
-            let (ids, alignment) = encode_passage(tokenizer, &parts)?;
+            let (ids, alignment, read) = encode_passage(tokenizer, &parts, readout)?;
             let states = token_states(ids, keep.clone()).await?;
             for (k, rows) in states.rows.iter().enumerate() {
                 widths[k] = states.widths[k];
-                part_rows[k] = gather_last_token_rows(rows, states.widths[k], &alignment)
+                part_rows[k] = pool_token_rows(rows, states.widths[k], &read)
                     .map_err(|e| ModelError::Text(e.to_string()))?;
             }
             part_surprisal = word_surprisal_bits(&states.logprob, &alignment)

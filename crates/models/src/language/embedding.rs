@@ -1,6 +1,8 @@
 //! Context-free word-embedding models (METRICS §7.1, embedding rule): a part is split into
 //! words ([`embedding_words`]), each word is looked up, and the part's row is the mean of
-//! its word vectors. One recorded layer, `embedding`.
+//! its word vectors (the `mean` readout, these models' default; `last-token` and
+//! `last-word` take the last word's vector, [`super::readout`]). One recorded layer,
+//! `embedding`.
 //!
 //! - `embed-ppmi`: 256-d vectors from positive PMI over a ±5-word window on the training
 //!   corpora (Brown, Gutenberg, ABC, State of the Union, inaugural, webtext, Reuters; never
@@ -21,7 +23,7 @@ use std::collections::HashMap;
 use ndarray::Array2;
 
 use super::seeded::normal_values;
-use super::{select_layers, LayerActivations, PartRecording, Passage};
+use super::{select_layers, LayerActivations, PartRecording, Passage, Readout};
 use crate::error::{ModelError, Result};
 use crate::vision::record::LayerSelection;
 use crate::weights::Weights;
@@ -98,22 +100,32 @@ impl WordEmbedding {
             .map(|&i| &self.table[i * self.dim..(i + 1) * self.dim])
     }
 
-    /// Records `passages`: one row per part, the mean of its word vectors.
+    /// Records `passages`: one row per part, the mean of the vectors of its words that
+    /// `readout` takes.
     pub fn record(
         &self,
         passages: &[Passage],
         layers: &LayerSelection,
+        readout: Readout,
         progress: impl FnMut(usize, usize),
     ) -> Result<PartRecording> {
         let mut oov: Vec<String> = Vec::new();
         let mut words_seen = 0usize;
-        let mut rec = record_means(&self.id, self.dim, passages, layers, progress, |w, out| {
-            words_seen += 1;
-            match self.vector(w) {
-                Some(v) => out.iter_mut().zip(v).for_each(|(o, x)| *o += x),
-                None => oov.push(w.to_string()),
-            }
-        })?;
+        let mut rec = record_means(
+            &self.id,
+            self.dim,
+            passages,
+            layers,
+            readout,
+            progress,
+            |w, out| {
+                words_seen += 1;
+                match self.vector(w) {
+                    Some(v) => out.iter_mut().zip(v).for_each(|(o, x)| *o += x),
+                    None => oov.push(w.to_string()),
+                }
+            },
+        )?;
         if !oov.is_empty() {
             let n = oov.len();
             oov.sort();
@@ -154,28 +166,39 @@ impl RandomEmbedding {
         normal_values(&format!("{}/{word}", self.id), self.dim, 1.0)
     }
 
-    /// Records `passages`: one row per part, the mean of its word vectors.
+    /// Records `passages`: one row per part, the mean of the vectors of its words that
+    /// `readout` takes.
     pub fn record(
         &self,
         passages: &[Passage],
         layers: &LayerSelection,
+        readout: Readout,
         progress: impl FnMut(usize, usize),
     ) -> Result<PartRecording> {
         let mut cache: HashMap<String, Vec<f32>> = HashMap::new();
-        record_means(&self.id, self.dim, passages, layers, progress, |w, out| {
-            let v = cache.entry(w.to_string()).or_insert_with(|| self.vector(w));
-            out.iter_mut().zip(v.iter()).for_each(|(o, x)| *o += x);
-        })
+        record_means(
+            &self.id,
+            self.dim,
+            passages,
+            layers,
+            readout,
+            progress,
+            |w, out| {
+                let v = cache.entry(w.to_string()).or_insert_with(|| self.vector(w));
+                out.iter_mut().zip(v.iter()).for_each(|(o, x)| *o += x);
+            },
+        )
     }
 }
 
-/// One row per part: `add(word, row)` accumulates each word's vector, then the row is
-/// divided by the word count (a part without words stays zero, with a note).
+/// One row per part: `add(word, row)` accumulates the vector of each word `readout` takes,
+/// then the row is divided by their count (a part without words stays zero, with a note).
 fn record_means(
     id: &str,
     dim: usize,
     passages: &[Passage],
     layers: &LayerSelection,
+    readout: Readout,
     mut progress: impl FnMut(usize, usize),
     mut add: impl FnMut(&str, &mut [f32]),
 ) -> Result<PartRecording> {
@@ -187,8 +210,9 @@ fn record_means(
     for (p, passage) in passages.iter().enumerate() {
         for part in passage {
             let out = &mut data[row * dim..(row + 1) * dim];
-            let words = embedding_words(part);
-            for w in &words {
+            let all = embedding_words(part);
+            let words = readout.words(&all);
+            for w in words {
                 add(w, out);
             }
             if words.is_empty() {

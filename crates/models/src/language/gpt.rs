@@ -197,11 +197,12 @@ impl Gpt {
 
 impl Gpt {
     /// Records `passages` (see [`super::causal::record_causal`]): one row per part per
-    /// selected layer and per-part surprisal in bits.
+    /// selected layer (its tokens under `readout`) and per-part surprisal in bits.
     pub async fn record(
         &self,
         passages: &[super::Passage],
         layers: &super::LayerSelection,
+        readout: super::Readout,
         progress: impl FnMut(usize, usize),
     ) -> Result<super::PartRecording> {
         let names = self.layer_names();
@@ -211,6 +212,7 @@ impl Gpt {
             &names,
             passages,
             layers,
+            readout,
             |ids, keep| async move { self.token_states(&ids, &keep).await },
             progress,
         )

@@ -196,11 +196,12 @@ impl Lstm {
     }
 
     /// Records `passages` (see [`super::causal::record_causal`]): one row per part per
-    /// selected layer and per-part surprisal in bits.
+    /// selected layer (its tokens under `readout`) and per-part surprisal in bits.
     pub async fn record(
         &self,
         passages: &[super::Passage],
         layers: &super::LayerSelection,
+        readout: super::Readout,
         progress: impl FnMut(usize, usize),
     ) -> Result<super::PartRecording> {
         let names = self.layer_names();
@@ -210,6 +211,7 @@ impl Lstm {
             &names,
             passages,
             layers,
+            readout,
             |ids, keep| async move { self.token_states(&ids, &keep).await },
             progress,
         )

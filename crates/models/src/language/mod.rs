@@ -2,11 +2,12 @@
 //! language architecture implements, so that benchmarks treat them alike.
 //!
 //! A benchmark passes *passages*, each a list of *parts* (the words of a story, or one
-//! sentence as a single part). Every part yields one row per recorded layer: the state at
-//! the last token of the context "parts 0..=i of this passage" (causal and bidirectional
-//! models), or the mean of the part's word vectors (context-free embeddings). Causal models
-//! also give each part's surprisal in bits (sum over the tokens it added). Passages never
-//! share context.
+//! sentence as a single part), and a [`Readout`]. Every part yields one row per recorded
+//! layer, read from the states of its tokens in the context "parts 0..=i of this passage"
+//! (causal and bidirectional models) or from its word vectors (context-free embeddings):
+//! by default the state at its last token, or the mean of its word vectors (see
+//! [`readout`]). Causal models also give each part's surprisal in bits (sum over the
+//! tokens it added, whatever the readout). Passages never share context.
 
 pub mod baseline;
 pub mod bert;
@@ -17,10 +18,12 @@ pub mod gpt;
 pub mod llama;
 pub mod lstm;
 pub mod model;
+pub mod readout;
 pub mod seeded;
 
 pub use crate::vision::record::{LayerActivations, LayerSelection};
 pub use model::LanguageModel;
+pub use readout::Readout;
 
 /// One passage: its parts in presentation order.
 pub type Passage = Vec<String>;

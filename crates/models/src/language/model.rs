@@ -8,7 +8,7 @@ use super::bert::Bert;
 use super::embedding::{RandomEmbedding, WordEmbedding};
 use super::gpt::Gpt;
 use super::lstm::Lstm;
-use super::{PartRecording, Passage};
+use super::{PartRecording, Passage, Readout};
 use crate::error::Result;
 use crate::vision::record::LayerSelection;
 
@@ -102,31 +102,57 @@ impl LanguageModel {
         }
     }
 
-    /// Records `passages` (METRICS §7.1; see [`super`]): per selected layer one row per part.
+    /// The readout benchmarks use for this model unless asked for another: its registry
+    /// row's ([`crate::registry::ModelInfo::readout`]); `last-token` for a model built
+    /// outside the registry.
+    pub fn default_readout(&self) -> Readout {
+        crate::registry::lookup(self.id()).map_or(Readout::LastToken, |m| m.readout)
+    }
+
+    /// What `readout` takes from each part with this model, in words (for score notes;
+    /// [`super::readout`]); `None` for the baselines, whose features describe the whole
+    /// part whatever the readout.
+    pub fn readout_meaning(&self, readout: Readout) -> Option<&'static str> {
+        Some(match (self, readout) {
+            (LanguageModel::Baseline(_), _) => return None,
+            (LanguageModel::Embedding(_) | LanguageModel::Random(_), r) => match r {
+                Readout::LastToken => "the vector of each part's last word (a context-free model's tokens are its words)",
+                Readout::LastWord => "the vector of each part's last word that is not only punctuation",
+                Readout::Mean => "the mean of each part's word vectors",
+            },
+            (_, Readout::LastToken) => "the state at each part's last token",
+            (_, Readout::LastWord) => "the state at the last token of each part's last word (trailing punctuation tokens skipped)",
+            (_, Readout::Mean) => "the mean of the states at each part's tokens (each in its context)",
+        })
+    }
+
+    /// Records `passages` (METRICS §7.1; see [`super`]): per selected layer one row per part,
+    /// read from its tokens under `readout` ([`super::readout`]; baselines ignore it).
     /// `device` must be the device the model was loaded on (context-free embeddings are
     /// computed on the host and ignore it). `progress(done, total)` is called as parts finish.
     pub async fn record(
         &self,
         passages: &[Passage],
         layers: &LayerSelection,
+        readout: Readout,
         device: &Device,
         progress: impl FnMut(usize, usize),
     ) -> Result<PartRecording> {
         match self {
             LanguageModel::Bert(m) => {
                 same_device(&m.id, &m.device, device)?;
-                m.record(passages, layers, progress).await
+                m.record(passages, layers, readout, progress).await
             }
             LanguageModel::Gpt(m) => {
                 same_device(&m.id, &m.device, device)?;
-                m.record(passages, layers, progress).await
+                m.record(passages, layers, readout, progress).await
             }
             LanguageModel::Lstm(m) => {
                 same_device(&m.id, &m.device, device)?;
-                m.record(passages, layers, progress).await
+                m.record(passages, layers, readout, progress).await
             }
-            LanguageModel::Embedding(m) => m.record(passages, layers, progress),
-            LanguageModel::Random(m) => m.record(passages, layers, progress),
+            LanguageModel::Embedding(m) => m.record(passages, layers, readout, progress),
+            LanguageModel::Random(m) => m.record(passages, layers, readout, progress),
             LanguageModel::Baseline(m) => m.record(passages, layers, progress),
         }
     }
