@@ -611,6 +611,6 @@ fn fixed_size(ty: u32) -> Option<u64> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // reads prepared files and candle natively
 #[path = "gguf_tests.rs"]
 mod tests;
