@@ -1,10 +1,54 @@
 //! Models × benchmarks: the scores of one run, any failures, and published reference rows
-//! kept apart from our own numbers; JSON (serde) and a Markdown table.
+//! kept apart from our own numbers; each model score paired with its benchmark's baseline
+//! (METRICS §10.1, §10.4); JSON (serde) and a Markdown table.
 
 use serde::{Deserialize, Serialize};
 
 use crate::language::findings::Finding;
+use crate::paired::{against_baseline, Paired};
 use crate::score::Score;
+
+/// A model score paired with its benchmark's baseline on the same splits or subjects.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Delta {
+    /// Model identifier.
+    pub model: String,
+    /// Its time-step cap (`None` = as trained).
+    pub timesteps: Option<usize>,
+    /// Benchmark identifier.
+    pub benchmark: String,
+    /// Model − baseline (raw units).
+    pub delta: Paired,
+}
+
+/// Whether `model` is a control (METRICS §10.1) rather than a network.
+pub fn is_baseline(model: &str) -> bool {
+    brainprobe_models::registry::lookup(model).is_ok_and(|m| m.is_baseline())
+}
+
+/// Each network's score in `scores` whose benchmark has a baseline, paired with that
+/// baseline's score in `scores` (same benchmark version and data); scores without a
+/// baseline score, and the controls themselves, get none.
+pub fn deltas(scores: &[Score]) -> Vec<Delta> {
+    scores
+        .iter()
+        .filter_map(|s| {
+            let b = crate::registry::find(&s.benchmark.id).ok()?.baseline?;
+            if is_baseline(&s.model.id) {
+                return None;
+            }
+            let base = scores
+                .iter()
+                .find(|x| x.model.id == b && x.benchmark == s.benchmark)?;
+            Some(Delta {
+                model: s.model.id.clone(),
+                timesteps: s.model.timesteps,
+                benchmark: s.benchmark.id.clone(),
+                delta: against_baseline(s, base)?,
+            })
+        })
+        .collect()
+}
 
 /// A published number shown beside ours, never mixed in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,9 +88,29 @@ pub struct Leaderboard {
     /// Findings read off our scores (language runs), each with its numbers and verdict.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// Every model score paired with its benchmark's baseline ([`deltas`]; METRICS §10.4).
+    #[serde(default)]
+    pub deltas: Vec<Delta>,
 }
 
 impl Leaderboard {
+    /// Recomputes [`Leaderboard::deltas`] from the scores.
+    pub fn pair_with_baselines(&mut self) {
+        self.deltas = deltas(&self.scores);
+    }
+
+    /// The paired difference of `score` from its benchmark's baseline, if computed.
+    pub fn delta(&self, score: &Score) -> Option<&Paired> {
+        self.deltas
+            .iter()
+            .find(|d| {
+                d.model == score.model.id
+                    && d.timesteps == score.model.timesteps
+                    && d.benchmark == score.benchmark.id
+            })
+            .map(|d| &d.delta)
+    }
+
     /// Benchmark ids in registry order (unregistered ids last, in first-seen order).
     fn benchmarks(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -79,6 +143,8 @@ impl Leaderboard {
                 rows.push(key(s));
             }
         }
+        // Controls last, set apart by their label.
+        rows.sort_by_key(|r| is_baseline(r));
         let mut md = format!(
             "| model | {} |\n|---|{}\n",
             benches.join(" | "),
@@ -91,13 +157,33 @@ impl Leaderboard {
                     self.scores
                         .iter()
                         .find(|s| &key(s) == r && &s.benchmark.id == b)
-                        .map_or("–".into(), |s| match s.ceiling {
-                            Some(_) => format!("{:.3} (raw {:.3})", s.value, s.raw),
-                            None => format!("{:.3}", s.value),
+                        .map_or("–".into(), |s| {
+                            let delta = self.delta(s).map(Paired::short);
+                            match (&s.ceiling, delta) {
+                                (Some(_), Some(d)) => {
+                                    format!("{:.3} (raw {:.3}; {d})", s.value, s.raw)
+                                }
+                                (Some(_), None) => format!("{:.3} (raw {:.3})", s.value, s.raw),
+                                (None, Some(d)) => format!("{:.3} ({d})", s.value),
+                                (None, None) => format!("{:.3}", s.value),
+                            }
                         })
                 })
                 .collect();
-            md.push_str(&format!("| `{r}` | {} |\n", cells.join(" | ")));
+            let label = if is_baseline(r) {
+                format!("*`{r}` (control)*")
+            } else {
+                format!("`{r}`")
+            };
+            md.push_str(&format!("| {label} | {} |\n", cells.join(" | ")));
+        }
+        if !self.deltas.is_empty() {
+            md.push_str(
+                "\nΔ: the model minus its benchmark's baseline (a control, in italics; METRICS \
+                 §10.1) in raw units on the same splits, story folds or subjects — mean ± SE \
+                 over them, then in how many the model is ahead (§10.4); \"1 value\": the \
+                 benchmark keeps one number, so there is no SE.\n",
+            );
         }
         if !self.reference.is_empty() {
             md.push_str("\n| published model | benchmark | value | source |\n|---|---|---:|---|\n");
@@ -125,5 +211,88 @@ impl Leaderboard {
             md.push_str(&format!("\nVerdict: {}\n", f.verdict));
         }
         md
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::find;
+    use crate::score::{DataRef, Details, ModelRef, Value};
+
+    fn pereira(model: &str, per_split: &[f64]) -> Score {
+        let mut s = Score::new(
+            find("pereira2018-langnet").unwrap(),
+            serde_json::from_value::<ModelRef>(serde_json::json!({
+                "id": model, "weights_sha256": "", "updates": 0, "timesteps": null,
+                "device": "cpu"
+            }))
+            .unwrap(),
+            DataRef {
+                manifest_sha256: "m".into(),
+                bundle_version: 1,
+                files: Vec::new(),
+            },
+            "r",
+        );
+        s.set_raw(Value::Defined(
+            per_split.iter().sum::<f64>() / per_split.len() as f64,
+        ));
+        let mut d: serde_json::Value = serde_json::from_str(
+            r#"{"kind":"pereira","sentences":627,"splits":"10 splits","alphas":[],"per_split_r":[]}"#,
+        )
+        .unwrap();
+        d["per_split_r"] = serde_json::json!(per_split);
+        s.details = serde_json::from_value(d).ok();
+        s
+    }
+
+    #[test]
+    fn model_scores_carry_their_difference_from_the_baseline() {
+        let mut board = Leaderboard {
+            scores: vec![
+                pereira("baseline-length", &[0.4, 0.4, 0.5]),
+                pereira("gpt-mini", &[0.3, 0.5, 0.3]),
+                pereira("embed-ppmi", &[0.2]),
+                pereira("baseline-lexical", &[0.5, 0.5, 0.5]),
+            ],
+            ..Leaderboard::default()
+        };
+        assert!(
+            matches!(board.scores[1].details, Some(Details::Pereira(_))),
+            "the test's details parse"
+        );
+        board.pair_with_baselines();
+        assert_eq!(
+            board.deltas.len(),
+            1,
+            "no delta for the controls or for unpaired splits"
+        );
+        let d = board.delta(&board.scores[1]).unwrap();
+        assert_eq!(
+            (d.against.as_str(), d.pairs, d.positive),
+            ("baseline-length", 3, 1)
+        );
+        assert!((d.mean - (-0.1 + 0.1 - 0.2) / 3.0).abs() < 1e-12);
+        let md = board.to_markdown();
+        assert!(md.contains("| `gpt-mini` | 0.367 (Δ −0.067 ± "), "{md}");
+        assert!(md.contains(", 1/3) |"), "{md}");
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
+        assert!(
+            rows[rows.len() - 2].starts_with("| *`baseline-length` (control)* |")
+                && rows.last().unwrap().ends_with("| 0.500 |"),
+            "controls come last, labelled: {md}"
+        );
+        assert!(md.contains("Δ: the model minus its benchmark's baseline"));
+        let back: Leaderboard =
+            serde_json::from_str(&serde_json::to_string(&board).unwrap()).unwrap();
+        assert_eq!(back.deltas, board.deltas);
+        let old: Leaderboard =
+            serde_json::from_str(r#"{"scores":[],"failures":[],"reference":[],"notes":[]}"#)
+                .unwrap();
+        assert!(
+            old.deltas.is_empty(),
+            "files written before deltas still parse"
+        );
     }
 }

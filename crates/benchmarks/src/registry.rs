@@ -1,7 +1,7 @@
 //! Benchmarks by identifier: one row per benchmark (id, version, data, what it needs) and
 //! [`run`], which dispatches to the benchmark's module (vision and language).
 
-use brainprobe_models::registry::ModelInfo;
+use brainprobe_models::registry::{lookup, Control, Family, ModelInfo};
 
 use crate::context::RunContext;
 use crate::error::{BenchError, Result};
@@ -115,7 +115,12 @@ impl BenchmarkSpec {
         if model.family.is_vision() != (self.modality == Modality::Vision) {
             return Some("n/a: another modality");
         }
-        (self.causal_only && !model.is_causal())
+        if model.family == Family::Baseline(Control::Pixels) && !matches!(self.kind, Kind::ItRsa(_))
+        {
+            return Some("n/a: a control without a classifier (pixels only)");
+        }
+        // A benchmark's own baseline is scored on it (the unigram control's surprisal).
+        (self.causal_only && !model.is_causal() && self.baseline != Some(model.id))
             .then_some("n/a: needs a model that predicts the next word")
     }
 }
@@ -160,6 +165,18 @@ pub async fn run(
         model: subject.id().to_string(),
         needs: spec.modality.name(),
     };
+    // A control is refused up front where it cannot be scored (pixels have no classifier).
+    if let Some(reason) = lookup(subject.id())
+        .ok()
+        .filter(|m| m.is_baseline())
+        .and_then(|m| spec.not_applicable(m))
+    {
+        return Err(BenchError::NotApplicable {
+            benchmark: spec.id.to_string(),
+            model: subject.id().to_string(),
+            reason: reason.trim_start_matches("n/a: ").to_string(),
+        });
+    }
     match (subject, spec.modality) {
         (Subject::Vision(vision), Modality::Vision) => match spec.kind {
             Kind::ItRsa(target) => kriegeskorte2008::run(spec, target, vision, ctx, progress).await,
@@ -196,6 +213,34 @@ mod tests {
             .is_some());
         assert!(find("wikitext2-nextword").unwrap().causal_only);
         assert!(BENCHMARKS.iter().all(|b| !b.label.is_empty()));
+        // Baselines: each benchmark's own control is applicable to it; pixels only to RSA.
+        for b in BENCHMARKS {
+            if let Some(id) = b.baseline {
+                assert!(b.not_applicable(lookup(id)).is_none(), "{} on {}", id, b.id);
+            }
+        }
+        let unigram = lookup("baseline-unigram-surprisal");
+        assert!(surprisal.not_applicable(unigram).is_none());
+        assert!(find("wikitext2-nextword")
+            .unwrap()
+            .not_applicable(unigram)
+            .is_some());
+        assert!(surprisal
+            .not_applicable(lookup("baseline-lexical"))
+            .is_some());
+        let pixels = lookup("baseline-pixels");
+        assert!(find("tang2018-occlusion")
+            .unwrap()
+            .not_applicable(pixels)
+            .is_some());
+        assert!(find("kriegeskorte2008-monkey-it-rsa")
+            .unwrap()
+            .not_applicable(pixels)
+            .is_none());
+        assert!(find("pereira2018-langnet")
+            .unwrap()
+            .not_applicable(pixels)
+            .is_some());
     }
 
     #[test]

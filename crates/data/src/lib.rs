@@ -13,6 +13,8 @@ pub mod prepare;
 pub mod prepare_minilm;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prepare_smollm2;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prepare_word_counts;
 pub mod summary;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod wheel;

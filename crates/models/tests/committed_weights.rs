@@ -7,7 +7,9 @@
 
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_models::language::embedding::WordEmbedding;
-use brainprobe_models::registry::{manifest_file, weights_file, Family, WeightsSource, MODELS};
+use brainprobe_models::registry::{
+    manifest_file, weights_file, Family, WeightsSource, MODELS, PIXELS_NORMALISATION_OF,
+};
 use brainprobe_models::vision::cornet::Cornet;
 use brainprobe_models::{parse_manifest, Weights};
 use sha2::{Digest, Sha256};
@@ -41,6 +43,17 @@ fn registered_models_have_verified_loadable_weights() {
         if m.family != Family::Cornet {
             continue; // other families: loaded by their own tests
         }
+        // baseline-pixels normalises with this model's statistics: every CORnet-mini's.
+        let pixels =
+            std::fs::read_to_string(root.join(manifest_file(PIXELS_NORMALISATION_OF))).unwrap();
+        assert_eq!(
+            manifest.normalisation,
+            parse_manifest(PIXELS_NORMALISATION_OF, &pixels)
+                .unwrap()
+                .normalisation,
+            "{}: baseline-pixels would normalise its images otherwise",
+            m.id
+        );
         let model = Cornet::load(&weights, &manifest, &Device::Cpu).unwrap();
         let x = Tensor::from_vec(vec![0.1; 3 * 32 * 32], &[1, 3, 32, 32], &Device::Cpu).unwrap();
         let logits = pollster::block_on(model.forward(&x, None).unwrap().logits.to_vec()).unwrap();

@@ -1,16 +1,19 @@
 //! The Leaderboard page: models × benchmarks for vision and for language, each cell computed
 //! on demand in the worker (`registry::run`, as `brainprobe leaderboard` does) with its own
-//! progress, coloured by value; ceilings noted per column; published reference rows (language)
+//! progress, coloured by value; ceilings noted per column; the baselines (controls, METRICS
+//! §10.1) as rows of their own, set apart, and each model cell's paired difference from its
+//! column's baseline once both are computed (`Leaderboard::pair_with_baselines`: the
+//! benchmarks crate computes it, the page formats it); published reference rows (language)
 //! set apart; export as CSV or JSON.
 
 use brainprobe_benchmarks::language::findings::PUBLISHED_BENCHMARKS;
-use brainprobe_benchmarks::leaderboard::{Failure, Leaderboard, ReferenceRow};
+use brainprobe_benchmarks::leaderboard::{is_baseline, Failure, Leaderboard, ReferenceRow};
 use brainprobe_benchmarks::registry::{Modality, BENCHMARKS};
 use brainprobe_benchmarks::{BenchmarkSpec, Score};
 use yew::prelude::*;
 
 use super::language::language_models;
-use super::vision::{show, vision_models};
+use super::vision::{rsa_models, show};
 use crate::committed::language_leaderboard;
 use crate::plots::palette::{ramp, ramp_css};
 use crate::state::Runs;
@@ -30,12 +33,14 @@ fn columns(modality: Modality) -> Vec<&'static BenchmarkSpec> {
         .collect()
 }
 
-/// Rows of the table for `modality`.
+/// Rows of the table for `modality`: the networks, then the baselines.
 fn models(modality: Modality) -> Vec<&'static str> {
-    match modality {
-        Modality::Vision => vision_models().collect(),
+    let mut rows: Vec<&'static str> = match modality {
+        Modality::Vision => rsa_models().collect(),
         Modality::Language => language_models().collect(),
-    }
+    };
+    rows.sort_by_key(|m| is_baseline(m));
+    rows
 }
 
 fn job(model: &str, benchmark: &str) -> Job {
@@ -74,6 +79,7 @@ pub fn collect(state: &RunsState) -> Leaderboard {
         "computed in the browser by brainprobe's web app (same registry::run as the CLI)".into(),
     );
     board.reference = published_rows().to_vec();
+    board.pair_with_baselines();
     board
 }
 
@@ -85,9 +91,12 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// One CSV row per score: ids, value, raw, ceiling, error, layer, device.
+/// One CSV row per score: ids, value, raw, ceiling, error, layer, device, and the paired
+/// difference from the column's baseline (mean, SE, pairs ahead, pairs) where computed.
 pub fn to_csv(board: &Leaderboard) -> String {
-    let mut out = String::from("model,benchmark,value,raw,ceiling,error,layer,device\n");
+    let mut out = String::from(
+        "model,benchmark,value,raw,ceiling,error,layer,device,delta,delta_se,delta_ahead,delta_pairs\n",
+    );
     let num = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
     for s in &board.scores {
         let row = [
@@ -103,6 +112,16 @@ pub fn to_csv(board: &Leaderboard) -> String {
             num(s.error.as_ref().map(|e| e.value)),
             s.layer_label(),
             s.model.device.clone(),
+            num(board.delta(s).map(|d| d.mean)),
+            num(board.delta(s).and_then(|d| d.se)),
+            board
+                .delta(s)
+                .map(|d| d.positive.to_string())
+                .unwrap_or_default(),
+            board
+                .delta(s)
+                .map(|d| d.pairs.to_string())
+                .unwrap_or_default(),
         ];
         out.push_str(
             &row.iter()
@@ -144,7 +163,13 @@ fn download(name: &str, mime: &str, text: &str) {
     let _ = (name, mime, text);
 }
 
-fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Html {
+fn cell(
+    state: &RunsState,
+    board: &Leaderboard,
+    runs: &Runs,
+    model: &str,
+    spec: &BenchmarkSpec,
+) -> Html {
     let key = (job(model, spec.id), DeviceChoice::Auto);
     let id = format!("cell-{model}-{}", spec.id);
     if let Some(why) = not_applicable(model, spec) {
@@ -171,7 +196,10 @@ fn cell(state: &RunsState, runs: &Runs, model: &str, spec: &BenchmarkSpec) -> Ht
             s.layer_label(),
             s.model.device
         );
-        return html! { <td {id} class="cell done num" {style} {title} data-value={v.map(|v| format!("{v:.6}")).unwrap_or_default()}>{show(s.value)}</td> };
+        let delta = board.delta(s).map(|d| {
+            html! { <><br /><small class="delta" title={d.describe()}>{d.short()}</small></> }
+        });
+        return html! { <td {id} class="cell done num" {style} {title} data-value={v.map(|v| format!("{v:.6}")).unwrap_or_default()}>{show(s.value)}{for delta}</td> };
     }
     if let Some(active) = state.active.as_ref().filter(|a| a.key == key) {
         let pct = (100 * active.done).checked_div(active.total).unwrap_or(0);
@@ -235,6 +263,7 @@ pub fn leaderboard_page() -> Html {
     let state = &*runs.state;
     let cols = columns(*modality);
     let rows = models(*modality);
+    let board = collect(state);
     let compute_all = {
         let client = runs.client.clone();
         let cols = cols.clone();
@@ -309,11 +338,16 @@ pub fn leaderboard_page() -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for rows.iter().map(|m| html! {
-                            <tr>
-                                <th scope="row"><code>{*m}</code></th>
-                                { for cols.iter().map(|s| cell(state, &runs, m, s)) }
-                            </tr>
+                        { for rows.iter().map(|m| {
+                            let control = is_baseline(m);
+                            html! {
+                                <tr class={classes!(control.then_some("baseline"))}>
+                                    <th scope="row"><code>{*m}</code>
+                                        if control { <br /><small title="a control, not a model (METRICS §10.1): every model cell in its column shows Δ, the paired difference from it">{"control"}</small> }
+                                    </th>
+                                    { for cols.iter().map(|s| cell(state, &board, &runs, m, s)) }
+                                </tr>
+                            }
                         }) }
                         if *modality == Modality::Language {
                             { published_table_rows(&cols) }
@@ -326,6 +360,7 @@ pub fn leaderboard_page() -> Html {
                 <div class="colorbar" style={format!("background: linear-gradient(to right, {})", (0..=4).map(|k| ramp_css(k as f64 / 4.0)).collect::<Vec<_>>().join(", "))}></div>
                 <span>{"1 — value (ceiling-normalised where the column has a ceiling)"}</span>
             </div>
+            <p class="note">{"Δ under a value: the model minus its column's baseline (a control row, METRICS §10.1) in raw units on the same splits, story folds or subjects — mean ± SE, then how many of them the model is ahead in (§10.4); it appears once both cells are computed. "}</p>
             <p class="note">{"Exports hold every computed cell of both tables and the published rows (labelled by source). Committed CLI results: results/leaderboard.md (vision) and results/language/leaderboard.md of the repository. MiniLM is scored by the CLI only (its weights are not served)."}</p>
         </section>
     }
@@ -360,5 +395,47 @@ mod tests {
         assert!(not_applicable("embed-ppmi", surprisal).is_some());
         assert!(not_applicable("gpt-mini", surprisal).is_none());
         assert!(!published_rows().is_empty());
+    }
+
+    #[test]
+    fn controls_are_rows_of_their_own_and_exports_carry_deltas() {
+        for modality in [Modality::Vision, Modality::Language] {
+            let rows = models(modality);
+            let first = rows.iter().position(|m| is_baseline(m)).expect("a control");
+            assert!(rows[first..].iter().all(|m| is_baseline(m)), "{rows:?}");
+        }
+        assert!(models(Modality::Vision).contains(&"baseline-pixels"));
+        assert!(
+            !super::super::vision::vision_models().any(|m| m == "baseline-pixels"),
+            "the occlusion pages need a classifier"
+        );
+        let board = crate::committed::vision_leaderboard().expect("committed");
+        let csv = to_csv(board);
+        assert!(csv.starts_with("model,benchmark,value,raw,ceiling,error,layer,device,delta,"));
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with("cornet-z-mini,kriegeskorte2008-it-rsa,"))
+            .expect("a committed cell");
+        let d = board
+            .delta(
+                board
+                    .scores
+                    .iter()
+                    .find(|s| {
+                        s.model.id == "cornet-z-mini" && s.benchmark.id == "kriegeskorte2008-it-rsa"
+                    })
+                    .unwrap(),
+            )
+            .expect("paired with baseline-pixels");
+        assert!(
+            row.ends_with(&format!(
+                ",{:.6},{:.6},{},{}",
+                d.mean,
+                d.se.unwrap(),
+                d.positive,
+                d.pairs
+            )),
+            "{row}"
+        );
     }
 }

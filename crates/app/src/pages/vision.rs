@@ -37,8 +37,18 @@ pub struct VisionPageProps {
     pub route: Route,
 }
 
-/// Ids of the vision models.
+/// Ids of the vision networks (the CORnet-minis; every vision page runs them).
 pub fn vision_models() -> impl Iterator<Item = &'static str> {
+    MODELS
+        .iter()
+        .filter(|m| m.family.is_vision() && m.in_browser && !m.is_baseline())
+        .map(|m| m.id)
+}
+
+/// Ids of what the IT RSA benchmarks score: the vision networks and the pixel control
+/// (`baseline-pixels`, METRICS §10.1; it has no classifier, so no other vision page offers
+/// it).
+pub fn rsa_models() -> impl Iterator<Item = &'static str> {
     MODELS
         .iter()
         .filter(|m| m.family.is_vision() && m.in_browser)
@@ -132,7 +142,7 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
         .route
         .model
         .clone()
-        .filter(|m| vision_models().any(|v| v == m))
+        .filter(|m| rsa_models().any(|v| v == m))
         .unwrap_or_else(|| DEFAULT_MODEL.to_string());
     let benchmark = p
         .route
@@ -174,7 +184,7 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
             <div class="controls">
                 <label>{"Model "}
                     <select id="vision-model" onchange={on_model}>
-                        { for vision_models().map(|m| html! { <option value={m} selected={m == model}>{m}</option> }) }
+                        { for rsa_models().map(|m| html! { <option value={m} selected={m == model}>{m}</option> }) }
                     </select>
                 </label>
                 <label>{"Compared with "}

@@ -22,7 +22,7 @@ use super::{futrell2018, pereira2018};
 use crate::data::DataLog;
 use crate::error::Result;
 use crate::leaderboard::ReferenceRow;
-use crate::paired::{per_split, Paired};
+use crate::paired::{against_baseline, Paired};
 use crate::score::Score;
 use crate::views::training::{training_curve, MIN_CHECKPOINTS};
 
@@ -150,9 +150,10 @@ fn tally(verdicts: &[&str]) -> String {
     )
 }
 
-/// `a − b` paired over their splits, when both keep per-split values.
+/// `a − b` paired over their splits, when both keep per-split values (same benchmark and
+/// data).
 fn paired(a: &Score, b: &Score) -> Option<Paired> {
-    Paired::of(&b.model.id, per_split(a)?, per_split(b)?)
+    against_baseline(a, b)
 }
 
 fn finding1(scores: &[Score]) -> Finding {
@@ -172,10 +173,13 @@ fn finding1(scores: &[Score]) -> Finding {
             let (text, v) = match paired(a, b) {
                 Some(p) => (
                     format!(
-                        "{:+.3} ± {:.3} (SE, paired over {} splits; trained ahead in {})",
-                        p.mean, p.se, p.pairs, p.positive
+                        "{:+.3} ± {} (SE, paired over {} splits; trained ahead in {})",
+                        p.mean,
+                        p.se.map_or("n/a".into(), |se| format!("{se:.3}")),
+                        p.pairs,
+                        p.positive
                     ),
-                    verdict(p.mean, p.se),
+                    verdict(p.mean, p.se.unwrap_or(f64::NAN)),
                 ),
                 None => ("not paired (no per-split values)".into(), "inconclusive"),
             };
@@ -329,7 +333,7 @@ fn finding5(scores: &[Score]) -> Finding {
                 continue;
             };
             let (text, v) = match paired(s, base) {
-                Some(p) => (p.describe(), verdict(p.mean, p.se)),
+                Some(p) => (p.describe(), verdict(p.mean, p.se.unwrap_or(f64::NAN))),
                 None => ("not paired (no per-split values)".into(), "inconclusive"),
             };
             verdicts.push(v);

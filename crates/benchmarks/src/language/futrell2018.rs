@@ -52,7 +52,7 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "reading times from activations (Natural Stories)",
     needs: Needs::Nothing,
     causal_only: false,
-    baseline: None,
+    baseline: Some("baseline-lexical"),
 };
 
 /// `futrell2018-rt-surprisal`: surprisal of a causal model vs reading time.
@@ -67,7 +67,7 @@ pub const SURPRISAL_SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "reading times vs surprisal (Natural Stories; causal models)",
     needs: Needs::Nothing,
     causal_only: true,
-    baseline: None,
+    baseline: Some("baseline-unigram-surprisal"),
 };
 
 /// Reading-time results beside the headline.
@@ -219,7 +219,7 @@ pub async fn run_surprisal_recorded(
     ctx: &RunContext,
     progress: &dyn Progress,
 ) -> Result<FutrellRun> {
-    super::wikitext2::causal(&subject.model, spec.id)?;
+    super::wikitext2::with_surprisal(&subject.model, spec.id)?;
     let mut log = DataLog::new(&ctx.assets);
     let st = stories(&mut log, ctx.options.language_subset).await?;
     // no layer is read: surprisal is the same under every readout

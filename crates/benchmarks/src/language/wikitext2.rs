@@ -66,6 +66,15 @@ pub fn causal<'a>(model: &'a LanguageModel, benchmark: &str) -> Result<&'a Langu
     })
 }
 
+/// `model` if recording it gives each part's surprisal (a causal model, or the unigram
+/// control), else why the surprisal benchmark `benchmark` does not apply.
+pub fn with_surprisal<'a>(model: &'a LanguageModel, benchmark: &str) -> Result<&'a LanguageModel> {
+    if model.gives_surprisal() {
+        return Ok(model);
+    }
+    causal(model, benchmark)
+}
+
 /// Perplexities of `text` under the causal `model` (the first `limit` tokens if given),
 /// with the number of tokens scored and of whitespace words those tokens cover.
 pub async fn evaluate(

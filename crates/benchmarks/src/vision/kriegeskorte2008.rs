@@ -60,7 +60,7 @@ pub const HUMAN_SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "human IT (fMRI, 4 subjects; Nili ceiling)",
     needs: Needs::Nothing,
     causal_only: false,
-    baseline: None,
+    baseline: Some("baseline-pixels"),
 };
 
 /// `kriegeskorte2008-monkey-it-rsa`.
@@ -75,7 +75,7 @@ pub const MONKEY_SPEC: BenchmarkSpec = BenchmarkSpec {
     label: "monkey IT (cell recordings; no ceiling)",
     needs: Needs::Nothing,
     causal_only: false,
-    baseline: None,
+    baseline: Some("baseline-pixels"),
 };
 
 /// RSA results beside the headline.

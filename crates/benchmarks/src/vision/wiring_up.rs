@@ -146,8 +146,11 @@ impl WiringUp {
             let se = r.it_se.map_or(String::new(), |e| format!(" ± {e:.3}"));
             let paired = r.vs_final.as_ref().map_or("–".to_string(), |p| {
                 format!(
-                    "{:+.3} ± {:.3} ({} of {})",
-                    p.mean, p.se, p.positive, p.pairs
+                    "{:+.3} ± {} ({} of {})",
+                    p.mean,
+                    p.se.map_or("n/a".into(), |se| format!("{se:.3}")),
+                    p.positive,
+                    p.pairs
                 )
             });
             s.push_str(&format!(

@@ -1,6 +1,8 @@
 //! `brainprobe leaderboard [--benchmarks …] [--models …] --out results/`: every model ×
-//! benchmark pair of the same modality; writes `leaderboard.json` (every Score) and
-//! `leaderboard.md`, with a progress bar and ETA over the pairs.
+//! benchmark pair of the same modality; writes `leaderboard.json` (every Score, and each
+//! model score's paired difference from its benchmark's baseline) and `leaderboard.md`,
+//! with a progress bar and ETA over the pairs. The chosen benchmarks' baselines (METRICS
+//! §10.1) are always run, as rows of their own.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,11 +58,17 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
             .map(|b| find(b).map_err(|e| e.to_string()))
             .collect::<Result<_, _>>()?
     };
-    let models: Vec<String> = if args.models.is_empty() {
+    let mut models: Vec<String> = if args.models.is_empty() {
         MODELS.iter().map(|m| m.id.to_string()).collect()
     } else {
         args.models.clone()
     };
+    // Every delta needs its baseline's score on the same run.
+    for b in specs.iter().filter_map(|s| s.baseline) {
+        if !models.iter().any(|m| m == b) {
+            models.push(b.to_string());
+        }
+    }
     let mut pairs = Vec::new();
     for m in &models {
         let modality = if is_vision(m)? {
@@ -147,7 +155,7 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    if specs.iter().any(|s| s.modality == Modality::Vision) && !args.append {
+    if specs.iter().any(|s| s.modality == Modality::Vision) {
         board.notes.push("No published reference rows exist for these vision benchmarks in the data mirror (the Schrimpf et al. 2021 scores are for language benchmarks); every number above was computed here.".into());
     }
     if specs.iter().any(|s| s.modality == Modality::Language) {
@@ -160,6 +168,7 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
             .retain(|n| !n.starts_with("Language scores are raw"));
         board.notes.push("Language scores are raw Pearson r for pereira2018-langnet and fedorenko2010-localizer (no ceiling exists for the averaged response), ceiling-normalised (raw in brackets) for the futrell2018 benchmarks, and word-level perplexity (lower is better) for wikitext2-nextword. Cells are the committed (last) layer; per-layer scores and the best layer are in leaderboard.json.".into());
     }
+    board.pair_with_baselines();
     let mut seen = std::collections::HashSet::new();
     board.notes.retain(|n| seen.insert(n.clone()));
     let json = serde_json::to_string_pretty(&board).map_err(|e| e.to_string())?;

@@ -31,7 +31,16 @@ pub fn run(args: ModelsArgs) -> Result<(), String> {
                     .unwrap_or_default();
                 (manifest.updates.to_string(), acc)
             }
+            Err(_) if m.is_baseline() => (
+                "-".into(),
+                "control; word counts missing (run `cargo xtask prepare-data`)".to_string(),
+            ),
             Err(_) => ("-".into(), "manifest not found".to_string()),
+        };
+        let quality = if m.is_baseline() && !quality.starts_with("control") {
+            "control (METRICS §10.1), not a network".to_string()
+        } else {
+            quality
         };
         rows.push(serde_json::json!({"id": m.id, "description": m.description, "updates": updates, "quality": quality}));
     }

@@ -3,7 +3,7 @@
 
 use brainprobe_engine::Device;
 
-use super::baseline::{LengthBaseline, LENGTH_LAYER};
+use super::baseline::TextBaseline;
 use super::bert::Bert;
 use super::embedding::{RandomEmbedding, WordEmbedding};
 use super::gpt::Gpt;
@@ -24,8 +24,9 @@ pub enum LanguageModel {
     Gpt(Gpt),
     /// Recurrent network (`lstm-mini`, `lstm-mini-untrained`).
     Lstm(Lstm),
-    /// Control features of each part (`baseline-length`; METRICS §10.1).
-    Baseline(LengthBaseline),
+    /// Control features of each part (`baseline-length`, `baseline-lexical`,
+    /// `baseline-unigram-surprisal`; METRICS §10.1).
+    Baseline(TextBaseline),
 }
 
 impl LanguageModel {
@@ -37,7 +38,7 @@ impl LanguageModel {
             LanguageModel::Random(m) => &m.id,
             LanguageModel::Gpt(m) => &m.id,
             LanguageModel::Lstm(m) => &m.id,
-            LanguageModel::Baseline(m) => &m.id,
+            LanguageModel::Baseline(m) => m.id(),
         }
     }
 
@@ -50,7 +51,7 @@ impl LanguageModel {
             LanguageModel::Embedding(_) | LanguageModel::Random(_) => {
                 vec![super::embedding::LAYER.to_string()]
             }
-            LanguageModel::Baseline(_) => vec![LENGTH_LAYER.to_string()],
+            LanguageModel::Baseline(m) => vec![m.layer().to_string()],
         }
     }
 
@@ -64,6 +65,12 @@ impl LanguageModel {
     /// surprisal and a WikiText-2 perplexity.
     pub fn is_causal(&self) -> bool {
         matches!(self, LanguageModel::Gpt(_) | LanguageModel::Lstm(_))
+    }
+
+    /// Whether recording gives each part's surprisal (`PartRecording::surprisal_bits`):
+    /// the causal models and the unigram control (`baseline-unigram-surprisal`).
+    pub fn gives_surprisal(&self) -> bool {
+        self.is_causal() || matches!(self, LanguageModel::Baseline(b) if b.gives_surprisal())
     }
 
     /// Context length in tokens of a causal model (lstm-mini: its training sequence

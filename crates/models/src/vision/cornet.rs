@@ -4,6 +4,11 @@
 //! set per time step, so each step gets its own folded copy of the shared kernel).
 //! Recorded areas, as in training: `V1`, `V2.t0` … (per time step, CORnet-S), `V2`, `V4`,
 //! `IT` (each area's final output), `decoder` (the pooled features), `logits`.
+//!
+//! The same type carries the pixel control `baseline-pixels` (METRICS §10.1,
+//! [`Cornet::pixels`]): no network, its one layer `pixels` is the normalised 32 × 32 input
+//! itself, so it is loaded by the one loader and recorded like the networks; having no
+//! classifier, it has no `logits`.
 
 use brainprobe_engine::{fold_batch_norm, Conv2dParams, Device, Tensor};
 
@@ -98,6 +103,8 @@ struct SArea {
 }
 
 enum Body {
+    /// The input itself (`baseline-pixels`).
+    Pixels,
     Z(Vec<FoldedConv>),
     S {
         v1: Box<FoldedConv>,
@@ -113,7 +120,10 @@ pub struct CornetOutput {
     pub layers: Vec<(String, Tensor)>,
 }
 
-/// A loaded CORnet-mini.
+/// The one layer of the pixel control.
+pub const PIXELS_LAYER: &str = "pixels";
+
+/// A loaded CORnet-mini (or the pixel control, [`Cornet::pixels`]).
 pub struct Cornet {
     /// Model identifier.
     pub id: String,
@@ -122,8 +132,8 @@ pub struct Cornet {
     /// Input normalisation stored with the weights.
     pub normalisation: Normalisation,
     body: Body,
-    decoder_weight: Tensor,
-    decoder_bias: Tensor,
+    /// Linear readout (weight, bias); `None` for the pixel control.
+    decoder: Option<(Tensor, Tensor)>,
 }
 
 impl Cornet {
@@ -217,8 +227,10 @@ impl Cornet {
         let dw = weights.get("decoder.linear.weight", &[config.classes, c[3]])?;
         let db = weights.get("decoder.linear.bias", &[config.classes])?;
         Ok(Self {
-            decoder_weight: Tensor::from_vec(dw.data.clone(), &dw.shape, device)?,
-            decoder_bias: Tensor::from_vec(db.data.clone(), &db.shape, device)?,
+            decoder: Some((
+                Tensor::from_vec(dw.data.clone(), &dw.shape, device)?,
+                Tensor::from_vec(db.data.clone(), &db.shape, device)?,
+            )),
             id,
             config,
             normalisation,
@@ -226,8 +238,34 @@ impl Cornet {
         })
     }
 
+    /// The pixel control `id` (METRICS §10.1): the input after `normalisation`, at the
+    /// CORnet-minis' 32 × 32, as its one layer [`PIXELS_LAYER`]. No weights, no classifier.
+    pub fn pixels(id: &str, normalisation: Normalisation) -> Self {
+        Self {
+            id: id.to_string(),
+            config: CornetConfig {
+                family: "pixels".into(),
+                channels: [3; 4],
+                timesteps: [1; 3],
+                scale: 1,
+                classes: 0,
+            },
+            normalisation,
+            body: Body::Pixels,
+            decoder: None,
+        }
+    }
+
+    /// Whether this is the pixel control: its layer is its input, no forward pass.
+    pub fn is_pixels(&self) -> bool {
+        matches!(self.body, Body::Pixels)
+    }
+
     /// The recorded layer names for a forward pass capped at `steps` time steps.
     pub fn layer_names(&self, steps: Option<usize>) -> Vec<String> {
+        if self.is_pixels() {
+            return vec![PIXELS_LAYER.to_string()];
+        }
         self.config.layer_names(steps)
     }
 
@@ -236,7 +274,17 @@ impl Cornet {
     pub fn forward(&self, x: &Tensor, steps: Option<usize>) -> Result<CornetOutput> {
         let mut layers = Vec::new();
         let mut h = x.clone();
+        let (decoder_weight, decoder_bias) = match (&self.body, &self.decoder) {
+            (Body::Z(_) | Body::S { .. }, Some((w, b))) => (w, b),
+            _ => {
+                return Err(ModelError::Image(format!(
+                    "{} is the input itself: it has no network to run and no classifier",
+                    self.id
+                )))
+            }
+        };
         match &self.body {
+            Body::Pixels => {}
             Body::Z(convs) => {
                 for (conv, area) in convs.iter().zip(AREAS) {
                     h = conv.run(&h)?.relu()?.max_pool2d(2, 2, 0)?;
@@ -270,8 +318,8 @@ impl Cornet {
         let pooled = h.global_avg_pool()?;
         layers.push(("decoder".into(), pooled.clone()));
         let logits = pooled
-            .matmul_t(&self.decoder_weight, false, true)?
-            .add(&self.decoder_bias)?;
+            .matmul_t(decoder_weight, false, true)?
+            .add(decoder_bias)?;
         layers.push(("logits".into(), logits.clone()));
         Ok(CornetOutput { logits, layers })
     }

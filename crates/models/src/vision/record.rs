@@ -54,6 +54,9 @@ pub async fn record(
         }
     };
     let plane = 3 * SIDE * SIDE;
+    if model.is_pixels() {
+        return pixels(images, wanted, plane, progress);
+    }
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); wanted.len()];
     let mut widths = vec![0usize; wanted.len()];
     let batch = batch.max(1);
@@ -96,4 +99,95 @@ pub async fn record(
             Ok(LayerActivations { name, values })
         })
         .collect()
+}
+
+/// The pixel control's recording: each selected layer (only `pixels` exists) is the
+/// normalised images themselves, `[n_images, 3·32·32]` in CHW order.
+fn pixels(
+    images: &[Vec<f32>],
+    wanted: Vec<String>,
+    plane: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<LayerActivations>> {
+    let mut data = Vec::with_capacity(images.len() * plane);
+    for img in images {
+        if img.len() != plane {
+            return Err(ModelError::Image(format!(
+                "expected {plane} input values per image, got {}",
+                img.len()
+            )));
+        }
+        data.extend_from_slice(img);
+    }
+    let values = Array2::from_shape_vec((images.len(), plane), data)
+        .map_err(|e| ModelError::Image(e.to_string()))?;
+    progress(images.len(), images.len());
+    Ok(wanted
+        .into_iter()
+        .map(|name| LayerActivations {
+            name,
+            values: values.clone(),
+        })
+        .collect())
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use brainprobe_arch::Normalisation;
+
+    #[test]
+    fn the_pixel_control_records_its_input() {
+        let norm = Normalisation {
+            mean: [0.5; 3],
+            std: [0.25; 3],
+        };
+        let model = Cornet::pixels("baseline-pixels", norm);
+        assert_eq!(model.layer_names(None), ["pixels"]);
+        assert!(!model.config.is_recurrent());
+        let plane = 3 * SIDE * SIDE;
+        let images: Vec<Vec<f32>> = (0..3)
+            .map(|k| (0..plane).map(|i| (k * plane + i) as f32).collect())
+            .collect();
+        let mut calls = 0;
+        let rec = pollster::block_on(record(
+            &model,
+            &images,
+            &LayerSelection::All,
+            None,
+            2,
+            &Device::Cpu,
+            |_, _| calls += 1,
+        ))
+        .unwrap();
+        assert_eq!((rec.len(), calls), (1, 1));
+        assert_eq!(rec[0].name, "pixels");
+        assert_eq!(rec[0].values.shape(), &[3, plane]);
+        assert_eq!(rec[0].values[[2, 5]], (2 * plane + 5) as f32);
+        let logits = LayerSelection::Named(vec!["logits".into()]);
+        let err = pollster::block_on(record(
+            &model,
+            &images,
+            &logits,
+            None,
+            2,
+            &Device::Cpu,
+            |_, _| {},
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("logits") && err.contains("pixels"), "{err}");
+        assert!(pollster::block_on(record(
+            &model,
+            &[vec![0.0; 5]],
+            &LayerSelection::All,
+            None,
+            2,
+            &Device::Cpu,
+            |_, _| {}
+        ))
+        .is_err());
+        let x = Tensor::from_vec(images.concat(), &[3, 3, SIDE, SIDE], &Device::Cpu).unwrap();
+        assert!(model.forward(&x, None).is_err(), "no network to run");
+    }
 }
