@@ -233,11 +233,16 @@ fn cross_validate_with(
     let shared = (!standardise && splits.iter().any(|s| reg.uses_kernel(s.train.len(), p)))
         .then(|| SharedGram::new(xm.as_ref()));
     let run = |s: &Split| -> Result<(SplitFit, Array1<f64>)> {
-        let train = gather_rows(xm.as_ref(), &s.train);
-        let test = gather_rows(xm.as_ref(), &s.test);
+        let rows = || {
+            (
+                gather_rows(xm.as_ref(), &s.train),
+                gather_rows(xm.as_ref(), &s.test),
+            )
+        };
         let design = match &shared {
             Some(sg) if reg.uses_kernel(s.train.len(), p) => sg.design(s),
             _ if standardise => {
+                let (train, test) = rows();
                 let z = Standardiser::fit(train.as_ref());
                 Design::from_rows(
                     z.apply(train.as_ref()).as_ref(),
@@ -245,7 +250,10 @@ fn cross_validate_with(
                     reg.uses_kernel(s.train.len(), p),
                 )
             }
-            _ => Design::from_rows(train.as_ref(), test.as_ref(), false),
+            _ => {
+                let (train, test) = rows();
+                Design::from_rows(train.as_ref(), test.as_ref(), false)
+            }
         };
         let fit = fit_design(&design, gather_rows(ym.as_ref(), &s.train).as_ref(), reg)?;
         let y_test = y.select(Axis(0), &s.test);

@@ -77,42 +77,37 @@ impl LayerRegressions {
             .map(|l| l.raw);
         score.layer = None;
         match &self.nested {
-            // one layer: nothing to choose; the headline is that layer's run
-            Some(n) if self.names.len() == 1 => {
-                score.set_raw(Value::finite_or(n.raw, crate::score::Undefined::NotFinite));
-                score.error = Some(ErrorEstimate {
-                    value: n.error,
-                    method: format!(
-                        "SE over {} {fold}s (population SD / sqrt(n), descriptive)",
-                        n.splits.len()
-                    ),
-                });
-                score.layer = committed;
-            }
             Some(n) => {
+                // one layer: nothing to choose; the headline is that layer's run
+                let single = self.names.len() == 1;
+                let what = if single { "" } else { " of the nested value" };
                 score.set_raw(Value::finite_or(n.raw, crate::score::Undefined::NotFinite));
                 score.error = Some(ErrorEstimate {
                     value: n.error,
                     method: format!(
-                        "SE over {} {fold}s of the nested value (population SD / sqrt(n), descriptive)",
+                        "SE over {} {fold}s{what} (population SD / sqrt(n), descriptive)",
                         n.splits.len()
                     ),
                 });
-                score.layer_choice = Some(LayerChoice {
-                    method: "nested: in each split, the layer whose RidgeCV fit explains the training rows best (highest best_score_, leave-one-out) — no test data used (METRICS §10.3)".into(),
-                    fold: fold.into(),
-                    folds: n
-                        .splits
-                        .iter()
-                        .map(|s| FoldChoice {
-                            layer: self.names[s.layer].clone(),
-                            value: s.value,
-                            alpha: Some(s.alpha),
-                        })
-                        .collect(),
-                    committed_layer: committed,
-                    committed_raw,
-                });
+                if single {
+                    score.layer = committed;
+                } else {
+                    score.layer_choice = Some(LayerChoice {
+                        method: "nested: in each split, the layer whose RidgeCV fit explains the training rows best (highest best_score_, leave-one-out) — no test data used (METRICS §10.3)".into(),
+                        fold: fold.into(),
+                        folds: n
+                            .splits
+                            .iter()
+                            .map(|s| FoldChoice {
+                                layer: self.names[s.layer].clone(),
+                                value: s.value,
+                                alpha: Some(s.alpha),
+                            })
+                            .collect(),
+                        committed_layer: committed,
+                        committed_raw,
+                    });
+                }
             }
             None => {
                 // every layer constant: nothing to choose from

@@ -14,11 +14,11 @@ pub mod wikitext2;
 
 use brainprobe_metrics::correlation::PearsonVariant;
 use brainprobe_metrics::layer_choice::WIDE_ALPHAS;
-use brainprobe_metrics::regression::{fit_predict_standardised, Regression};
+use brainprobe_metrics::regression::Regression;
 use brainprobe_metrics::splits::Split;
 use brainprobe_metrics::{cross_validate_standardised, Predictivity};
 use brainprobe_models::language::LayerActivations;
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2};
 
 use crate::error::Result;
 use crate::score::{Undefined, Value};
@@ -82,26 +82,7 @@ pub fn held_out_predictions(
     y: &[f64],
     splits: &[Split],
 ) -> Result<Vec<Option<f64>>> {
-    let y = column(y);
-    let mut sum = vec![0.0; y.nrows()];
-    let mut count = vec![0usize; y.nrows()];
-    for split in splits {
-        let fit = fit_predict_standardised(
-            x.select(Axis(0), &split.train).view(),
-            y.select(Axis(0), &split.train).view(),
-            x.select(Axis(0), &split.test).view(),
-            &regression(),
-        )?;
-        for (k, &row) in split.test.iter().enumerate() {
-            sum[row] += fit.predictions[(k, 0)];
-            count[row] += 1;
-        }
-    }
-    Ok(sum
-        .iter()
-        .zip(&count)
-        .map(|(&s, &c)| (c > 0).then(|| s / c as f64))
-        .collect())
+    layers::nested_held_out_predictions(&[x], &vec![0; splits.len()], y, splits)
 }
 
 /// `values` as an `(n, 1)` matrix.
