@@ -59,8 +59,21 @@ pub struct ReferenceRow {
     pub benchmark: String,
     /// The published value.
     pub value: f64,
+    /// Its published error (`error_at_best`), where the table gives one.
+    #[serde(default)]
+    pub error: Option<f64>,
     /// Label, e.g. "published (Schrimpf et al. 2021), not computed here".
     pub source: String,
+}
+
+impl ReferenceRow {
+    /// "1.044 ± 0.050" (the published `error_at_best`), or "1.044 (no error published)".
+    pub fn value_text(&self) -> String {
+        match self.error {
+            Some(e) => format!("{:.3} ± {e:.3}", self.value),
+            None => format!("{:.3} (no error published)", self.value),
+        }
+    }
 }
 
 /// A (model, benchmark) pair that did not produce a score.
@@ -129,8 +142,68 @@ impl Leaderboard {
         out
     }
 
-    /// Rows = models (with time-step cap), columns = benchmarks; a cell is the value, with
-    /// the raw score in brackets when a ceiling was applied.
+    /// One table cell: the value ± its own error (METRICS §10.4), the raw score ± its error
+    /// when a ceiling was applied, the paired difference from the baseline; where the score
+    /// has no error, the reason instead ("no SE: one RDM").
+    pub fn cell(&self, s: &Score) -> String {
+        let mut head = format!("{:.3}", s.value);
+        let mut inner: Vec<String> = Vec::new();
+        let raw_error = s.error.as_ref().map(|e| e.value);
+        match (s.value_error(), &s.ceiling) {
+            (Some(e), _) => head.push_str(&format!(" ± {e:.3}")),
+            (None, Some(_)) if raw_error.is_some() && s.value.get().is_some() => {
+                inner.push("clipped".into())
+            }
+            _ => {}
+        }
+        if s.ceiling.is_some() {
+            match raw_error {
+                Some(e) => inner.push(format!("raw {:.3} ± {e:.3}", s.raw)),
+                None => inner.push(format!("raw {:.3}", s.raw)),
+            }
+        }
+        if let Some(why) = s.missing_error() {
+            inner.push(format!("no SE: {why}"));
+        }
+        if let Some(d) = self.delta(s) {
+            inner.push(d.short());
+        }
+        if inner.is_empty() {
+            head
+        } else {
+            format!("{head} ({})", inner.join("; "))
+        }
+    }
+
+    /// What "±" means in each benchmark's column: the error methods its scores state.
+    fn error_legend(&self, benches: &[String]) -> String {
+        let mut lines = Vec::new();
+        for b in benches {
+            let mut methods: Vec<&str> = Vec::new();
+            for s in self.scores.iter().filter(|s| &s.benchmark.id == b) {
+                if let Some(e) = &s.error {
+                    if !methods.contains(&e.method.as_str()) {
+                        methods.push(&e.method);
+                    }
+                }
+            }
+            if !methods.is_empty() {
+                lines.push(format!("`{b}`: {}", methods.join("; ")));
+            }
+        }
+        if lines.is_empty() {
+            return String::new();
+        }
+        format!(
+            "\n±: each score's own error, of the raw score, as its JSON states it — {}. A \
+             ceiling-normalised value's ± is the raw error divided by the ceiling (none for \
+             a clipped value). \"no SE\": the benchmark yields one number (one RDM, one \
+             pooled correlation or perplexity), so no error exists.\n",
+            lines.join("; ")
+        )
+    }
+
+    /// Rows = models (with time-step cap), columns = benchmarks; a cell is [`Leaderboard::cell`].
     pub fn to_markdown(&self) -> String {
         let benches = self.benchmarks();
         let mut rows: Vec<String> = Vec::new();
@@ -157,17 +230,7 @@ impl Leaderboard {
                     self.scores
                         .iter()
                         .find(|s| &key(s) == r && &s.benchmark.id == b)
-                        .map_or("–".into(), |s| {
-                            let delta = self.delta(s).map(Paired::short);
-                            match (&s.ceiling, delta) {
-                                (Some(_), Some(d)) => {
-                                    format!("{:.3} (raw {:.3}; {d})", s.value, s.raw)
-                                }
-                                (Some(_), None) => format!("{:.3} (raw {:.3})", s.value, s.raw),
-                                (None, Some(d)) => format!("{:.3} ({d})", s.value),
-                                (None, None) => format!("{:.3}", s.value),
-                            }
-                        })
+                        .map_or("–".into(), |s| self.cell(s))
                 })
                 .collect();
             let label = if is_baseline(r) {
@@ -177,6 +240,7 @@ impl Leaderboard {
             };
             md.push_str(&format!("| {label} | {} |\n", cells.join(" | ")));
         }
+        md.push_str(&self.error_legend(&benches));
         if !self.deltas.is_empty() {
             md.push_str(
                 "\nΔ: the model minus its benchmark's baseline (a control, in italics; METRICS \
@@ -186,11 +250,16 @@ impl Leaderboard {
             );
         }
         if !self.reference.is_empty() {
-            md.push_str("\n| published model | benchmark | value | source |\n|---|---|---:|---|\n");
+            md.push_str(
+                "\n| published model | benchmark | value ± published error | source |\n|---|---|---:|---|\n",
+            );
             for p in &self.reference {
                 md.push_str(&format!(
-                    "| {} | {} | {:.3} | {} |\n",
-                    p.model, p.benchmark, p.value, p.source
+                    "| {} | {} | {} | {} |\n",
+                    p.model,
+                    p.benchmark,
+                    p.value_text(),
+                    p.source
                 ));
             }
         }
@@ -218,7 +287,7 @@ impl Leaderboard {
 mod tests {
     use super::*;
     use crate::registry::find;
-    use crate::score::{DataRef, Details, ModelRef, Value};
+    use crate::score::{Ceiling, DataRef, Details, ErrorEstimate, ModelRef, Value};
 
     fn pereira(model: &str, per_split: &[f64]) -> Score {
         let mut s = Score::new(
@@ -244,6 +313,10 @@ mod tests {
         .unwrap();
         d["per_split_r"] = serde_json::json!(per_split);
         s.details = serde_json::from_value(d).ok();
+        s.error = Some(ErrorEstimate {
+            value: 0.05,
+            method: "SE over splits".into(),
+        });
         s
     }
 
@@ -275,15 +348,23 @@ mod tests {
         );
         assert!((d.mean - (-0.1 + 0.1 - 0.2) / 3.0).abs() < 1e-12);
         let md = board.to_markdown();
-        assert!(md.contains("| `gpt-mini` | 0.367 (Δ −0.067 ± "), "{md}");
+        assert!(
+            md.contains("| `gpt-mini` | 0.367 ± 0.050 (Δ −0.067 ± "),
+            "{md}"
+        );
         assert!(md.contains(", 1/3) |"), "{md}");
         let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
         assert!(
             rows[rows.len() - 2].starts_with("| *`baseline-length` (control)* |")
-                && rows.last().unwrap().ends_with("| 0.500 |"),
+                && rows.last().unwrap().ends_with("| 0.500 ± 0.050 |"),
             "controls come last, labelled: {md}"
         );
         assert!(md.contains("Δ: the model minus its benchmark's baseline"));
+        assert!(
+            md.contains("±: each score's own error")
+                && md.contains("`pereira2018-langnet`: SE over splits"),
+            "the legend names each column's error: {md}"
+        );
         let back: Leaderboard =
             serde_json::from_str(&serde_json::to_string(&board).unwrap()).unwrap();
         assert_eq!(back.deltas, board.deltas);
@@ -294,5 +375,45 @@ mod tests {
             old.deltas.is_empty(),
             "files written before deltas still parse"
         );
+    }
+
+    #[test]
+    fn every_cell_has_its_error_or_says_why_not() {
+        let board = Leaderboard::default();
+        let mut s = pereira("gpt-mini", &[0.3, 0.5]);
+        // a ceiling: the value's error is the raw error over the ceiling
+        s.ceiling = Some(Ceiling {
+            value: 0.5,
+            lower: None,
+            method: "c".into(),
+        });
+        s.set_raw(Value::Defined(0.4));
+        assert_eq!(board.cell(&s), "0.800 ± 0.100 (raw 0.400 ± 0.050)");
+        // clipped: no symmetric error for the value, the raw one stays
+        s.set_raw(Value::Defined(0.6));
+        assert_eq!(board.cell(&s), "1.000 (clipped; raw 0.600 ± 0.050)");
+        // one pooled number: the reason instead of an error
+        let mut one = pereira("gpt-mini", &[0.3]);
+        one.error = None;
+        one.details = serde_json::from_value(serde_json::json!({
+            "kind": "rsa", "subjects": ["monkey"], "per_subject": [0.3], "layer": "IT",
+            "kendall_tau_a": {"defined": 0.1}, "constant_conditions": [], "categories": []
+        }))
+        .ok();
+        assert!(matches!(one.details, Some(Details::Rsa(_))));
+        assert_eq!(board.cell(&one), "0.300 (no SE: one RDM)");
+        one.details = None;
+        assert_eq!(board.cell(&one), "0.300 (no SE: none computed)");
+        // published rows: their error, or that none is published
+        let mut p = ReferenceRow {
+            model: "m".into(),
+            benchmark: "b".into(),
+            value: 1.0441,
+            error: Some(0.0512),
+            source: "published".into(),
+        };
+        assert_eq!(p.value_text(), "1.044 ± 0.051");
+        p.error = None;
+        assert_eq!(p.value_text(), "1.044 (no error published)");
     }
 }

@@ -337,6 +337,35 @@ impl Score {
     pub fn layer_score(&self, layer: &str) -> Option<&LayerScore> {
         self.layers.iter().find(|l| l.layer == layer)
     }
+
+    /// The error of `value`: the error of `raw` without a ceiling; with one, that error
+    /// divided by the ceiling (a fixed divisor), unless the value was clipped (then none:
+    /// a clipped value has no symmetric error).
+    pub fn value_error(&self) -> Option<f64> {
+        let e = self.error.as_ref()?.value;
+        match (&self.ceiling, self.normalized_unclipped, self.value) {
+            (None, _, _) => Some(e),
+            (Some(c), Some(u), Value::Defined(v)) if u == v && c.value > 0.0 => Some(e / c.value),
+            _ => None,
+        }
+    }
+
+    /// Why a defined score carries no error, for tables that must say so rather than leave
+    /// it out (METRICS §10.4); `None` when it has one or is undefined.
+    pub fn missing_error(&self) -> Option<&'static str> {
+        if self.error.is_some() || self.raw.get().is_none() {
+            return None;
+        }
+        Some(match &self.details {
+            Some(Details::Rsa(d)) if d.per_subject.len() <= 1 => "one RDM",
+            Some(Details::Futrell(d)) if d.per_fold_r.is_empty() => "one pooled r",
+            Some(Details::NextWord(_)) => "one pooled perplexity",
+            Some(Details::Localizer(d)) if d.localized_per_split_r.is_empty() => {
+                "per-split values not kept in this file"
+            }
+            _ => "none computed",
+        })
+    }
 }
 
 /// `(clip(raw / ceiling, 0, 1), raw / ceiling)` with a ceiling; `(raw, None)` without one.

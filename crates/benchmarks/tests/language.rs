@@ -150,6 +150,19 @@ fn reading_times_localizer_and_nextword_on_small_runs() {
     assert!((share - 1.0).abs() < 1e-12);
     assert_eq!(d.random_r.len(), 3);
     assert!(matches!(d.localized_r, Value::Defined(_)));
+    let split_mean =
+        d.localized_per_split_r.iter().sum::<f64>() / d.localized_per_split_r.len() as f64;
+    assert!(
+        (split_mean - d.localized_r.get().unwrap()).abs() < 1e-12,
+        "the headline is the mean of the kept per-split values"
+    );
+    assert!(
+        l.error.as_ref().is_some_and(|e| e.value.is_finite()
+            && e.method
+                .starts_with(&format!("SE over {} splits", d.localized_per_split_r.len()))),
+        "the localized score carries its SE: {:?}",
+        l.error
+    );
     assert_eq!(d.localizer_readout, Readout::Mean);
     let count = format!("Localized {} of {} units", d.units_selected, d.units_total);
     assert!(

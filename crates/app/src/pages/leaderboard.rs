@@ -8,13 +8,14 @@
 
 use brainprobe_benchmarks::language::findings::PUBLISHED_BENCHMARKS;
 use brainprobe_benchmarks::leaderboard::{is_baseline, Failure, Leaderboard, ReferenceRow};
+use brainprobe_benchmarks::paired::Paired;
 use brainprobe_benchmarks::registry::{Modality, BENCHMARKS};
 use brainprobe_benchmarks::{BenchmarkSpec, Score};
 use yew::prelude::*;
 
 use super::language::language_models;
 use super::vision::{rsa_models, show};
-use crate::committed::language_leaderboard;
+use crate::committed::{language_leaderboard, vision_leaderboard};
 use crate::plots::palette::{ramp, ramp_css};
 use crate::state::Runs;
 use crate::state::RunsState;
@@ -163,6 +164,61 @@ fn download(name: &str, mime: &str, text: &str) {
     let _ = (name, mime, text);
 }
 
+/// The committed CLI score of `model` on `spec` (same benchmark version, no time-step cap)
+/// and its paired difference from the column's baseline, as the committed run stored them.
+pub fn committed_cell(
+    model: &str,
+    spec: &BenchmarkSpec,
+) -> Option<(&'static Score, Option<&'static Paired>)> {
+    let board = match spec.modality {
+        Modality::Vision => vision_leaderboard(),
+        Modality::Language => language_leaderboard(),
+    }?;
+    let s = board.scores.iter().find(|s| {
+        s.model.id == model
+            && s.benchmark.id == spec.id
+            && s.benchmark.version == spec.version
+            && s.model.timesteps.is_none()
+    })?;
+    Some((s, board.delta(s)))
+}
+
+/// "0.314 ± 0.039" (the value's own error, computed by the benchmarks crate), or the
+/// value and why it has none.
+fn value_text(s: &Score) -> String {
+    match (s.value_error(), s.missing_error()) {
+        (Some(e), _) => format!("{} ± {e:.3}", show(s.value)),
+        (None, Some(why)) => format!("{} (no SE: {why})", show(s.value)),
+        (None, None) => show(s.value),
+    }
+}
+
+/// Background and ink of a cell showing `v`.
+fn cell_style(v: Option<f64>) -> Option<String> {
+    v.map(|v| {
+        let (r, g, b) = ramp(v);
+        let ink = if 0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64 > 140.0 {
+            "#111"
+        } else {
+            "#fff"
+        };
+        format!("background:{};color:{ink}", ramp_css(v))
+    })
+}
+
+/// The committed value of a cell, labelled, with its Δ.
+fn committed_html(s: &Score, delta: Option<&Paired>, also: &str) -> Html {
+    html! {
+        <>
+            <span class="committed-value">{value_text(s)}</span>
+            if let Some(d) = delta {
+                <br /><small class="delta" title={d.describe()}>{d.short()}</small>
+            }
+            <br /><small class="source">{format!("committed CLI run{also}")}</small>
+        </>
+    }
+}
+
 fn cell(
     state: &RunsState,
     board: &Leaderboard,
@@ -175,21 +231,29 @@ fn cell(
     if let Some(why) = not_applicable(model, spec) {
         return html! { <td {id} class="cell na" title={why}>{"n/a"}</td> };
     }
+    let committed = committed_cell(model, spec);
+    let committed_title = |s: &Score| {
+        format!(
+            "committed CLI run (results/…/leaderboard.json): raw {} · layer {} · {}",
+            show(s.raw),
+            s.layer_label(),
+            s.model.device
+        )
+    };
     if let Some(why) = spec.browser_limitation() {
-        return html! { <td {id} class="cell na" title={why}>{"CLI only"}</td> };
+        return match committed {
+            Some((s, d)) => html! {
+                <td {id} class="cell na committed num" style={cell_style(s.value.get())} title={format!("{} — {why}", committed_title(s))}>
+                    { committed_html(s, d, " · CLI only") }
+                </td>
+            },
+            None => html! { <td {id} class="cell na" title={why}>{"CLI only"}</td> },
+        };
     }
     let score: Option<&Score> = state.results.get(&key).and_then(|r| r.score());
     if let Some(s) = score {
         let v = s.value.get();
-        let style = v.map(|v| {
-            let (r, g, b) = ramp(v);
-            let ink = if 0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64 > 140.0 {
-                "#111"
-            } else {
-                "#fff"
-            };
-            format!("background:{};color:{ink}", ramp_css(v))
-        });
+        let style = cell_style(v);
         let title = format!(
             "raw {} · layer {} · {}",
             show(s.raw),
@@ -199,7 +263,7 @@ fn cell(
         let delta = board.delta(s).map(|d| {
             html! { <><br /><small class="delta" title={d.describe()}>{d.short()}</small></> }
         });
-        return html! { <td {id} class="cell done num" {style} {title} data-value={v.map(|v| format!("{v:.6}")).unwrap_or_default()}>{show(s.value)}{for delta}</td> };
+        return html! { <td {id} class="cell done num" {style} {title} data-value={v.map(|v| format!("{v:.6}")).unwrap_or_default()}>{value_text(s)}{for delta}</td> };
     }
     if let Some(active) = state.active.as_ref().filter(|a| a.key == key) {
         let pct = (100 * active.done).checked_div(active.total).unwrap_or(0);
@@ -214,9 +278,23 @@ fn cell(
         Callback::from(move |_: MouseEvent| client.submit(job.clone(), DeviceChoice::Auto))
     };
     let error = state.errors.get(&key).map(|e| e.message.clone());
+    let label = match (&error, committed) {
+        (Some(_), _) => "failed — retry",
+        (None, Some(_)) => "recompute",
+        (None, None) => "compute",
+    };
+    let title = error
+        .clone()
+        .or_else(|| committed.map(|(s, _)| committed_title(s)));
     html! {
-        <td {id} class={classes!("cell", error.is_some().then_some("failed"))} title={error.clone()}>
-            <button class="cell-run" onclick={run} aria-label={format!("compute {model} on {}", spec.id)}>{ if error.is_some() { "failed — retry" } else { "compute" } }</button>
+        <td {id} class={classes!("cell", committed.is_some().then_some("committed"), committed.is_some().then_some("num"), error.is_some().then_some("failed"))}
+            style={committed.and_then(|(s, _)| cell_style(s.value.get()))} {title}
+            data-committed={committed.and_then(|(s, _)| s.value.get()).map(|v| format!("{v:.6}"))}>
+            if let Some((s, d)) = committed {
+                { committed_html(s, d, "") }
+                <br />
+            }
+            <button class="cell-run" onclick={run} aria-label={format!("{label} {model} on {}", spec.id)}>{label}</button>
         </td>
     }
 }
@@ -319,7 +397,7 @@ pub fn leaderboard_page() -> Html {
     html! {
         <section class="leaderboard-page">
             <h2>{"Leaderboard"}</h2>
-            <p class="lead">{"Every model on every benchmark of its modality, computed in your browser when you ask (each cell is one "}<code>{"brainprobe score"}</code>{" run). Colour: value from 0 (dark blue) to 1 (yellow). Occlusion and reading-time cells take minutes on a software GPU."}</p>
+            <p class="lead">{"Every model on every benchmark of its modality. Each cell opens with the committed CLI run's value ± its error (labelled \"committed CLI run\"; results/leaderboard.json and results/language/leaderboard.json of the repository) and can be recomputed in your browser (each cell is one "}<code>{"brainprobe score"}</code>{" run). Colour: value from 0 (dark blue) to 1 (yellow). Occlusion and reading-time cells take minutes on a software GPU."}</p>
             <div class="tabs" role="tablist">
                 { tab(Modality::Vision, "Vision", "board-vision") }
                 { tab(Modality::Language, "Language", "board-language") }
@@ -360,7 +438,7 @@ pub fn leaderboard_page() -> Html {
                 <div class="colorbar" style={format!("background: linear-gradient(to right, {})", (0..=4).map(|k| ramp_css(k as f64 / 4.0)).collect::<Vec<_>>().join(", "))}></div>
                 <span>{"1 — value (ceiling-normalised where the column has a ceiling)"}</span>
             </div>
-            <p class="note">{"Δ under a value: the model minus its column's baseline (a control row, METRICS §10.1) in raw units on the same splits, story folds or subjects — mean ± SE, then how many of them the model is ahead in (§10.4); it appears once both cells are computed. "}</p>
+            <p class="note">{"Δ under a value: the model minus its column's baseline (a control row, METRICS §10.1) in raw units on the same splits, story folds or subjects — mean ± SE, then how many of them the model is ahead in (§10.4); the committed run's until both cells are recomputed here. \"no SE\": the benchmark yields one number (one RDM, one pooled correlation or perplexity). "}</p>
             <p class="note">{"Exports hold every computed cell of both tables and the published rows (labelled by source). Committed CLI results: results/leaderboard.md (vision) and results/language/leaderboard.md of the repository. MiniLM is scored by the CLI only (its weights are not served)."}</p>
         </section>
     }
@@ -436,6 +514,28 @@ mod tests {
                 d.pairs
             )),
             "{row}"
+        );
+    }
+
+    #[test]
+    fn cells_open_with_the_committed_values_and_their_errors() {
+        let col = |m: Modality, id: &str| {
+            columns(m)
+                .into_iter()
+                .find(|s| s.id == id)
+                .expect("registered")
+        };
+        let monkey = col(Modality::Vision, "kriegeskorte2008-monkey-it-rsa");
+        let (s, d) = committed_cell("cornet-z-mini", monkey).expect("committed");
+        assert_eq!(value_text(s), format!("{} (no SE: one RDM)", show(s.value)));
+        assert!(d.is_some(), "paired with baseline-pixels");
+        let pereira = col(Modality::Language, "pereira2018-langnet");
+        let (s, _) = committed_cell("gpt-mini", pereira).expect("committed");
+        let e = s.value_error().expect("SE over splits");
+        assert_eq!(value_text(s), format!("{} ± {e:.3}", show(s.value)));
+        assert!(
+            committed_cell("nope", pereira).is_none(),
+            "no committed value, no cell text"
         );
     }
 }

@@ -27,7 +27,7 @@ use crate::data::DataLog;
 use crate::error::Result;
 use crate::progress::Progress;
 use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
-use crate::score::{Details, Score, Undefined, Value};
+use crate::score::{Details, ErrorEstimate, Score, Undefined, Value};
 use crate::subject::LanguageSubject;
 
 /// `fedorenko2010-localizer`.
@@ -87,6 +87,10 @@ pub struct LocalizerDetails {
     pub layers: Vec<LayerShare>,
     /// Pereira raw r from the localized units.
     pub localized_r: Value,
+    /// That score's value per split (its mean is `localized_r`; the score's error is their
+    /// SE). Empty in files written before it was kept.
+    #[serde(default)]
+    pub localized_per_split_r: Vec<f64>,
     /// Pereira raw r from each random draw of as many units.
     pub random_r: Vec<Value>,
     /// Mean of the defined random-draw scores.
@@ -194,19 +198,24 @@ pub async fn run(
     let readout = subject.readout(&ctx.options);
     let rec = pereira2018::record(subject, &pereira_sentences, readout, progress).await?;
     let splits = pereira2018::splits(responses.len())?;
-    let score_units = |units: &[usize]| -> Result<Value> {
-        Ok(predictivity(gather_units(&rec.layers, units).view(), &responses, &splits)?.0)
+    let score_units = |units: &[usize]| {
+        predictivity(gather_units(&rec.layers, units).view(), &responses, &splits)
     };
-    let localized = if top.is_empty() {
-        Value::Undefined(Undefined::Constant)
+    let (localized, localized_fit) = if top.is_empty() {
+        (Value::Undefined(Undefined::Constant), None)
     } else {
         score_units(&top)?
     };
+    // One column (the averaged response): each split's value is its r.
+    let localized_per_split_r: Vec<f64> = localized_fit
+        .as_ref()
+        .map(|p| p.r.column(0).to_vec())
+        .unwrap_or_default();
     let mut random_r = Vec::new();
     for draw in 0..ctx.options.localizer_draws {
         let mut units = RandomState::new(draw as u32).choice_without_replacement(total, top.len());
         units.sort_unstable();
-        random_r.push(score_units(&units)?);
+        random_r.push(score_units(&units)?.0);
         progress.update("random unit draws", draw + 1, ctx.options.localizer_draws);
     }
     let defined: Vec<f64> = random_r.iter().filter_map(Value::get).collect();
@@ -217,6 +226,15 @@ pub async fn run(
         "Pereira Pearson r (RidgeCV, ShuffleSplit 10 × 0.9) from the localized top-1 % units across layers",
     );
     score.set_raw(localized);
+    if let (Some(p), Value::Defined(_)) = (&localized_fit, localized) {
+        score.error = Some(ErrorEstimate {
+            value: p.aggregate.error,
+            method: format!(
+                "SE over {} splits of the localized units' score (population SD / sqrt(n), descriptive)",
+                localized_per_split_r.len()
+            ),
+        });
+    }
     score.notes.push(NO_CEILING.into());
     let per_layer: Vec<String> = shares
         .iter()
@@ -262,6 +280,7 @@ pub async fn run(
         units_constant: t.iter().filter(|v| !v.is_finite()).count(),
         layers: shares,
         localized_r: localized,
+        localized_per_split_r,
         random_mean: Value::finite_or(mean(&defined), Undefined::NotFinite),
         random_sd: Value::finite_or(variance(&defined, 1).sqrt(), Undefined::NotFinite),
         random_r,

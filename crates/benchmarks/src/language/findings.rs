@@ -15,6 +15,7 @@
 //! test data where the benchmark does); the best layer (optimistic) is shown beside it.
 
 use brainprobe_data::datasets::scores::{parse_best_layer, BEST_LAYER};
+use brainprobe_metrics::correlation::fisher_interval_95;
 use brainprobe_models::registry::{lookup, Family};
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +83,7 @@ pub async fn published_rows(log: &mut DataLog<'_>) -> Result<Vec<ReferenceRow>> 
                             model: name.clone(),
                             benchmark: bench.to_string(),
                             value: v,
+                            error: r.error_at_best,
                             source: PUBLISHED.into(),
                         });
                     }
@@ -111,6 +113,28 @@ pub(crate) fn layer_numbers(s: &Score) -> (Option<f64>, f64, Option<f64>, f64) {
 
 fn fmt(v: Option<f64>) -> String {
     v.map_or("undefined".into(), |x| format!("{x:.3}"))
+}
+
+/// A score's headline raw value with its own error: "0.314 ± 0.039", or the reason it
+/// has none ("0.393 (no SE: one pooled r)").
+fn headline(s: &Score) -> String {
+    match (&s.error, s.missing_error()) {
+        (Some(e), _) => format!("{} ± {:.3}", fmt(s.raw.get()), e.value),
+        (None, Some(why)) => format!("{} (no SE: {why})", fmt(s.raw.get())),
+        (None, None) => fmt(s.raw.get()),
+    }
+}
+
+/// The optimistic best layer's raw value with its error ("0.339 ± 0.036"); the headline's
+/// when the score has no per-layer values.
+fn best_layer(s: &Score) -> String {
+    match s.best_layer.as_deref().and_then(|b| s.layer_score(b)) {
+        Some(l) => match l.error {
+            Some(e) => format!("{} ± {e:.3}", fmt(l.raw.get())),
+            None => format!("{} (no SE)", fmt(l.raw.get())),
+        },
+        None => headline(s),
+    }
 }
 
 /// Model ids in `scores`, in order of appearance.
@@ -168,8 +192,6 @@ fn finding1(scores: &[Score]) -> Finding {
             ) else {
                 continue;
             };
-            let (_, _, ab, _) = layer_numbers(a);
-            let (_, _, bb, _) = layer_numbers(b);
             let (text, v) = match paired(a, b) {
                 Some(p) => (
                     format!(
@@ -186,10 +208,10 @@ fn finding1(scores: &[Score]) -> Finding {
             verdicts.push(v);
             lines.push(format!(
                 "{bench}: {trained} − {untrained}, headline {} vs {}: {text} → {v}; best layer (optimistic) {} vs {}",
-                fmt(a.raw.get()),
-                fmt(b.raw.get()),
-                fmt(ab),
-                fmt(bb),
+                headline(a),
+                headline(b),
+                best_layer(a),
+                best_layer(b),
             ));
         }
     }
@@ -222,7 +244,7 @@ fn finding2(scores: &[Score]) -> Finding {
             let Some(s) = find(scores, &model, bench) else {
                 continue;
             };
-            let (c, cse, b, bse) = layer_numbers(s);
+            let (c, cse, _, _) = layer_numbers(s);
             let v = verdict(c.unwrap_or(f64::NAN), cse);
             if control {
                 // the control's claim is "no prediction": above zero by > 2 SE is against it
@@ -233,16 +255,16 @@ fn finding2(scores: &[Score]) -> Finding {
                 };
                 control_verdicts.push(v);
                 lines.push(format!(
-                    "{bench}: {model} (control) — headline {} ± {cse:.3} → {v}; best layer (optimistic) {} ± {bse:.3}",
-                    fmt(c),
-                    fmt(b)
+                    "{bench}: {model} (control) — headline {} → {v}; best layer (optimistic) {}",
+                    headline(s),
+                    best_layer(s)
                 ));
             } else {
                 untrained_verdicts.push(v);
                 lines.push(format!(
-                    "{bench}: {model} — headline {} ± {cse:.3} vs 0 → {v}; best layer (optimistic) {} ± {bse:.3}",
-                    fmt(c),
-                    fmt(b)
+                    "{bench}: {model} — headline {} vs 0 → {v}; best layer (optimistic) {}",
+                    headline(s),
+                    best_layer(s)
                 ));
             }
         }
@@ -287,17 +309,31 @@ fn finding3(scores: &[Score]) -> Finding {
     for bench in BRAIN_BENCHMARKS {
         let curve = training_curve(scores, bench);
         for p in &curve.points {
+            let (Some(s), Some(w)) = (
+                find(scores, &p.model, bench),
+                find(scores, &p.model, "wikitext2-nextword"),
+            ) else {
+                continue;
+            };
             lines.push(format!(
-                "{bench}: {} — headline {:.3}, best layer (optimistic) {:.3}, WikiText-2 word perplexity {:.1}",
-                p.model, p.committed, p.best, p.perplexity
+                "{bench}: {} — headline {}, best layer (optimistic) {}, WikiText-2 word perplexity {:.1} (no SE: {})",
+                p.model,
+                headline(s),
+                best_layer(s),
+                p.perplexity,
+                w.missing_error().unwrap_or("none computed")
             ));
         }
         match curve.r {
             Some(r) => verdicts.push(format!(
-                "{bench} over {} checkpoints: headline r = {}; vs log perplexity {:.3}; best layer (optimistic) r = {}",
+                "{bench} over {} checkpoints: headline r = {}; vs log perplexity {}; best layer (optimistic) r = {}",
                 curve.points.len(),
                 correlation_text(r.committed, r.committed_ci, r.n),
-                r.committed_log,
+                correlation_text(
+                    r.committed_log,
+                    fisher_interval_95(r.committed_log, r.n),
+                    r.n
+                ),
                 correlation_text(r.best, r.best_ci, r.n),
             )),
             None => verdicts.push(format!(
@@ -345,8 +381,8 @@ fn finding5(scores: &[Score]) -> Finding {
             lines.push(format!(
                 "{}: {model} headline {} vs {base_id} {}: {text} → {said}",
                 spec.id,
-                fmt(s.raw.get()),
-                fmt(base.raw.get()),
+                headline(s),
+                headline(base),
             ));
         }
     }
@@ -372,7 +408,15 @@ fn finding5(scores: &[Score]) -> Finding {
 fn finding4(published: &[ReferenceRow]) -> Finding {
     let lines = published
         .iter()
-        .map(|p| format!("{} {} {:.3} — {}", p.model, p.benchmark, p.value, p.source))
+        .map(|p| {
+            format!(
+                "{} {} {} — {}",
+                p.model,
+                p.benchmark,
+                p.value_text(),
+                p.source
+            )
+        })
         .collect();
     Finding {
         number: 4,

@@ -46,10 +46,77 @@ pub struct LeaderboardArgs {
     /// own — last-token, or mean for minilm-l6 and the word embeddings).
     #[arg(long, value_enum)]
     readout: Option<ReadoutArg>,
+    /// Run nothing: rewrite leaderboard.md and leaderboard.json in `--out` from the
+    /// scores of its leaderboard.json (baseline pairing, findings, published rows and
+    /// notes recomputed by this version).
+    #[arg(long, conflicts_with_all = ["benchmarks", "models", "append", "readout", "wikitext_tokens"])]
+    rewrite: bool,
+}
+
+/// The note on what a language cell is.
+const LANGUAGE_NOTE: &str = "Language scores are raw Pearson r for pereira2018-langnet and fedorenko2010-localizer (no ceiling exists for the averaged response), ceiling-normalised (raw in brackets) for the futrell2018 benchmarks, and word-level perplexity (lower is better) for wikitext2-nextword. A pereira2018-langnet or futrell2018-rt cell is the nested headline: in each split the layer is chosen on the training rows only (METRICS §10.3); the chosen layer per split, every layer's score, the last layer's value and the best layer (chosen on the test data, optimistic) are in leaderboard.json. Each language model is read with its own default readout (last-token; mean for minilm-l6, minilm-l6-untrained and the word embeddings), named in each score's model.readout and notes.";
+
+/// Findings, published rows and the language note of a board holding language scores.
+fn language_parts(
+    board: &mut Leaderboard,
+    ctx: &brainprobe_benchmarks::RunContext,
+) -> Result<(), String> {
+    let mut log = DataLog::new(&ctx.assets);
+    board.reference = pollster::block_on(published_rows(&mut log)).map_err(|e| e.to_string())?;
+    board.findings = findings(&board.scores, &board.reference);
+    board
+        .notes
+        .retain(|n| !n.starts_with("Language scores are raw"));
+    board.notes.push(LANGUAGE_NOTE.into());
+    Ok(())
+}
+
+/// Writes leaderboard.json and leaderboard.md under `out` and prints the Markdown.
+fn write_board(board: &mut Leaderboard, out: &std::path::Path) -> Result<(), String> {
+    board.pair_with_baselines();
+    let mut seen = std::collections::HashSet::new();
+    board.notes.retain(|n| seen.insert(n.clone()));
+    let json = serde_json::to_string_pretty(&board).map_err(|e| e.to_string())?;
+    let write = |name: &str, text: &str| {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write("leaderboard.json", &json)?;
+    let md = board.to_markdown();
+    write("leaderboard.md", &md)?;
+    print!("{md}");
+    Ok(())
+}
+
+/// `--rewrite`: the files of `out` rewritten from its leaderboard.json.
+fn rewrite(out: &std::path::Path) -> Result<(), String> {
+    let path = out.join("leaderboard.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut board: Leaderboard =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let language: Vec<&BenchmarkSpec> = BENCHMARKS
+        .iter()
+        .filter(|b| b.modality == Modality::Language)
+        .filter(|b| board.scores.iter().any(|s| s.benchmark.id == b.id))
+        .collect();
+    if !language.is_empty() {
+        let (assets, _) = super::scoring::assets();
+        language_parts(&mut board, &brainprobe_benchmarks::RunContext::new(assets))?;
+    }
+    write_board(&mut board, out)?;
+    eprintln!(
+        "brainprobe: rewrote {}/leaderboard.{{json,md}} from its {} scores",
+        out.display(),
+        board.scores.len()
+    );
+    Ok(())
 }
 
 /// Runs the pairs and writes the files.
 pub fn run(args: LeaderboardArgs) -> Result<(), String> {
+    if args.rewrite {
+        return rewrite(&args.out);
+    }
     let specs: Vec<&BenchmarkSpec> = if args.benchmarks.is_empty() {
         BENCHMARKS.iter().collect()
     } else {
@@ -159,27 +226,9 @@ pub fn run(args: LeaderboardArgs) -> Result<(), String> {
         board.notes.push("No published reference rows exist for these vision benchmarks in the data mirror (the Schrimpf et al. 2021 scores are for language benchmarks); every number above was computed here.".into());
     }
     if specs.iter().any(|s| s.modality == Modality::Language) {
-        let mut log = DataLog::new(&ctx.assets);
-        board.reference =
-            pollster::block_on(published_rows(&mut log)).map_err(|e| e.to_string())?;
-        board.findings = findings(&board.scores, &board.reference);
-        board
-            .notes
-            .retain(|n| !n.starts_with("Language scores are raw"));
-        board.notes.push("Language scores are raw Pearson r for pereira2018-langnet and fedorenko2010-localizer (no ceiling exists for the averaged response), ceiling-normalised (raw in brackets) for the futrell2018 benchmarks, and word-level perplexity (lower is better) for wikitext2-nextword. Cells are the committed (last) layer; per-layer scores and the best layer are in leaderboard.json.".into());
+        language_parts(&mut board, &ctx)?;
     }
-    board.pair_with_baselines();
-    let mut seen = std::collections::HashSet::new();
-    board.notes.retain(|n| seen.insert(n.clone()));
-    let json = serde_json::to_string_pretty(&board).map_err(|e| e.to_string())?;
-    let write = |name: &str, text: &str| {
-        let path = args.out.join(name);
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
-    };
-    write("leaderboard.json", &json)?;
-    let md = board.to_markdown();
-    write("leaderboard.md", &md)?;
-    print!("{md}");
+    write_board(&mut board, &args.out)?;
     eprintln!(
         "brainprobe: {} scores, {} failures in {:.0} s; wrote {}/leaderboard.{{json,md}}",
         board.scores.len(),

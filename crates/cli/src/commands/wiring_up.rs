@@ -44,9 +44,9 @@ pub fn run(args: WiringUpArgs) -> Result<(), String> {
         let Subject::Vision(v) = &subject else {
             continue;
         };
-        let acc =
+        let (acc, images) =
             pollster::block_on(cifar_accuracy(v, &ctx, &progress)).map_err(|e| e.to_string())?;
-        rows.push(WiringUpRow::new(&score, acc));
+        rows.push(WiringUpRow::new(&score, acc, images));
     }
     bar.finish_and_clear();
     let report = WiringUp::new(rows);
