@@ -90,6 +90,19 @@ fn leaderboard_writes_json_and_markdown_and_refuses_unknown_ids() {
         md.contains("`cornet-z-mini-untrained`") && md.contains("No published reference rows"),
         "{md}"
     );
+    // one monkey RDM: no SE, and the cell says so; --rewrite gives the same files back
+    assert!(md.contains(" (no SE: one RDM; Δ "), "{md}");
+    let again = brainprobe(&["leaderboard", "--rewrite", "--out", out]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("leaderboard.md")).unwrap(),
+        md,
+        "rewritten from leaderboard.json"
+    );
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("leaderboard.json")).unwrap(),
     )
