@@ -64,6 +64,25 @@ fn call(method: &str, url: &str, body: Option<Value>) -> Value {
 
 impl Driver {
     fn start() -> Self {
+        Self::start_with(json!({}))
+    }
+
+    /// A browser whose network requests (the performance log, page and worker) and
+    /// console messages (the browser log) can be read back with [`Driver::log`].
+    fn start_logging() -> Self {
+        Self::start_with(json!({"goog:loggingPrefs": {"performance": "ALL", "browser": "ALL"}}))
+    }
+
+    /// The entries of log `kind` (`performance`, `browser`) since the last read.
+    fn log(&self, kind: &str) -> Vec<Value> {
+        call("POST", &self.url("se/log"), Some(json!({ "type": kind })))["value"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// A browser with `extra` merged into the session's `alwaysMatch` capabilities.
+    fn start_with(extra: Value) -> Self {
         let port = free_port();
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -87,12 +106,18 @@ impl Driver {
             session: None,
             _profile: profile,
         };
-        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": [
+        let mut caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": [
             "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--enable-unsafe-webgpu", "--window-size=1280,2400",
             profile_arg
         ]}}}});
+        if let (Some(always), Some(extra)) = (
+            caps["capabilities"]["alwaysMatch"].as_object_mut(),
+            extra.as_object(),
+        ) {
+            always.extend(extra.clone());
+        }
         let v = call("POST", &format!("{}/session", driver.base), Some(caps));
         driver.session = v["value"]["sessionId"].as_str().map(str::to_string);
         assert!(driver.session.is_some(), "no session: {v}");
@@ -328,14 +353,18 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
     let (_server, driver) = open("#vision?model=cornet-z-mini&benchmark=kriegeskorte2008-it-rsa");
     let expected = cli_score("cornet-z-mini", "kriegeskorte2008-it-rsa");
 
-    // GPU (the default when an adapter exists), once the page has rendered.
+    // WebGPU, forced (an "auto" run uses the wasm CPU path when the only adapter is a
+    // software one, as SwiftShader is here), once the page has rendered.
     driver.wait_for(
         "the Vision page",
         "return document.querySelector('#vision-run') ? 1 : null;",
         Duration::from_secs(60),
     );
+    driver.script("document.querySelector('#vision-webgpu').click(); return 1;");
     driver.script("document.querySelector('#vision-run').click(); return 1;");
     let gpu = vision_score(&driver);
+    let ran_on = driver.script("return document.body.textContent.includes('ran on: gpu');");
+    assert_eq!(ran_on, json!(true), "the forced WebGPU run ran on the GPU");
     println!("vision: GPU {gpu:.6}, CLI {expected:.6}");
     assert!((gpu - expected).abs() < 1e-4, "GPU {gpu} vs CLI {expected}");
     let device = driver.script("return document.querySelector('#webgpu-status').textContent;");
@@ -355,16 +384,16 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
     at_least(&marks, 2, 8, "wiring-up points");
     driver.screenshot("vision-page.png");
 
-    // Forced CPU: same number.
+    // Forced CPU (which turns "force WebGPU" off): same number.
     driver.script("document.querySelector('#vision-cpu').click(); return 1;");
     driver.script("document.querySelector('#vision-run').click(); return 1;");
     let cpu = vision_score(&driver);
     println!("vision: CPU {cpu:.6}");
     assert!((cpu - expected).abs() < 1e-4, "CPU {cpu} vs CLI {expected}");
 
-    // Cancel a run of another model (back on the GPU), then run again: the fresh worker
-    // still works.
-    driver.script("document.querySelector('#vision-cpu').click(); return 1;");
+    // Cancel a run of another model (back on the GPU, forced), then run again: the fresh
+    // worker still works.
+    driver.script("document.querySelector('#vision-webgpu').click(); return 1;");
     driver.go_hash("#vision?model=cornet-s-mini");
     driver.wait_for(
         "the model switch",
@@ -503,6 +532,14 @@ fn occlusion_page_slider_upload_curves_and_attractor() {
         "the first test image",
         "return document.querySelector('#occlusion-masked') ? 1 : null;",
         Duration::from_secs(60),
+    );
+    // WebGPU, forced (auto would use the CPU on a software adapter such as SwiftShader).
+    driver.script("document.querySelector('#occlusion-webgpu').click(); return 1;");
+    driver.wait_for(
+        "the WebGPU answer",
+        "const p = document.querySelector('#occlusion-top3 p.muted'); \
+         return p && p.textContent.includes(' on gpu') && document.querySelectorAll('#top3-full .guess').length === 3 ? 1 : null;",
+        Duration::from_secs(120),
     );
     let first = top1(&driver);
     let before = masked_sum(&driver);
@@ -811,6 +848,8 @@ fn language_page_scores_like_the_cli_and_takes_any_sentence() {
     let training = driver.script("return document.querySelectorAll('#training-plot .dot').length;");
     assert_eq!(training, json!(6), "one point per gpt-mini checkpoint");
 
+    // WebGPU, forced (auto would use the CPU on a software adapter such as SwiftShader).
+    driver.script("document.querySelector('#language-webgpu').click(); return 1;");
     driver.script("document.querySelector('#language-run').click(); return 1;");
     let gpu = language_score(&driver);
     println!("language: GPU {gpu:.6}, CLI {expected:.6}");
@@ -874,4 +913,288 @@ fn language_page_scores_like_the_cli_and_takes_any_sentence() {
         "the page is {overflow} px wider than a 390 px screen"
     );
     driver.screenshot("language-phone.png");
+}
+
+// ---- Verified downloads, content policy ----
+
+/// Clicks the Vision page's Run (after `switch`, e.g. `#vision-cpu`, when given) and
+/// returns its score or its error text (`error: …`).
+fn vision_outcome(driver: &Driver, switch: Option<&str>) -> String {
+    driver.wait_for(
+        "the Vision page",
+        "return document.querySelector('#vision-run') ? 1 : null;",
+        Duration::from_secs(60),
+    );
+    if let Some(id) = switch {
+        driver.script(&format!(
+            "const c = document.querySelector('{id}'); if (!c.checked) c.click(); return 1;"
+        ));
+    }
+    driver.script("document.querySelector('#vision-run').click(); return 1;");
+    driver
+        .wait_for(
+            "the Vision page's score",
+            "const s = document.querySelector('#vision-score'); const e = document.querySelector('#vision-error'); \
+             return e ? 'error: ' + e.textContent : (s ? s.dataset.value : null);",
+            Duration::from_secs(300),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `dist/SHA256SUMS` as path → digest.
+fn build_digests(dist: &std::path::Path) -> std::collections::HashMap<String, String> {
+    std::fs::read_to_string(dist.join("SHA256SUMS"))
+        .expect("dist/SHA256SUMS (written by cargo xtask build-web)")
+        .lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(sha, path)| (path.to_string(), sha.to_string()))
+        .collect()
+}
+
+/// A copy of `dist` made of symbolic links, except `weights/<model>/<file>`, which holds
+/// the first half of the real file.
+fn dist_with_truncated(dist: &std::path::Path, model: &str, file: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::symlink;
+    let out = tempfile::tempdir().expect("temp dir");
+    let link_all = |from: &std::path::Path, to: &std::path::Path, except: &str| {
+        std::fs::create_dir_all(to).expect("create dir");
+        for entry in std::fs::read_dir(from).expect("read dist").flatten() {
+            if entry.file_name() != except {
+                symlink(entry.path(), to.join(entry.file_name())).expect("symlink");
+            }
+        }
+    };
+    link_all(dist, out.path(), "weights");
+    link_all(&dist.join("weights"), &out.path().join("weights"), model);
+    let dir = out.path().join("weights").join(model);
+    link_all(&dist.join("weights").join(model), &dir, file);
+    let bytes = std::fs::read(dist.join("weights").join(model).join(file)).expect("weights");
+    std::fs::write(dir.join(file), &bytes[..bytes.len() / 2]).expect("truncated copy");
+    out
+}
+
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
+fn verified_downloads_replace_a_corrupted_cache_entry_and_name_a_truncated_file() {
+    let hash = "#vision?model=cornet-z-mini&benchmark=kriegeskorte2008-it-rsa";
+    let expected = cli_score("cornet-z-mini", "kriegeskorte2008-it-rsa");
+    let (server, driver) = open(hash);
+    let first = vision_outcome(&driver, Some("#vision-cpu"));
+    let first: f64 = first
+        .parse()
+        .unwrap_or_else(|_| panic!("first run: {first}"));
+    assert!((first - expected).abs() < 1e-4, "{first} vs CLI {expected}");
+
+    // Corrupt the cache: the weights cut to half, one data file with its first byte flipped.
+    let corrupted = driver.script(
+        "return (async () => { const c = await caches.open('brainprobe-v1'); const out = []; \
+         for (const k of await c.keys()) { \
+           const w = k.url.includes('weights/cornet-z-mini/model.safetensors'); \
+           const d = k.url.includes('assets/data/kriegeskorte2008_92images/rdms_human_it.npy'); \
+           if (!w && !d) continue; \
+           const b = new Uint8Array(await (await c.match(k)).arrayBuffer()); \
+           let bad; if (w) { bad = b.slice(0, b.length >> 1); } else { bad = b.slice(); bad[0] ^= 0xff; } \
+           await c.put(k, new Response(bad)); out.push(k.url); } \
+         return out; })();",
+    );
+    assert_eq!(
+        corrupted.as_array().map(Vec::len),
+        Some(2),
+        "the weights and the human RDMs were cached: {corrupted}"
+    );
+
+    // A new page (and worker): the bad entries are found, deleted and fetched again, and
+    // the score is the same.
+    driver.script("location.reload(); return 1;");
+    let again = vision_outcome(&driver, Some("#vision-cpu"));
+    let again: f64 = again
+        .parse()
+        .unwrap_or_else(|_| panic!("after corruption: {again}"));
+    assert!((again - first).abs() < 1e-12, "{again} vs {first}");
+    let digests = driver.script(
+        "return (async () => { const c = await caches.open('brainprobe-v1'); const out = {}; \
+         for (const k of await c.keys()) { \
+           if (!k.url.includes('weights/cornet-z-mini/model.safetensors') && !k.url.includes('rdms_human_it.npy')) continue; \
+           const b = await (await c.match(k)).arrayBuffer(); \
+           const h = new Uint8Array(await crypto.subtle.digest('SHA-256', b)); \
+           out[new URL(k.url).pathname.slice(1)] = Array.from(h).map(x => x.toString(16).padStart(2, '0')).join(''); } \
+         return out; })();",
+    );
+    let sums = build_digests(&dist());
+    for path in [
+        "weights/cornet-z-mini/model.safetensors",
+        "assets/data/kriegeskorte2008_92images/rdms_human_it.npy",
+    ] {
+        assert_eq!(
+            digests[path].as_str(),
+            sums.get(path).map(String::as_str),
+            "{path}: the cache holds the good copy again ({digests})"
+        );
+    }
+    drop(server);
+
+    // A server whose weights file is truncated: the page names the file and stops.
+    let bad = dist_with_truncated(&dist(), "cornet-z-mini", "model.safetensors");
+    let server = StaticServer::start(bad.path(), 0).expect("static server");
+    driver.go(&format!("{}/{hash}", server.url));
+    let outcome = vision_outcome(&driver, Some("#vision-cpu"));
+    println!("truncated weights: {outcome}");
+    assert!(
+        outcome.contains("cornet-z-mini/model.safetensors")
+            && outcome.contains("corrupted or truncated"),
+        "the error names the bad file: {outcome}"
+    );
+    let cached = driver.script(
+        "return caches.open('brainprobe-v1').then(c => c.keys()).then(ks => \
+         ks.filter(k => k.url.includes('model.safetensors')).length);",
+    );
+    assert_eq!(cached, json!(0), "a bad copy is never cached");
+}
+
+/// The URLs of the requests in a performance log (page and workers), leaving out those of
+/// the browser's own pages (the new-tab page the session starts on loads `chrome://` files).
+fn requested_urls(log: &[Value]) -> Vec<String> {
+    log.iter()
+        .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
+        .filter(|m| m["message"]["method"] == "Network.requestWillBeSent")
+        .map(|m| m["message"]["params"].clone())
+        .filter(|p| {
+            !p["documentURL"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("chrome://")
+        })
+        .filter_map(|p| p["request"]["url"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
+fn a_session_on_every_page_stays_on_its_origin_within_its_content_policy() {
+    let server = StaticServer::start(&dist(), 0).expect("static server");
+    let driver = Driver::start_logging();
+    driver.go(&format!("{}/#overview", server.url));
+    driver.wait_for(
+        "the Overview",
+        "return document.querySelector('.overview-page') ? 1 : null;",
+        Duration::from_secs(60),
+    );
+    // Violations the page reports from now on (the browser log holds the earlier ones).
+    driver.script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', \
+         e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI)); return 1;",
+    );
+    let policy = driver
+        .script("return fetch(location.href).then(r => r.headers.get('content-security-policy'));");
+    assert_eq!(
+        policy.as_str(),
+        Some(xtask::static_server::CONTENT_SECURITY_POLICY),
+        "the server sends the policy"
+    );
+
+    // Data; Vision with one auto run (the CPU when the adapter is software-emulated);
+    // Language with one sentence; Occlusion's classification; one leaderboard cell; About.
+    driver.go_hash("#data");
+    driver.wait_for(
+        "the Data page",
+        "const s = document.querySelector('#data-status'); return s && s.dataset.state !== 'loading' ? 1 : null;",
+        Duration::from_secs(90),
+    );
+    driver.go_hash("#vision?model=cornet-z-mini&benchmark=kriegeskorte2008-it-rsa");
+    let score = vision_outcome(&driver, None);
+    assert!(score.parse::<f64>().is_ok(), "Vision: {score}");
+    let line = driver.script(
+        "const g = document.querySelector('#webgpu-status'); return [g.dataset.auto, g.textContent, document.body.textContent.includes('ran on: cpu')];",
+    );
+    println!("device line: {line}");
+    if line[1]
+        .as_str()
+        .unwrap_or_default()
+        .contains("software-emulated")
+    {
+        assert_eq!(line[0], "cpu", "auto avoids a software adapter: {line}");
+        assert_eq!(line[2], true, "the auto run used the CPU: {line}");
+    }
+    driver.go_hash("#language?model=embed-ppmi&benchmark=pereira2018-langnet");
+    driver.wait_for(
+        "the Language page",
+        "return document.querySelector('#language-model') && document.querySelector('#language-model').value === 'embed-ppmi' ? 1 : null;",
+        Duration::from_secs(30),
+    );
+    predict_sentence(&driver, "The dog chased the ball across the park.");
+    driver.go_hash("#occlusion?model=cornet-z-mini");
+    top1(&driver);
+    driver.go_hash("#leaderboard");
+    let cell = "cell-cornet-z-mini-kriegeskorte2008-monkey-it-rsa";
+    driver.wait_for(
+        "the leaderboard table",
+        &format!("return document.querySelector('#{cell} button') ? 1 : null;"),
+        Duration::from_secs(60),
+    );
+    driver.script(&format!(
+        "document.querySelector('#{cell} button').click(); return 1;"
+    ));
+    driver.wait_for(
+        "a leaderboard cell",
+        &format!("const c = document.querySelector('#{cell}'); return c && (c.dataset.value || c.classList.contains('failed')) ? 1 : null;"),
+        Duration::from_secs(300),
+    );
+    driver.go_hash("#about");
+    driver.wait_for(
+        "the About page",
+        "return document.querySelectorAll('#about-sources tbody tr').length > 0 ? 1 : null;",
+        Duration::from_secs(10),
+    );
+
+    let urls = requested_urls(&driver.log("performance"));
+    let origin = format!("{}/", server.url);
+    let foreign: Vec<&String> = urls
+        .iter()
+        .filter(|u| {
+            !u.starts_with(&origin)
+                && !u.starts_with(&format!("blob:{origin}"))
+                && !u.starts_with("data:")
+        })
+        .collect();
+    println!("{} requests, {} foreign", urls.len(), foreign.len());
+    assert!(
+        foreign.is_empty(),
+        "requests off the page's origin: {foreign:?}"
+    );
+    // The worker's own requests do not appear in the browser's log, but its script is
+    // served with the same policy (connect-src 'self': it cannot reach another origin,
+    // and a blocked fetch would have failed the runs above); its files came from here.
+    let worker_policy = driver.script(
+        "return fetch('worker-entry.js').then(r => r.headers.get('content-security-policy'));",
+    );
+    assert_eq!(
+        worker_policy.as_str(),
+        Some(xtask::static_server::CONTENT_SECURITY_POLICY),
+        "the worker runs under the policy"
+    );
+    let served = server.requested();
+    for worker_only in [
+        "worker_bg.wasm",
+        "SHA256SUMS",
+        "weights/cornet-z-mini/model.safetensors",
+    ] {
+        assert!(
+            served.iter().any(|u| u.contains(worker_only)),
+            "the worker fetched {worker_only} from the page's server: {served:?}"
+        );
+    }
+    let console: Vec<String> = driver
+        .log("browser")
+        .iter()
+        .filter_map(|e| e["message"].as_str().map(str::to_string))
+        .filter(|m| m.contains("Content Security Policy") || m.contains("Refused to"))
+        .collect();
+    assert!(
+        console.is_empty(),
+        "CSP messages in the console: {console:?}"
+    );
+    let reported = driver.script("return window.__csp;");
+    assert_eq!(reported, json!([]), "securitypolicyviolation events");
 }

@@ -28,7 +28,11 @@ enum Task {
     PrepareData,
     /// Set up, prepare data and build the app (release) into dist/: cargo for wasm32,
     /// wasm-bindgen, wasm-opt, static files.
-    BuildWeb,
+    BuildWeb {
+        /// Only build: skip setup and prepare-data (tools and bundles already in place).
+        #[arg(long)]
+        no_prepare: bool,
+    },
     /// Set up, prepare data, build the app (release) and serve it.
     Serve {
         /// Port on 127.0.0.1.
@@ -63,7 +67,8 @@ fn main() {
     let result = match cli.task {
         Task::Setup => setup::setup(),
         Task::PrepareData => prepare_data(),
-        Task::BuildWeb => setup::setup()
+        Task::BuildWeb { no_prepare: true } => web_build::build(),
+        Task::BuildWeb { no_prepare: false } => setup::setup()
             .and_then(|()| prepare_data())
             .and_then(|()| web_build::build()),
         Task::Serve { port } => serve(port),

@@ -1,11 +1,21 @@
 //! A small static file server for `dist/` and the data bundles (serve, wasm tests, e2e).
 //! Correct MIME types (`application/wasm` matters for streaming compilation) and an
-//! `Access-Control-Allow-Origin: *` header so the wasm test runner's page may fetch bundles.
+//! `Access-Control-Allow-Origin: *` header so the wasm test runner's page may fetch bundles,
+//! and the app's [`CONTENT_SECURITY_POLICY`] as a header (it also reaches the Web Worker,
+//! whose policy comes from its script's response, not from the page's `<meta>`).
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+
+/// The app's Content-Security-Policy, as `index.html`'s `<meta http-equiv>` states it: same
+/// origin only, no inline script, wasm compilation allowed, inline style attributes (the
+/// plots' sizes and colours) allowed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' \
+    'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob:; \
+    style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'self'; \
+    form-action 'self'";
 
 /// A running server; stops when dropped.
 pub struct StaticServer {
@@ -13,6 +23,7 @@ pub struct StaticServer {
     pub url: String,
     stop: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
+    requested: Arc<Mutex<Vec<String>>>,
 }
 
 impl StaticServer {
@@ -28,11 +39,16 @@ impl StaticServer {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let root = root.to_path_buf();
+        let requested = Arc::new(Mutex::new(Vec::new()));
+        let log = requested.clone();
         let handle = std::thread::spawn(move || {
             while !flag.load(Ordering::Relaxed) {
                 if let Ok(Some(request)) =
                     server.recv_timeout(std::time::Duration::from_millis(100))
                 {
+                    if let Ok(mut log) = log.lock() {
+                        log.push(request.url().to_string());
+                    }
                     respond(&root, request);
                 }
             }
@@ -41,7 +57,13 @@ impl StaticServer {
             url: format!("http://127.0.0.1:{port}"),
             stop,
             handle: Some(handle),
+            requested,
         })
+    }
+
+    /// Every request path (with its query) served so far, in order.
+    pub fn requested(&self) -> Vec<String> {
+        self.requested.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// Blocks until the process is interrupted.
@@ -94,6 +116,7 @@ fn mime(path: &Path) -> &'static str {
 fn respond(root: &Path, request: tiny_http::Request) {
     let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).ok();
     let cors = header("Access-Control-Allow-Origin", "*");
+    let csp = header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     let result = match resolve(root, request.url())
         .and_then(|p| std::fs::read(&p).ok().map(|b| (p, b)))
     {
@@ -103,6 +126,9 @@ fn respond(root: &Path, request: tiny_http::Request) {
                 response.add_header(h);
             }
             if let Some(h) = cors {
+                response.add_header(h);
+            }
+            if let Some(h) = csp {
                 response.add_header(h);
             }
             request.respond(response)
@@ -117,5 +143,27 @@ fn respond(root: &Path, request: tiny_http::Request) {
     };
     if let Err(e) = result {
         eprintln!("static server: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_html_states_the_servers_policy() {
+        let index = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../index.html"))
+            .expect("index.html");
+        let start = index
+            .find("http-equiv=\"Content-Security-Policy\" content=\"")
+            .expect("a CSP meta tag");
+        let rest = &index[start..];
+        let rest = &rest[rest.find("content=\"").unwrap_or(0) + 9..];
+        let meta = &rest[..rest.find('"').unwrap_or(0)];
+        assert_eq!(meta, CONTENT_SECURITY_POLICY);
+        assert!(
+            !index.contains("<script>") && !index.contains("<script type=\"module\">"),
+            "no inline script"
+        );
     }
 }

@@ -6,11 +6,15 @@
 //!    as Cargo.lock) → `<bin>.js` + `<bin>_bg.wasm`
 //! 3. `wasm-opt -Oz` from binaryen 132 in `tools/binaryen` (Debian's 108 cannot read
 //!    rustc 1.95 output)
-//! 4. `index.html`, `www/style.css`, `www/worker-entry.js` (the module worker's shim that
-//!    imports `worker.js`), `www/assets/` (with the generated data bundles) and the
+//! 4. `index.html`, `www/style.css`, `www/bootstrap.js` (the page's entry that imports
+//!    `app.js`; index.html has no inline script, for its Content-Security-Policy),
+//!    `www/worker-entry.js` (the module worker's shim that imports `worker.js`), `www/assets/` (with the generated data bundles) and the
 //!    committed model files (`weights/<id>/{model.safetensors,manifest.toml}` →
 //!    `dist/weights/`) copied beside them.
-//! 5. The gzipped size of the initial page (app wasm + JS + CSS + HTML) and of the worker
+//! 5. `SHA256SUMS` (the `sha256sum` format) over every file under `dist/assets/` and
+//!    `dist/weights/`: the worker checks each model and data file it fetches or reads from
+//!    its cache against it before parsing.
+//! 6. The gzipped size of the initial page (app wasm + JS + CSS + HTML) and of the worker
 //!    (loaded by the first run, like models and data) is printed and written to
 //!    `dist/size-report.txt`.
 //!
@@ -56,18 +60,19 @@ pub fn build() -> Result<(), String> {
     }
     copy_file(&root.join("index.html"), &dist.join("index.html"))?;
     copy_file(&root.join("www/style.css"), &dist.join("style.css"))?;
-    copy_file(
-        &root.join("www/worker-entry.js"),
-        &dist.join("worker-entry.js"),
-    )?;
+    for script in ["bootstrap.js", "worker-entry.js"] {
+        copy_file(&root.join("www").join(script), &dist.join(script))?;
+    }
     let files = copy_dir(&root.join("www/assets"), &dist.join("assets"))?;
     let weights = copy_weights(&root.join("weights"), &dist.join("weights"))?;
+    let digests = write_sha256sums(&dist, &["assets", "weights"])?;
     let report = size_report(&dist)?;
     std::fs::write(dist.join("size-report.txt"), &report)
         .map_err(|e| format!("write size-report.txt: {e}"))?;
     print!("{report}");
     println!(
-        "build-web: {} ready ({files} asset files, {weights} model files) in {:.1} s",
+        "build-web: {} ready ({files} asset files, {weights} model files, {digests} digests in \
+         SHA256SUMS) in {:.1} s",
         dist.display(),
         started.elapsed().as_secs_f64()
     );
@@ -151,7 +156,13 @@ fn gzipped_size(path: &Path) -> Result<u64, String> {
 
 /// Raw and gzipped sizes of what a first visit downloads before any model or data.
 fn size_report(dist: &Path) -> Result<String, String> {
-    let page = ["index.html", "style.css", "app.js", "app_bg.wasm"];
+    let page = [
+        "index.html",
+        "style.css",
+        "bootstrap.js",
+        "app.js",
+        "app_bg.wasm",
+    ];
     let worker = ["worker-entry.js", "worker.js", "worker_bg.wasm"];
     let mut report = String::new();
     let mut totals = [(0u64, 0u64); 2];
@@ -247,9 +258,8 @@ fn copy_dir(from: &Path, to: &Path) -> Result<usize, String> {
         let entry = entry.map_err(|e| format!("read {}: {e}", from.display()))?;
         let path = entry.path();
         let dest = to.join(entry.file_name());
-        let kind = entry
-            .file_type()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        // Follows symbolic links (prepared data may be linked in from a shared folder).
+        let kind = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if kind.is_dir() {
             files += copy_dir(&path, &dest)?;
         } else {
@@ -258,4 +268,55 @@ fn copy_dir(from: &Path, to: &Path) -> Result<usize, String> {
         }
     }
     Ok(files)
+}
+
+/// Writes `dist/SHA256SUMS`: `<sha256>  <path>` for every file under each of `dirs` (paths
+/// relative to `dist`, `/`-separated, sorted); returns the number of lines.
+fn write_sha256sums(dist: &Path, dirs: &[&str]) -> Result<usize, String> {
+    use sha2::{Digest, Sha256};
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("read {}: {e}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for dir in dirs {
+        if dist.join(dir).is_dir() {
+            walk(&dist.join(dir), &mut files)?;
+        }
+    }
+    let mut lines: Vec<String> = Vec::with_capacity(files.len());
+    for path in &files {
+        let rel = path
+            .strip_prefix(dist)
+            .map_err(|_| format!("{} is outside {}", path.display(), dist.display()))?;
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let mut file =
+            std::fs::File::open(path).map_err(|e| format!("open {}: {e}", path.display()))?;
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut file, &mut hasher)
+            .map_err(|e| format!("read {}: {e}", path.display()))?;
+        lines.push(format!(
+            "{}  {}",
+            hex::encode(hasher.finalize()),
+            rel.join("/")
+        ));
+    }
+    lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
+    let mut text = lines.join("\n");
+    text.push('\n');
+    std::fs::write(dist.join("SHA256SUMS"), text).map_err(|e| format!("write SHA256SUMS: {e}"))?;
+    Ok(lines.len())
 }

@@ -14,6 +14,7 @@ use crate::pages::{
 use crate::route::{self, Page, Route};
 use crate::state::{spawn, Action, Runs, RunsState};
 use crate::worker::client::WorkerClient;
+use crate::worker::protocol::DeviceChoice;
 
 /// The current route, kept in step with the address bar.
 #[hook]
@@ -57,8 +58,18 @@ fn hash_listener(_on_change: impl Fn() + 'static) -> Option<()> {
 }
 
 fn device_line(state: &RunsState) -> Html {
+    let software = state.device.as_ref().is_some_and(|d| d.gpu && d.software);
     let (kind, text) = match &state.device {
         None => ("probing", "Looking for a WebGPU adapter…".to_string()),
+        Some(d) if software => (
+            "adapter",
+            format!(
+                "WebGPU adapter: {} — software-emulated (a CPU behind WebGPU), so runs use the \
+                 wasm CPU path in the worker, which is faster here (same numbers); tick \
+                 “force WebGPU” on a page to use the adapter anyway",
+                d.text
+            ),
+        ),
         Some(d) if d.gpu && state.worker_ready => ("adapter", format!("WebGPU, in the compute worker: {}", d.text)),
         Some(d) if d.gpu => ("adapter", format!("WebGPU adapter: {} (the compute worker starts with the first run)", d.text)),
         Some(d) => (
@@ -69,7 +80,12 @@ fn device_line(state: &RunsState) -> Html {
             ),
         ),
     };
-    html! { <p id="webgpu-status" class={classes!("gpu", kind)} data-state={kind} role="status">{text}</p> }
+    let auto = match &state.device {
+        Some(d) if d.uses_gpu(DeviceChoice::Auto) => "gpu",
+        Some(_) => "cpu",
+        None => "",
+    };
+    html! { <p id="webgpu-status" class={classes!("gpu", kind)} data-state={kind} data-auto={auto} role="status">{text}</p> }
 }
 
 /// The whole app.

@@ -11,6 +11,7 @@ pub fn no_adapter(reason: &str) -> DeviceLine {
         gpu: false,
         text: "CPU (ndarray)".into(),
         fallback_reason: Some(reason.to_string()),
+        software: false,
     }
 }
 
@@ -33,6 +34,7 @@ mod web {
     use wasm_bindgen_futures::JsFuture;
 
     use super::{no_adapter, DeviceLine};
+    use crate::worker::protocol::is_software_adapter;
 
     fn get(v: &JsValue, key: &str) -> JsValue {
         Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -61,7 +63,7 @@ mod web {
             Err(e) => return no_adapter(&format!("requestAdapter failed: {e:?}")),
         };
         let info = get(&adapter, "info");
-        let software = get(&info, "isFallbackAdapter").is_truthy()
+        let fallback = get(&info, "isFallbackAdapter").is_truthy()
             || get(&adapter, "isFallbackAdapter").is_truthy();
         let name = [
             text(&info, "vendor"),
@@ -77,17 +79,15 @@ mod web {
         } else {
             name
         };
+        let software = fallback || is_software_adapter("", &name);
         DeviceLine {
             gpu: true,
             text: format!(
                 "{name}{}",
-                if software {
-                    " (software fallback adapter)"
-                } else {
-                    ""
-                }
+                if software { " (software-emulated)" } else { "" }
             ),
             fallback_reason: None,
+            software,
         }
     }
 }

@@ -162,7 +162,11 @@ impl WeightStore {
         let (url, cache, sha256) = match &freshness {
             Freshness::Fresh => (base, false, None),
             Freshness::Cached => (base, true, None),
-            Freshness::Digest(sha) => (format!("{base}?sha256={sha}"), true, Some(sha.clone())),
+            Freshness::Digest(sha) => (
+                format!("{base}?sha256={sha}"),
+                true,
+                (!sha.is_empty()).then(|| sha.clone()),
+            ),
         };
         fetch(FileRequest {
             url,
@@ -234,6 +238,7 @@ pub async fn fetch_verified(
     want: Option<&str>,
     cache: bool,
 ) -> std::result::Result<Vec<u8>, String> {
+    let want = want.filter(|w| !w.is_empty());
     let matches = |bytes: &[u8]| want.is_none_or(|w| sha256_hex(bytes).eq_ignore_ascii_case(w));
     let describe = |bytes: &[u8]| format!("{} bytes, sha256 {}", bytes.len(), sha256_hex(bytes));
     let mut first_bad: Option<String> = None;
@@ -388,9 +393,10 @@ mod tests {
         let f = fake(Some(b"junk"), &[GOOD]);
         assert_eq!(get(&f, Some(&sha256_hex(GOOD)), false).unwrap(), GOOD);
         assert_eq!(*f.log.borrow(), ["get w/m.bin again=false"]);
-        // No digest known: the cached bytes are returned as they are.
+        // No digest known (or an empty one): the cached bytes are returned as they are.
         let f = fake(Some(b"junk"), &[]);
         assert_eq!(get(&f, None, true).unwrap(), b"junk");
+        assert_eq!(get(&f, Some(""), true).unwrap(), b"junk");
         // A failed download says why.
         let f = fake(None, &[]);
         assert!(get(&f, None, true)

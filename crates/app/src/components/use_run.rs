@@ -1,4 +1,5 @@
-//! [`use_run`]: one page's run of one job — the "run on the CPU" switch, Run (with
+//! [`use_run`]: one page's run of one job — the "run on the CPU" and "force WebGPU"
+//! switches (neither: "auto", the adapter unless it is a software one), Run (with
 //! Cancel while it runs), "Retry on the CPU" after a GPU or worker failure, and the
 //! outcome (the result's view, the failure, or the running / idle line). The Vision,
 //! Language and Occlusion pages use it instead of each wiring the worker client.
@@ -14,12 +15,15 @@ use crate::worker::protocol::{DeviceChoice, Job, JobResult, RunError};
 /// A page's run of one job: where it stands and the callbacks that drive it.
 #[derive(Clone)]
 pub struct RunHandle {
-    /// Page name, the prefix of element ids (`<page>-run`, `<page>-cpu`, `<page>-error`).
+    /// Page name, the prefix of element ids (`<page>-run`, `<page>-cpu`, `<page>-webgpu`,
+    /// `<page>-error`).
     pub page: &'static str,
-    /// The device the next run uses (the CPU when the switch is on).
+    /// The device the next run uses (as the switches say).
     pub device: DeviceChoice,
     /// Whether the "run on the CPU" switch is on.
     pub force_cpu: bool,
+    /// Whether the "force WebGPU" switch is on.
+    pub force_gpu: bool,
     /// Whether the job is running or queued.
     pub pending: bool,
     /// The finished result on `device`.
@@ -32,15 +36,21 @@ pub struct RunHandle {
     pub retry_on_cpu: Callback<MouseEvent>,
     /// Stops the run in progress (and the queue).
     pub cancel: Callback<MouseEvent>,
-    /// Flips the "run on the CPU" switch.
+    /// Flips the "run on the CPU" switch (and turns "force WebGPU" off).
     pub toggle_cpu: Callback<Event>,
+    /// Flips the "force WebGPU" switch (and turns "run on the CPU" off).
+    pub toggle_gpu: Callback<Event>,
 }
 
 impl RunHandle {
-    /// The "run on the CPU" checkbox (`<page>-cpu`).
+    /// The "run on the CPU" (`<page>-cpu`) and "force WebGPU" (`<page>-webgpu`: use the
+    /// adapter even when it is software-emulated) checkboxes.
     pub fn cpu_switch(&self) -> Html {
         html! {
-            <label class="check"><input id={format!("{}-cpu", self.page)} type="checkbox" checked={self.force_cpu} onchange={self.toggle_cpu.clone()} />{" run on the CPU"}</label>
+            <>
+                <label class="check"><input id={format!("{}-cpu", self.page)} type="checkbox" checked={self.force_cpu} onchange={self.toggle_cpu.clone()} />{" run on the CPU"}</label>
+                <label class="check" title="use the WebGPU adapter even when it is software-emulated (slower than the CPU path there)"><input id={format!("{}-webgpu", self.page)} type="checkbox" checked={self.force_gpu} onchange={self.toggle_gpu.clone()} />{" force WebGPU"}</label>
+            </>
         }
     }
 
@@ -74,22 +84,18 @@ impl RunHandle {
 /// The run of `job` for `page`; `None` outside the app (no [`Runs`] context).
 #[hook]
 pub fn use_run(page: &'static str, job: Job) -> Option<RunHandle> {
-    let force_cpu = use_state(|| false);
+    let choice = use_state(|| DeviceChoice::Auto);
     let runs = use_context::<Runs>()?;
-    let device = if *force_cpu {
-        DeviceChoice::Cpu
-    } else {
-        DeviceChoice::Auto
-    };
+    let device = *choice;
     let key: JobKey = (job.clone(), device);
     let state = &*runs.state;
     let submit = |device: DeviceChoice, switch_on: bool| {
         let client = runs.client.clone();
         let job = job.clone();
-        let force_cpu = force_cpu.clone();
+        let choice = choice.clone();
         Callback::from(move |_: MouseEvent| {
             if switch_on {
-                force_cpu.set(true);
+                choice.set(DeviceChoice::Cpu);
             }
             client.submit(job.clone(), device)
         })
@@ -98,20 +104,28 @@ pub fn use_run(page: &'static str, job: Job) -> Option<RunHandle> {
         let client = runs.client.clone();
         Callback::from(move |_: MouseEvent| client.cancel())
     };
-    let toggle_cpu = {
-        let force_cpu = force_cpu.clone();
-        Callback::from(move |_: Event| force_cpu.set(!*force_cpu))
+    let toggle = |on: DeviceChoice| {
+        let choice = choice.clone();
+        Callback::from(move |_: Event| {
+            choice.set(if *choice == on {
+                DeviceChoice::Auto
+            } else {
+                on
+            })
+        })
     };
     Some(RunHandle {
         page,
         device,
-        force_cpu: *force_cpu,
+        force_cpu: device == DeviceChoice::Cpu,
+        force_gpu: device == DeviceChoice::Gpu,
         pending: state.pending(&key),
         result: state.results.get(&key).cloned(),
         error: state.errors.get(&key).cloned(),
         run: submit(device, false),
         retry_on_cpu: submit(DeviceChoice::Cpu, true),
         cancel,
-        toggle_cpu,
+        toggle_cpu: toggle(DeviceChoice::Cpu),
+        toggle_gpu: toggle(DeviceChoice::Gpu),
     })
 }

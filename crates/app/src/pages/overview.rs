@@ -14,6 +14,7 @@ pub fn overview_page() -> Html {
     let device = use_context::<Runs>().and_then(|r| r.state.device.clone());
     let where_ = match device {
         None => "The compute worker is starting.".to_string(),
+        Some(d) if d.gpu && d.software => format!("Your only WebGPU adapter is software-emulated ({}), so networks run on your CPU in a Web Worker, which is faster than a software GPU here; each page can force WebGPU.", d.text),
         Some(d) if d.gpu => format!("Networks run in a Web Worker on your GPU through WebGPU ({}).", d.text),
         Some(_) => "No WebGPU adapter was found, so networks run on your CPU in a Web Worker: slower, but the same numbers.".to_string(),
     };

@@ -86,6 +86,7 @@ impl WorkerClient {
                         gpu: false,
                         text: "no worker".into(),
                         fallback_reason: Some(message),
+                        software: false,
                     }));
                 }
             }

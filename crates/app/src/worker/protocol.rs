@@ -15,10 +15,13 @@ pub use brainprobe_benchmarks::Run;
 /// Which device a run should use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DeviceChoice {
-    /// The WebGPU adapter when the worker found one, else the CPU.
+    /// The WebGPU adapter when the worker found a hardware one, else the CPU: a software
+    /// adapter (SwiftShader, lavapipe) is many times slower than the wasm CPU path.
     Auto,
     /// The CPU (ndarray) path, e.g. to retry after a GPU error.
     Cpu,
+    /// The WebGPU adapter even when it is a software one (the CPU when there is none).
+    Gpu,
 }
 
 /// What to compute.
@@ -112,6 +115,37 @@ pub struct DeviceLine {
     pub text: String,
     /// Why there is no GPU, when there is none.
     pub fallback_reason: Option<String>,
+    /// True when the adapter is software-emulated (a CPU behind WebGPU), so that
+    /// [`DeviceChoice::Auto`] runs on the wasm CPU path instead.
+    #[serde(default)]
+    pub software: bool,
+}
+
+impl DeviceLine {
+    /// Whether a run with `choice` uses the WebGPU adapter this line describes.
+    pub fn uses_gpu(&self, choice: DeviceChoice) -> bool {
+        match choice {
+            DeviceChoice::Cpu => false,
+            DeviceChoice::Gpu => self.gpu,
+            DeviceChoice::Auto => self.gpu && !self.software,
+        }
+    }
+}
+
+/// Whether an adapter description names a software (CPU) implementation of WebGPU: the
+/// engine's device type `Cpu`, or a known software rasteriser in the adapter's name.
+pub fn is_software_adapter(device_type: &str, name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    device_type.eq_ignore_ascii_case("cpu")
+        || [
+            "swiftshader",
+            "llvmpipe",
+            "lavapipe",
+            "software",
+            "fallback",
+        ]
+        .iter()
+        .any(|s| name.contains(s))
 }
 
 /// What a progress count counts.
@@ -217,6 +251,49 @@ pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auto_skips_a_software_adapter_and_webgpu_can_be_forced() {
+        let line = |gpu, software| DeviceLine {
+            gpu,
+            text: String::new(),
+            fallback_reason: None,
+            software,
+        };
+        let choices = [DeviceChoice::Auto, DeviceChoice::Cpu, DeviceChoice::Gpu];
+        let uses = |l: DeviceLine| choices.map(|c| l.uses_gpu(c));
+        assert_eq!(
+            uses(line(true, false)),
+            [true, false, true],
+            "hardware adapter"
+        );
+        assert_eq!(
+            uses(line(true, true)),
+            [false, false, true],
+            "software adapter"
+        );
+        assert_eq!(
+            uses(line(false, false)),
+            [false, false, false],
+            "no adapter"
+        );
+        // SwiftShader as the engine describes it in headless Chromium, and by name.
+        assert!(is_software_adapter(
+            "Cpu",
+            "GPU: SwiftShader Device (BrowserWebGpu, Cpu, software-emulated)"
+        ));
+        assert!(is_software_adapter("", "google swiftshader"));
+        assert!(is_software_adapter("", "llvmpipe (LLVM 15.0.6, 256 bits)"));
+        assert!(!is_software_adapter(
+            "DiscreteGpu",
+            "NVIDIA GeForce RTX 4090"
+        ));
+        assert!(!is_software_adapter("IntegratedGpu", "apple m2"));
+        // A line from an older worker (no `software` field) reads as hardware.
+        let old: DeviceLine =
+            serde_json::from_str(r#"{"gpu":true,"text":"x","fallback_reason":null}"#).unwrap();
+        assert!(!old.software);
+    }
 
     #[test]
     fn messages_round_trip_as_json() {
