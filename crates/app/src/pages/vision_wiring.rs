@@ -98,15 +98,15 @@ pub fn wiring_up_section() -> Html {
             </p>
             <table class="wiring-table">
                 <caption>{"Committed CLI results (precomputed by "}<code>{"brainprobe wiring-up"}</code>{", not computed in this page)"}</caption>
-                <thead><tr><th scope="col">{"model"}</th><th scope="col">{"updates"}</th><th scope="col">{"IT RSA (normalised)"}</th><th scope="col">{"raw ρ ± SE"}</th><th scope="col">{"− final, paired over subjects"}</th><th scope="col">{"CIFAR-10 accuracy (1 000 test images)"}</th></tr></thead>
+                <thead><tr><th scope="col">{"model"}</th><th scope="col">{"updates"}</th><th scope="col">{"IT RSA (normalised ± SE)"}</th><th scope="col">{"raw ρ ± SE"}</th><th scope="col">{"− final, paired over subjects"}</th><th scope="col">{"CIFAR-10 accuracy ± binomial SE (1 000 test images)"}</th></tr></thead>
                 <tbody>
                     { for rows.iter().map(|r| html! {
-                        <tr><td><code>{&r.model}</code></td><td class="num">{r.updates}</td><td class="num">{format!("{:.3}", r.it_value)}</td><td class="num">{format!("{:.3}{}", r.it_raw, r.it_se.map(|e| format!(" ± {e:.3}")).unwrap_or_default())}</td><td class="num">{r.vs_final.as_ref().map_or("–".to_string(), |p| format!("{:+.3} ± {} ({} of {} subjects ahead)", p.mean, p.se.map_or("n/a".into(), |se| format!("{se:.3}")), p.positive, p.pairs))}</td><td class="num">{format!("{:.1} %", 100.0 * r.cifar_accuracy)}</td></tr>
+                        <tr><td><code>{&r.model}</code></td><td class="num">{r.updates}</td><td class="num">{format!("{:.3}{}", r.it_value, r.it_value_se().map(|e| format!(" ± {e:.3}")).unwrap_or_default())}</td><td class="num">{format!("{:.3}{}", r.it_raw, r.it_se.map(|e| format!(" ± {e:.3}")).unwrap_or_default())}</td><td class="num">{r.vs_final.as_ref().map_or("–".to_string(), |p| format!("{:+.3} ± {} ({} of {} subjects ahead)", p.mean, p.se.map_or("n/a".into(), |se| format!("{se:.3}")), p.positive, p.pairs))}</td><td class="num">{format!("{:.1} %{}", 100.0 * r.cifar_accuracy, r.cifar_se().map(|e| format!(" ± {:.1}", 100.0 * e)).unwrap_or_default())}</td></tr>
                     }) }
                 </tbody>
             </table>
             if let Some(r) = report {
-                <p class="note">{format!("Fraction of the final IT score (raw ρ) at 2 % of the updates: {:.2}; at 10 %: {:.2}.", r.fraction_at_2pct, r.fraction_at_10pct)}</p>
+                <p class="note">{format!("Fraction of the final IT score (raw ρ) at 2 % of the updates: {:.2}; at 10 %: {:.2} (ratios of two means, no error given; the paired differences carry the comparison).", r.fraction_at_2pct, r.fraction_at_10pct)}</p>
             }
         </section>
     }

@@ -147,7 +147,7 @@ impl WiringUp {
             .map(|r| r.it_per_subject.clone())
             .unwrap_or_default();
         for r in rows.iter_mut().filter(|r| r.model != FINAL) {
-            r.vs_final = Paired::of(FINAL, &r.it_per_subject, &final_subjects);
+            r.vs_final = Paired::over(FINAL, &r.it_per_subject, &final_subjects, "subjects");
         }
         let raw = |id: &str| {
             rows.iter()
@@ -240,6 +240,7 @@ mod tests {
             row(FINAL, 0.2, 0.3, &[0.15, 0.25]),
         ]);
         let r = &report.rows[0];
+        assert_eq!(r.vs_final.as_ref().unwrap().unit, "subjects");
         assert!(
             (r.it_value_se().unwrap() - 0.03).abs() < 1e-12,
             "SE / ceiling"
