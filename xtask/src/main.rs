@@ -41,6 +41,12 @@ enum Task {
     },
     /// Check that crate dependencies follow DESIGN.md's direction.
     CheckDeps,
+    /// Write `SHA256SUMS` over `assets/` and `weights/` of a built site (default: Trunk's
+    /// staging directory `$TRUNK_STAGING_DIR`, else `dist/`); Trunk's post-build hook.
+    Sha256sums {
+        /// The built site's directory.
+        dir: Option<PathBuf>,
+    },
     /// Set up, prepare data and run the wasm tests in headless Chromium (WebGPU).
     BrowserTest {
         /// Crates to test (e.g. `engine`); default: every crate with a webdriver.json.
@@ -73,6 +79,18 @@ fn main() {
             .and_then(|()| web_build::build()),
         Task::Serve { port } => serve(port),
         Task::CheckDeps => check_deps::check_deps(),
+        Task::Sha256sums { dir } => {
+            let dir = dir
+                .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from))
+                .unwrap_or_else(|| root().join("dist"));
+            web_build::write_sha256sums(&dir, &["assets", "weights"]).map(|n| {
+                println!(
+                    "sha256sums: {} lines in {}",
+                    n,
+                    dir.join("SHA256SUMS").display()
+                )
+            })
+        }
         Task::BrowserTest { crates } => setup::setup()
             .and_then(|()| prepare_data())
             .and_then(|()| test_all::browser_tests(&crates)),

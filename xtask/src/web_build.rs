@@ -58,7 +58,7 @@ pub fn build() -> Result<(), String> {
             copy_file(&stage.join(&name), &dist.join(&name))?;
         }
     }
-    copy_file(&root.join("index.html"), &dist.join("index.html"))?;
+    write_index_html(&root.join("index.html"), &dist.join("index.html"))?;
     copy_file(&root.join("www/style.css"), &dist.join("style.css"))?;
     for script in ["bootstrap.js", "worker-entry.js"] {
         copy_file(&root.join("www").join(script), &dist.join(script))?;
@@ -272,7 +272,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<usize, String> {
 
 /// Writes `dist/SHA256SUMS`: `<sha256>  <path>` for every file under each of `dirs` (paths
 /// relative to `dist`, `/`-separated, sorted); returns the number of lines.
-fn write_sha256sums(dist: &Path, dirs: &[&str]) -> Result<usize, String> {
+pub fn write_sha256sums(dist: &Path, dirs: &[&str]) -> Result<usize, String> {
     use sha2::{Digest, Sha256};
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         let entries = std::fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
@@ -319,4 +319,16 @@ fn write_sha256sums(dist: &Path, dirs: &[&str]) -> Result<usize, String> {
     text.push('\n');
     std::fs::write(dist.join("SHA256SUMS"), text).map_err(|e| format!("write SHA256SUMS: {e}"))?;
     Ok(lines.len())
+}
+
+/// Copies `index.html` without its Trunk-only lines (`<link data-trunk …>`, read by `trunk
+/// build`; browsers would ignore them, but the served page stays as built).
+fn write_index_html(from: &Path, to: &Path) -> Result<(), String> {
+    let html =
+        std::fs::read_to_string(from).map_err(|e| format!("read {}: {e}", from.display()))?;
+    let kept: Vec<&str> = html
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("<link data-trunk"))
+        .collect();
+    std::fs::write(to, kept.join("\n") + "\n").map_err(|e| format!("write {}: {e}", to.display()))
 }

@@ -64,8 +64,8 @@ fn device_line(state: &RunsState) -> Html {
         Some(d) if software => (
             "adapter",
             format!(
-                "WebGPU adapter: {} — software-emulated (a CPU behind WebGPU), so runs use the \
-                 wasm CPU path in the worker, which is faster here (same numbers); tick \
+                "WebGPU adapter: {} — a CPU behind WebGPU, so runs use the wasm CPU path in \
+                 the worker, which is faster than a software adapter (same numbers); tick \
                  “force WebGPU” on a page to use the adapter anyway",
                 d.text
             ),
