@@ -1086,6 +1086,25 @@ fn a_session_on_every_page_stays_on_its_origin_within_its_content_policy() {
         "window.__csp = []; document.addEventListener('securitypolicyviolation', \
          e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI)); return 1;",
     );
+    // A canary: an inline script is refused, and both the event and the console say so
+    // (so the checks at the end can see a violation).
+    driver.script(
+        "const s = document.createElement('script'); s.textContent = 'window.__inline = 1;'; \
+         document.head.appendChild(s); return 1;",
+    );
+    let canary = driver.wait_for(
+        "the canary's violation",
+        "return window.__csp.length > 0 ? [window.__csp[0], window.__inline === undefined] : null;",
+        Duration::from_secs(10),
+    );
+    assert_eq!(canary[1], true, "the inline script did not run: {canary}");
+    let refused = driver
+        .log("browser")
+        .iter()
+        .filter_map(|e| e["message"].as_str().map(str::to_string))
+        .any(|m| m.contains("Content Security Policy"));
+    assert!(refused, "the console reports the canary's violation");
+    driver.script("window.__csp = []; return 1;");
     let policy = driver
         .script("return fetch(location.href).then(r => r.headers.get('content-security-policy'));");
     assert_eq!(
