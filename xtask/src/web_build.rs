@@ -332,3 +332,55 @@ fn write_index_html(from: &Path, to: &Path) -> Result<(), String> {
         .collect();
     std::fs::write(to, kept.join("\n") + "\n").map_err(|e| format!("write {}: {e}", to.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256sums_cover_assets_and_weights_in_the_sha256sum_format() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = dir.path();
+        for (rel, bytes) in [
+            ("assets/data/x.csv", &b"a,b\n"[..]),
+            ("weights/m/model.safetensors", b""),
+            ("app.js", b"not listed"),
+        ] {
+            std::fs::create_dir_all(site.join(rel).parent().expect("parent")).expect("mkdir");
+            std::fs::write(site.join(rel), bytes).expect("write");
+        }
+        assert_eq!(
+            write_sha256sums(site, &["assets", "weights", "absent"]),
+            Ok(2)
+        );
+        let text = std::fs::read_to_string(site.join("SHA256SUMS")).expect("SHA256SUMS");
+        let sha = |b: &[u8]| {
+            use sha2::{Digest, Sha256};
+            hex::encode(Sha256::digest(b))
+        };
+        assert_eq!(
+            text,
+            format!(
+                "{}  assets/data/x.csv\n{}  weights/m/model.safetensors\n",
+                sha(b"a,b\n"),
+                sha(b"")
+            )
+        );
+    }
+
+    #[test]
+    fn the_built_page_has_no_trunk_lines() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (from, to) = (dir.path().join("in.html"), dir.path().join("out.html"));
+        std::fs::write(
+            &from,
+            "<head>\n  <script type=\"module\" src=\"bootstrap.js\"></script>\n  <link data-trunk rel=\"rust\" />\n</head>\n",
+        )
+        .expect("write");
+        write_index_html(&from, &to).expect("index.html");
+        assert_eq!(
+            std::fs::read_to_string(&to).expect("read"),
+            "<head>\n  <script type=\"module\" src=\"bootstrap.js\"></script>\n</head>\n"
+        );
+    }
+}
