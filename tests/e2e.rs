@@ -433,6 +433,21 @@ fn leaderboard_overview_and_about_render() {
         &format!("return document.querySelector('#{cell} button') ? 1 : null;"),
         Duration::from_secs(60),
     );
+    // before any run the cell shows the committed CLI value, labelled (issue 16 item 9)
+    let committed = driver.script(&format!(
+        "const c = document.querySelector('#{cell}'); \
+         return c && c.textContent.includes('committed CLI run') ? c.dataset.committed : null;"
+    ));
+    let committed: f64 = committed
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_else(|_| panic!("committed value in the cell: {committed}"));
+    let cli = cli_score("cornet-z-mini", "kriegeskorte2008-monkey-it-rsa");
+    assert!(
+        (committed - cli).abs() < 1e-4,
+        "committed cell {committed} vs CLI {cli}"
+    );
     driver.script(&format!(
         "document.querySelector('#{cell} button').click(); return 1;"
     ));
