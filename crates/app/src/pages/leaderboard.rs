@@ -9,7 +9,7 @@
 use brainprobe_benchmarks::language::findings::PUBLISHED_BENCHMARKS;
 use brainprobe_benchmarks::leaderboard::{is_baseline, Failure, Leaderboard, ReferenceRow};
 use brainprobe_benchmarks::paired::Paired;
-use brainprobe_benchmarks::registry::{Modality, BENCHMARKS};
+use brainprobe_benchmarks::registry::{Kind, Modality, BENCHMARKS};
 use brainprobe_benchmarks::{BenchmarkSpec, Score};
 use yew::prelude::*;
 
@@ -34,14 +34,31 @@ fn columns(modality: Modality) -> Vec<&'static BenchmarkSpec> {
         .collect()
 }
 
-/// Rows of the table for `modality`: the networks, then the baselines.
+/// Rows of the table for `modality`: the networks (those the browser can run, then those
+/// only the CLI scores that have committed values, e.g. MiniLM), then the baselines.
 fn models(modality: Modality) -> Vec<&'static str> {
     let mut rows: Vec<&'static str> = match modality {
         Modality::Vision => rsa_models().collect(),
         Modality::Language => language_models().collect(),
     };
+    let board = match modality {
+        Modality::Vision => vision_leaderboard(),
+        Modality::Language => language_leaderboard(),
+    };
+    let cli_only: Vec<&'static str> = brainprobe_models::registry::MODELS
+        .iter()
+        .filter(|m| !m.in_browser && !rows.contains(&m.id))
+        .filter(|m| board.is_some_and(|b| b.scores.iter().any(|s| s.model.id == m.id)))
+        .map(|m| m.id)
+        .collect();
+    rows.extend(cli_only);
     rows.sort_by_key(|m| is_baseline(m));
     rows
+}
+
+/// True when `model` is scored by the CLI only (its weights are not served).
+fn cli_only_model(model: &str) -> bool {
+    lookup(model).is_ok_and(|m| !m.in_browser)
 }
 
 fn job(model: &str, benchmark: &str) -> Job {
@@ -193,8 +210,12 @@ fn value_text(s: &Score) -> String {
     }
 }
 
-/// Background and ink of a cell showing `v`.
-fn cell_style(v: Option<f64>) -> Option<String> {
+/// Background and ink of a cell showing `v` (none for perplexity, which is not on the
+/// 0–1 scale of the colour bar).
+fn cell_style(spec: &BenchmarkSpec, v: Option<f64>) -> Option<String> {
+    if spec.kind == Kind::NextWord {
+        return None;
+    }
     v.map(|v| {
         let (r, g, b) = ramp(v);
         let ink = if 0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64 > 140.0 {
@@ -240,10 +261,14 @@ fn cell(
             s.model.device
         )
     };
-    if let Some(why) = spec.browser_limitation() {
+    let limitation = spec.browser_limitation().or_else(|| {
+        cli_only_model(model)
+            .then_some("scored by the CLI only: this model's weights are not served to the browser")
+    });
+    if let Some(why) = limitation {
         return match committed {
             Some((s, d)) => html! {
-                <td {id} class="cell na committed num" style={cell_style(s.value.get())} title={format!("{} — {why}", committed_title(s))}>
+                <td {id} class="cell na committed num" style={cell_style(spec, s.value.get())} title={format!("{} — {why}", committed_title(s))}>
                     { committed_html(s, d, " · CLI only") }
                 </td>
             },
@@ -253,7 +278,7 @@ fn cell(
     let score: Option<&Score> = state.results.get(&key).and_then(|r| r.score());
     if let Some(s) = score {
         let v = s.value.get();
-        let style = cell_style(v);
+        let style = cell_style(spec, v);
         let title = format!(
             "raw {} · layer {} · {}",
             show(s.raw),
@@ -288,7 +313,7 @@ fn cell(
         .or_else(|| committed.map(|(s, _)| committed_title(s)));
     html! {
         <td {id} class={classes!("cell", committed.is_some().then_some("committed"), committed.is_some().then_some("num"), error.is_some().then_some("failed"))}
-            style={committed.and_then(|(s, _)| cell_style(s.value.get()))} {title}
+            style={committed.and_then(|(s, _)| cell_style(spec, s.value.get()))} {title}
             data-committed={committed.and_then(|(s, _)| s.value.get()).map(|v| format!("{v:.6}"))}>
             if let Some((s, d)) = committed {
                 { committed_html(s, d, "") }
@@ -321,7 +346,7 @@ fn published_table_rows(cols: &[&BenchmarkSpec]) -> Html {
                     { for cols.iter().map(|spec| {
                         let v = rows.iter().find(|r| r.model == name && PUBLISHED_BENCHMARKS.iter().any(|(theirs, ours)| r.benchmark == *theirs && *ours == spec.id));
                         match v {
-                            Some(r) => html! { <td class="cell published num" title={format!("{} — {}", r.benchmark, r.source)}>{format!("{:.3}", r.value)}</td> },
+                            Some(r) => html! { <td class="cell published num" title={format!("{} — {}", r.benchmark, r.source)}>{r.value_text()}</td> },
                             None => html! { <td class="cell published">{"–"}</td> },
                         }
                     }) }
@@ -348,10 +373,11 @@ pub fn leaderboard_page() -> Html {
         let rows = rows.clone();
         Callback::from(move |_: MouseEvent| {
             for m in &rows {
-                for spec in cols
-                    .iter()
-                    .filter(|s| s.browser_limitation().is_none() && not_applicable(m, s).is_none())
-                {
+                for spec in cols.iter().filter(|s| {
+                    s.browser_limitation().is_none()
+                        && not_applicable(m, s).is_none()
+                        && !cli_only_model(m)
+                }) {
                     client.submit(job(m, spec.id), DeviceChoice::Auto);
                 }
             }
@@ -447,7 +473,6 @@ pub fn leaderboard_page() -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use brainprobe_benchmarks::registry::Kind;
 
     #[test]
     fn csv_quotes_fields_that_need_it() {
@@ -537,5 +562,13 @@ mod tests {
             committed_cell("nope", pereira).is_none(),
             "no committed value, no cell text"
         );
+        // MiniLM (CLI only) is a row of its own, with its committed values
+        let rows = models(Modality::Language);
+        assert!(
+            rows.contains(&"minilm-l6") && cli_only_model("minilm-l6"),
+            "{rows:?}"
+        );
+        assert!(!cli_only_model("gpt-mini"));
+        assert!(committed_cell("minilm-l6", pereira).is_some());
     }
 }
