@@ -613,4 +613,4 @@ fn fixed_size(ty: u32) -> Option<u64> {
 
 #[cfg(all(test, not(target_arch = "wasm32")))] // reads prepared files and candle natively
 #[path = "gguf_tests.rs"]
-mod tests;
+pub(crate) mod tests;

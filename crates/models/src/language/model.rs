@@ -7,6 +7,7 @@ use super::baseline::TextBaseline;
 use super::bert::Bert;
 use super::embedding::{RandomEmbedding, WordEmbedding};
 use super::gpt::Gpt;
+use super::llama::Llama;
 use super::lstm::Lstm;
 use super::{PartRecording, Passage, Readout};
 use crate::error::Result;
@@ -24,6 +25,8 @@ pub enum LanguageModel {
     Gpt(Gpt),
     /// Recurrent network (`lstm-mini`, `lstm-mini-untrained`).
     Lstm(Lstm),
+    /// Pretrained llama from a 4-bit GGUF (`smollm2-135m`) or its seeded twin.
+    Llama(Llama),
     /// Control features of each part (`baseline-length`, `baseline-lexical`,
     /// `baseline-unigram-surprisal`; METRICS §10.1).
     Baseline(TextBaseline),
@@ -38,6 +41,7 @@ impl LanguageModel {
             LanguageModel::Random(m) => &m.id,
             LanguageModel::Gpt(m) => &m.id,
             LanguageModel::Lstm(m) => &m.id,
+            LanguageModel::Llama(m) => &m.id,
             LanguageModel::Baseline(m) => m.id(),
         }
     }
@@ -48,6 +52,7 @@ impl LanguageModel {
             LanguageModel::Bert(m) => m.layer_names(),
             LanguageModel::Gpt(m) => m.layer_names(),
             LanguageModel::Lstm(m) => m.layer_names(),
+            LanguageModel::Llama(m) => m.layer_names(),
             LanguageModel::Embedding(_) | LanguageModel::Random(_) => {
                 vec![super::embedding::LAYER.to_string()]
             }
@@ -61,10 +66,13 @@ impl LanguageModel {
         matches!(self, LanguageModel::Bert(_))
     }
 
-    /// Whether the model predicts the next token (gpt-mini, lstm-mini): only these have
-    /// surprisal and a WikiText-2 perplexity.
+    /// Whether the model predicts the next token (gpt-mini, lstm-mini, SmolLM2): only these
+    /// have surprisal and a WikiText-2 perplexity.
     pub fn is_causal(&self) -> bool {
-        matches!(self, LanguageModel::Gpt(_) | LanguageModel::Lstm(_))
+        matches!(
+            self,
+            LanguageModel::Gpt(_) | LanguageModel::Lstm(_) | LanguageModel::Llama(_)
+        )
     }
 
     /// Whether recording gives each part's surprisal (`PartRecording::surprisal_bits`):
@@ -79,6 +87,7 @@ impl LanguageModel {
         match self {
             LanguageModel::Gpt(m) => Some(m.config.context),
             LanguageModel::Lstm(m) => Some(m.config.context),
+            LanguageModel::Llama(m) => Some(m.window()),
             _ => None,
         }
     }
@@ -88,6 +97,7 @@ impl LanguageModel {
         match self {
             LanguageModel::Gpt(m) => Some(&m.tokenizer),
             LanguageModel::Lstm(m) => Some(&m.tokenizer),
+            LanguageModel::Llama(m) => Some(&m.tokenizer),
             _ => None,
         }
     }
@@ -102,6 +112,7 @@ impl LanguageModel {
         match self {
             LanguageModel::Gpt(m) => m.token_states(ids, keep).await,
             LanguageModel::Lstm(m) => m.token_states(ids, keep).await,
+            LanguageModel::Llama(m) => m.token_states(ids, keep).await,
             _ => Err(crate::ModelError::Text(format!(
                 "{} has no next-token head (not a causal model)",
                 self.id()
@@ -155,6 +166,10 @@ impl LanguageModel {
                 m.record(passages, layers, readout, progress).await
             }
             LanguageModel::Lstm(m) => {
+                same_device(&m.id, &m.device, device)?;
+                m.record(passages, layers, readout, progress).await
+            }
+            LanguageModel::Llama(m) => {
                 same_device(&m.id, &m.device, device)?;
                 m.record(passages, layers, readout, progress).await
             }
