@@ -40,7 +40,7 @@ enum Command {
     PredictLangnet(commands::predict_langnet::PredictArgs),
     /// IT RSA and CIFAR-10 accuracy of every cornet-s-mini checkpoint vs supervised updates.
     WiringUp(commands::wiring_up::WiringUpArgs),
-    /// Benchmarks (`bench engine`: CPU vs GPU op timings).
+    /// Benchmarks (`bench engine`: CPU vs GPU op timings; `bench lm`: llama tokens/s).
     #[command(subcommand)]
     Bench(BenchCommand),
 }
@@ -51,6 +51,8 @@ enum BenchCommand {
     Engine(commands::bench_engine::BenchEngineArgs),
     /// Time RidgeCV and RSA/Nili natively and against scikit-learn/SciPy (if installed).
     Metrics(commands::bench_metrics::BenchMetricsArgs),
+    /// Tokens per second of a llama forward: engine CPU, engine GPU and candle, side by side.
+    Lm(commands::bench_lm::BenchLmArgs),
 }
 
 fn main() {
@@ -60,6 +62,7 @@ fn main() {
         Command::PrepareData(args) => commands::prepare::run(args),
         Command::Bench(BenchCommand::Engine(args)) => commands::bench_engine::run(args),
         Command::Bench(BenchCommand::Metrics(args)) => commands::bench_metrics::run(args),
+        Command::Bench(BenchCommand::Lm(args)) => commands::bench_lm::run(args),
         Command::Metric(cmd) => commands::metric::run(cmd),
         Command::Models(args) => commands::models::run(args),
         Command::Classify(args) => commands::classify::run(args),

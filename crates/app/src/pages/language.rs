@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use super::language_extras::{ReadingPanel, SentenceBox, TrainingSection};
 use super::vision::show;
+use crate::components::download_notice::{download_notice, use_download_state};
 use crate::components::run_outcome::route_select;
 use crate::components::use_run::use_run;
 use crate::plots::layer_curve::LayerCurve;
@@ -40,8 +41,8 @@ fn pereira_default() -> &'static str {
         .map_or("pereira2018-langnet", |s| s.id)
 }
 
-/// Ids of the language models the browser can load (MiniLM's converted weights are not
-/// served: it runs from the command line).
+/// Ids of the language models the browser can load (the registry's `in_browser` rows:
+/// the committed models and, from `assets/models/`, MiniLM and SmolLM2).
 pub fn language_models() -> impl Iterator<Item = &'static str> {
     MODELS
         .iter()
@@ -200,7 +201,9 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
         subset,
         readout,
     };
-    let Some(run) = use_run("language", job) else {
+    let run = use_run("language", job);
+    let download = use_download_state(&model, run.as_ref().map_or(0, |r| u64::from(r.pending)));
+    let Some(run) = run else {
         return html! {};
     };
     let select = |set: fn(&mut Route, String)| route_select(&p.route, set);
@@ -214,7 +217,7 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
     html! {
         <section class="language-page">
             <h2>{"Language: do language models predict the brain?"}</h2>
-            <p class="lead">{"A model's internal states (or its surprisal) predicting the human language network's fMRI response to sentences (Pereira et al. 2018) and self-paced reading times (Futrell et al. 2018), as in Schrimpf et al. (2021). Computed here by the same benchmark code as "}<code>{"brainprobe score"}</code>{". These are small models trained on this project's budget: read the numbers with the notes."}</p>
+            <p class="lead">{"A model's internal states (or its surprisal) predicting the human language network's fMRI response to sentences (Pereira et al. 2018) and self-paced reading times (Futrell et al. 2018), as in Schrimpf et al. (2021). Computed here by the same benchmark code as "}<code>{"brainprobe score"}</code>{". gpt-mini and lstm-mini are small models trained on this project's budget; smollm2-135m is a real pretrained model (SmolLM2-135M-Instruct: instruction-tuned, 4-bit) and minilm-l6 a pretrained sentence encoder. Read the numbers with the notes and beside the baselines."}</p>
             <div class="controls">
                 <label>{"Model "}
                     <select id="language-model" onchange={select(|r, v| r.model = Some(v))}>
@@ -239,9 +242,9 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
                     </select>
                 </label>
                 { run.cpu_switch() }
-                { run.run_button("Run") }
+                { run.run_button(&download.run_label()) }
             </div>
-            <p class="muted">{"MiniLM (minilm-l6) is scored from the command line only: its converted weights are prepared locally and not served to browsers."}</p>
+            { download_notice("language", &model, &download) }
             { outcome }
             <SentenceBox model={model.clone()} device={run.device} />
             <TrainingSection />

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod bench_engine;
+pub mod bench_lm;
 pub mod bench_metrics;
 pub mod classify;
 pub mod datasets;
