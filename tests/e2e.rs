@@ -1232,3 +1232,73 @@ fn a_session_on_every_page_stays_on_its_origin_within_its_content_policy() {
     let reported = driver.script("return window.__csp;");
     assert_eq!(reported, json!([]), "securitypolicyviolation events");
 }
+
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data (SmolLM2); run by `cargo xtask test`"]
+fn smollm2_asks_before_its_download_scores_like_the_cli_and_reloads_from_the_cache() {
+    let model = "smollm2-135m";
+    let benchmark = "pereira2018-langnet";
+    // 30 sentences (8 passages, ~750 tokens): the page's default path on this machine's
+    // software adapter is the wasm CPU; the CLI scores the same subset on its CPU.
+    let n = 30;
+    let weights = "assets/models/smollm2-135m/model.gguf";
+    let (server, driver) = open(&format!(
+        "#language?model={model}&benchmark={benchmark}&subset={n}"
+    ));
+    let expected = cli_language_score(model, benchmark, n);
+    // Before the first download: the page says the size and the button asks.
+    let notice = driver.wait_for(
+        "the download notice",
+        "const n = document.querySelector('#language-download'); \
+         return n && n.dataset.cached === '' ? null : (n ? [n.dataset.cached, n.textContent] : null);",
+        Duration::from_secs(60),
+    );
+    let notice_text = notice[1].as_str().unwrap_or_default();
+    assert!(
+        notice_text.contains("98 MB") && notice[0] == json!("false"),
+        "{notice}"
+    );
+    let label = driver.script("return document.querySelector('#language-run').textContent;");
+    assert_eq!(label, json!("Download ≈ 98 MB and run"));
+    assert!(
+        !server.requested().iter().any(|u| u.contains(weights)),
+        "nothing is downloaded before the button is pressed"
+    );
+    driver.script("document.querySelector('#language-run').click(); return 1;");
+    let first = language_score(&driver);
+    println!("smollm2-135m: page {first:.6}, CLI {expected:.6}");
+    assert!(
+        (first - expected).abs() < 1e-4,
+        "page {first} vs CLI {expected}"
+    );
+    let notes = driver.script("return document.querySelector('#language-result').textContent;");
+    assert!(
+        notes
+            .as_str()
+            .unwrap_or_default()
+            .contains("instruction-tuned"),
+        "the score says what the model is: {notes}"
+    );
+    let fetched = |s: &StaticServer| s.requested().iter().filter(|u| u.contains(weights)).count();
+    assert_eq!(fetched(&server), 1, "one download of the weights");
+    // After it: the weights are in the cache, the button just runs.
+    driver.wait_for(
+        "the notice to say cached",
+        "const n = document.querySelector('#language-download'); return n && n.dataset.cached === 'true' ? 1 : null;",
+        Duration::from_secs(30),
+    );
+    // A reload scores again from the cache: no new request for the weights.
+    driver.script("location.reload(); return 1;");
+    driver.wait_for(
+        "the reloaded page's cached notice",
+        "const n = document.querySelector('#language-download'); return n && n.dataset.cached === 'true' ? 1 : null;",
+        Duration::from_secs(60),
+    );
+    let label = driver.script("return document.querySelector('#language-run').textContent;");
+    assert_eq!(label, json!("Run"));
+    driver.script("document.querySelector('#language-run').click(); return 1;");
+    let second = language_score(&driver);
+    assert!((second - first).abs() < 1e-9, "{second} vs {first}");
+    assert_eq!(fetched(&server), 1, "the second load read the Cache API");
+    driver.screenshot("language-smollm2.png");
+}

@@ -260,7 +260,7 @@ impl Llama {
         progress: impl FnMut(usize, usize),
     ) -> Result<super::PartRecording> {
         let names = self.layer_names();
-        super::causal::record_causal(
+        let mut rec = super::causal::record_causal(
             &self.id,
             &self.tokenizer,
             &names,
@@ -270,7 +270,13 @@ impl Llama {
             |ids, keep| async move { self.token_states(&ids, &keep).await },
             progress,
         )
-        .await
+        .await?;
+        // what the model is goes with every score of it (instruction-tuned, 4-bit)
+        if let Ok(info) = crate::registry::lookup(&self.id) {
+            rec.notes
+                .insert(0, format!("{}: {}.", self.id, info.description));
+        }
+        Ok(rec)
     }
 }
 
