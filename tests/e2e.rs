@@ -860,8 +860,17 @@ fn language_page_scores_like_the_cli_and_takes_any_sentence() {
         Duration::from_secs(60),
     );
     // The training panel needs no run: six committed checkpoints.
-    let training = driver.script("return document.querySelectorAll('#training-plot .dot').length;");
-    assert_eq!(training, json!(6), "one point per gpt-mini checkpoint");
+    let training = driver.script(
+        "const p = document.querySelector('#training-points'); \
+         return [document.querySelectorAll('#training-plot .dot').length, \
+         Number(p.dataset.checkpoints), Number(p.dataset.others)];",
+    );
+    assert_eq!(training[1], json!(6), "one point per gpt-mini checkpoint");
+    assert_eq!(
+        training[0].as_u64(),
+        Some(6 + training[2].as_u64().unwrap_or(0)),
+        "the checkpoints and the other models beside them: {training}"
+    );
 
     // WebGPU, forced (auto would use the CPU on a software adapter such as SwiftShader).
     driver.script("document.querySelector('#language-webgpu').click(); return 1;");

@@ -204,7 +204,18 @@ pub fn training_section() -> Html {
             x: p.perplexity.ln(),
             y: p.committed,
         })
+        .chain(curve.others.iter().map(|p| Dot {
+            label: format!("{} (a different model, not in r)", p.model),
+            x: p.perplexity.ln(),
+            y: p.committed,
+        }))
         .collect();
+    let others = curve
+        .others
+        .iter()
+        .map(|p| p.model.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let on_bench = {
         let benchmark = benchmark.clone();
         Callback::from(move |e: Event| {
@@ -224,7 +235,12 @@ pub fn training_section() -> Html {
                 <p id="training-r" data-r={format!("{:.6}", r.committed)}>
                     {format!("Pearson r over {} checkpoints: {:.2}{} with perplexity, {:.2} with log perplexity (the paper's prediction: negative; an interval spanning 0 is inconclusive); at the best layer (optimistic) {:.2} and {:.2}.", curve.points.len(), r.committed, r.committed_ci.map(|(lo, hi)| format!(" (95 % CI {lo:.2} to {hi:.2}, Fisher z)")).unwrap_or_default(), r.committed_log, r.best, r.best_log)}
                 </p>
-                <ScatterPlot id="training-plot" x_label="ln WikiText-2 word perplexity" y_label="raw brain score (headline)" dots={Rc::new(dots)} fit={curve.fit} labelled={true} />
+                if !others.is_empty() {
+                    <p class="muted">{format!("Beside them, labelled: {others} — a pretrained model of another family and size (its own tokenizer; word perplexity on the same text), shown for scale; it is not one of the checkpoints and not in r or the line.")}</p>
+                }
+                <div id="training-points" data-checkpoints={curve.points.len().to_string()} data-others={curve.others.len().to_string()}>
+                    <ScatterPlot id="training-plot" x_label="ln WikiText-2 word perplexity" y_label="raw brain score (headline)" dots={Rc::new(dots)} fit={curve.fit} labelled={true} />
+                </div>
             } else {
                 <p class="muted">{"The committed run has no perplexity and score for enough checkpoints on this benchmark."}</p>
             }

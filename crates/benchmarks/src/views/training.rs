@@ -61,6 +61,10 @@ pub struct TrainingCurve {
     pub r: Option<TrainingCorrelations>,
     /// Least-squares line of the committed-layer score on ln perplexity.
     pub fit: Option<Line>,
+    /// Pretrained models of another family with both numbers (`smollm2-135m`), shown beside
+    /// the checkpoints as different models: not part of `r` or `fit`.
+    #[serde(default)]
+    pub others: Vec<TrainingPoint>,
 }
 
 /// The checkpoints: every gpt-mini model (family GPT) in `scores`, in order of appearance.
@@ -71,28 +75,44 @@ pub fn checkpoints(scores: &[Score]) -> Vec<String> {
         .collect()
 }
 
-/// The training curve of `benchmark` over the [`checkpoints`] in `scores`.
+/// Trained pretrained llama models in `scores` (SmolLM2), in order of appearance.
+pub fn other_models(scores: &[Score]) -> Vec<String> {
+    models_in(scores)
+        .into_iter()
+        .filter(|m| {
+            !m.ends_with("-untrained") && lookup(m).is_ok_and(|i| i.family == Family::Llama)
+        })
+        .collect()
+}
+
+/// The point of `model` on `benchmark`: its perplexity and raw brain scores, when `scores`
+/// hold both.
+fn point(scores: &[Score], model: &str, benchmark: &str) -> Option<TrainingPoint> {
+    let b = find(scores, model, benchmark)?;
+    let p = find(scores, model, wikitext2::SPEC.id)?;
+    let (Some(perplexity), (_, _, Some(best), _)) = (p.raw.get(), layer_numbers(b)) else {
+        return None;
+    };
+    Some(TrainingPoint {
+        model: model.to_string(),
+        perplexity,
+        committed: b.raw.get()?,
+        best,
+    })
+}
+
+/// The training curve of `benchmark` over the [`checkpoints`] in `scores`, with the
+/// [`other_models`] beside it.
 pub fn training_curve(scores: &[Score], benchmark: &str) -> TrainingCurve {
+    let others = other_models(scores)
+        .iter()
+        .filter_map(|m| point(scores, m, benchmark))
+        .collect();
     let mut points = Vec::new();
     for m in checkpoints(scores) {
-        let (Some(b), Some(p)) = (
-            find(scores, &m, benchmark),
-            find(scores, &m, wikitext2::SPEC.id),
-        ) else {
-            continue;
-        };
-        let (Some(perplexity), (_, _, Some(best), _)) = (p.raw.get(), layer_numbers(b)) else {
-            continue;
-        };
-        let Some(committed) = b.raw.get() else {
-            continue;
-        };
-        points.push(TrainingPoint {
-            model: m,
-            perplexity,
-            committed,
-            best,
-        });
+        if let Some(p) = point(scores, &m, benchmark) {
+            points.push(p);
+        }
     }
     let r = (points.len() >= MIN_CHECKPOINTS).then(|| {
         let ppl: Vec<f64> = points.iter().map(|p| p.perplexity).collect();
@@ -117,6 +137,7 @@ pub fn training_curve(scores: &[Score], benchmark: &str) -> TrainingCurve {
         fit: least_squares(&ln_ppl, &committed),
         points,
         r,
+        others,
     }
 }
 
