@@ -260,25 +260,7 @@ async fn word_counts(
         });
     };
     let rel = format!("{dir}/{WORD_COUNTS_TABLE}");
-    let bytes = store
-        .read(
-            id,
-            Origin::Prepared,
-            &rel,
-            Freshness::Digest(m.sha256.clone()),
-        )
-        .await?;
-    let have = hex::encode(Sha256::digest(&bytes));
-    if have != m.sha256 {
-        return Err(ModelError::Weights {
-            model: id.to_string(),
-            detail: format!(
-                "{rel}: sha256 {have} differs from its manifest's {} — rerun `cargo xtask \
-                 prepare-data`",
-                m.sha256
-            ),
-        });
-    }
+    let bytes = checked_bytes(id, store, &rel, m).await?;
     WordCounts::parse(&bytes, &rel)
 }
 

@@ -12,6 +12,9 @@ use candle_core::quantized::gguf_file;
 use candle_core::{Device, Tensor, D};
 use candle_transformers::models::quantized_llama::ModelWeights;
 
+#[path = "support/tiny_llama.rs"]
+mod tiny_llama;
+
 fn real_smollm2() -> Option<Vec<u8>> {
     use brainprobe_data::prepare_smollm2::{GGUF_FILE, SMOLLM2_ID};
     let path = brainprobe_models::native::prepared_root()
@@ -216,47 +219,8 @@ fn compare_with_candle(label: &str, bytes: &[u8], ids: &[u32], max_rel: f32) {
 
 #[test]
 fn the_engine_forward_matches_candle_on_a_tiny_gguf() {
-    use brainprobe_models::gguf::{write_llama_gguf, GgufVocab};
-    use brainprobe_models::language::llama::LlamaConfig;
-    let config = LlamaConfig {
-        vocab_size: 40,
-        context_length: 16,
-        embedding_length: 64,
-        block_count: 2,
-        feed_forward_length: 128, // candle's Q4_1 dot product wants an even number of blocks per row
-        attention_head_count: 4,
-        attention_head_count_kv: 2,
-        rope_dimension_count: 16,
-        ..LlamaConfig::smollm2_135m()
-    };
-    let mut alphabet: Vec<String> = (0..40).map(|i| format!("t{i}")).collect();
-    alphabet[0] = "<|endoftext|>".into();
-    let vocab = GgufVocab {
-        model: "gpt2".into(),
-        pre: "smollm".into(),
-        tokens: alphabet,
-        token_types: vec![],
-        merges: vec![],
-        bos: None,
-        eos: None,
-    };
-    let bytes = write_llama_gguf(&config, &vocab, |name, shape| {
-        let n: usize = shape.iter().product();
-        let seed = name.bytes().map(|b| b as f32).sum::<f32>();
-        (0..n)
-            .map(|i| {
-                let x = (i as f32 * 0.731 + seed).sin() * 0.3;
-                if name.ends_with("norm.weight") {
-                    1.0 + x
-                } else {
-                    x
-                }
-            })
-            .collect()
-    })
-    .unwrap();
     let ids: Vec<u32> = (0..9u32).map(|i| (i * 7 + 3) % 40).collect();
-    compare_with_candle("tiny", &bytes, &ids, 0.1);
+    compare_with_candle("tiny", &tiny_llama::tiny_llama_gguf(), &ids, 0.1);
 }
 
 #[test]

@@ -11,11 +11,14 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use brainprobe_models::gguf::{write_llama_gguf, Gguf, GgufVocab};
-use brainprobe_models::language::llama::{Llama, LlamaConfig};
+use brainprobe_models::gguf::Gguf;
+use brainprobe_models::language::llama::Llama;
 use candle_core::quantized::gguf_file;
 use candle_core::Tensor;
 use candle_transformers::models::quantized_llama::ModelWeights;
+
+#[path = "support/tiny_llama.rs"]
+mod tiny_llama;
 
 const TOLERANCE: f32 = 1e-4;
 
@@ -64,45 +67,8 @@ fn relative_gap(label: &str, bytes: &[u8], ids: &[u32]) -> f32 {
 
 #[test]
 fn the_engine_forward_equals_candle_in_f32_on_a_tiny_gguf() {
-    let config = LlamaConfig {
-        vocab_size: 40,
-        context_length: 16,
-        embedding_length: 64,
-        block_count: 2,
-        feed_forward_length: 128,
-        attention_head_count: 4,
-        attention_head_count_kv: 2,
-        rope_dimension_count: 16,
-        ..LlamaConfig::smollm2_135m()
-    };
-    let mut tokens: Vec<String> = (0..40).map(|i| format!("t{i}")).collect();
-    tokens[0] = "<|endoftext|>".into();
-    let vocab = GgufVocab {
-        model: "gpt2".into(),
-        pre: "smollm".into(),
-        tokens,
-        token_types: vec![],
-        merges: vec![],
-        bos: None,
-        eos: None,
-    };
-    let bytes = write_llama_gguf(&config, &vocab, |name, shape| {
-        let n: usize = shape.iter().product();
-        let seed = name.bytes().map(|b| b as f32).sum::<f32>();
-        (0..n)
-            .map(|i| {
-                let x = (i as f32 * 0.731 + seed).sin() * 0.3;
-                if name.ends_with("norm.weight") {
-                    1.0 + x
-                } else {
-                    x
-                }
-            })
-            .collect()
-    })
-    .unwrap();
     let ids: Vec<u32> = (0..11u32).map(|i| (i * 7 + 3) % 40).collect();
-    let gap = relative_gap("tiny", &bytes, &ids);
+    let gap = relative_gap("tiny", &tiny_llama::tiny_llama_gguf(), &ids);
     assert!(gap < TOLERANCE, "tiny: {gap}");
 }
 

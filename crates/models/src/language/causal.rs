@@ -118,6 +118,37 @@ impl TokenStates {
     }
 }
 
+/// Per-token states of the layers `keep` (indices into the recorded layers) and
+/// next-token log-probabilities for every token of `ids`, in sliding windows of `len`
+/// tokens with stride `len / 2` (METRICS §3.2): each token is read from the first window
+/// that scores it. `forward(window)` gives the window's layers in recorded order and its
+/// logits `[T, vocab]` (gpt-mini and the llama models; lstm-mini carries its state instead).
+pub async fn windowed_token_states(
+    ids: &[u32],
+    keep: &[usize],
+    len: usize,
+    vocab: usize,
+    forward: impl Fn(&[u32]) -> Result<(Vec<(String, Tensor)>, Tensor)>,
+) -> Result<TokenStates> {
+    let mut states = TokenStates::new(ids.len(), keep.len());
+    for w in sliding_windows(ids.len(), len, len / 2) {
+        let (layers, logits) = forward(&ids[w.begin..w.end])?;
+        let picked = keep
+            .iter()
+            .map(|&k| {
+                layers.get(k).map(|(_, t)| t).ok_or_else(|| {
+                    ModelError::Text(format!("layer index {k} of {} recorded", layers.len()))
+                })
+            })
+            .collect::<Result<Vec<&Tensor>>>()?;
+        let (rows, widths) = host_rows(&picked).await?;
+        let logits = logits.to_vec().await?;
+        let lp = next_token_logprobs(&logits, vocab, &ids[w.begin..w.end])?;
+        states.take_window(&w, &rows, &widths, &lp);
+    }
+    Ok(states)
+}
+
 /// Tokens of one passage: `<|endoftext|>` + the joined parts, its alignment, and each
 /// part's tokens under `readout` (indices into the returned ids).
 #[allow(clippy::type_complexity)]

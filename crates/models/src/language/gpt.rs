@@ -7,7 +7,7 @@
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_text::Tokenizer;
 
-use super::causal::{host_rows, next_token_logprobs, sliding_windows, TokenStates};
+use super::causal::{windowed_token_states, TokenStates};
 use crate::error::{ModelError, Result};
 use crate::weights::{architecture, Weights};
 pub use brainprobe_arch::GptConfig;
@@ -181,17 +181,10 @@ impl Gpt {
     /// token is read from the window that scores it, so it has at least context/2 tokens
     /// of left context (all of them near the start).
     pub async fn token_states(&self, ids: &[u32], keep: &[usize]) -> Result<TokenStates> {
-        let ctx = self.config.context;
-        let mut states = TokenStates::new(ids.len(), keep.len());
-        for w in sliding_windows(ids.len(), ctx, ctx / 2) {
-            let out = self.forward(&ids[w.begin..w.end])?;
-            let picked: Vec<&Tensor> = keep.iter().map(|&k| &out.layers[k].1).collect();
-            let (rows, widths) = host_rows(&picked).await?;
-            let logits = out.logits.to_vec().await?;
-            let lp = next_token_logprobs(&logits, self.config.vocab, &ids[w.begin..w.end])?;
-            states.take_window(&w, &rows, &widths, &lp);
-        }
-        Ok(states)
+        windowed_token_states(ids, keep, self.config.context, self.config.vocab, |w| {
+            self.forward(w).map(|out| (out.layers, out.logits))
+        })
+        .await
     }
 }
 

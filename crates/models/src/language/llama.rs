@@ -13,7 +13,7 @@ use brainprobe_text::Tokenizer;
 
 pub use brainprobe_arch::LlamaConfig;
 
-use super::causal::{host_rows, next_token_logprobs, sliding_windows, TokenStates};
+use super::causal::{windowed_token_states, TokenStates};
 use crate::error::{ModelError, Result};
 use crate::gguf::{llama_tensors, Gguf, Storage};
 
@@ -236,18 +236,10 @@ impl Llama {
     /// next-token log-probabilities for every token of `ids`, in sliding windows of
     /// [`Llama::window`] tokens with stride half of it (METRICS §3.2), as gpt-mini's.
     pub async fn token_states(&self, ids: &[u32], keep: &[usize]) -> Result<TokenStates> {
-        let len = self.window();
-        let vocab = self.config.vocab_size;
-        let mut states = TokenStates::new(ids.len(), keep.len());
-        for w in sliding_windows(ids.len(), len, len / 2) {
-            let out = self.forward(&ids[w.begin..w.end])?;
-            let picked: Vec<&Tensor> = keep.iter().map(|&k| &out.layers[k].1).collect();
-            let (rows, widths) = host_rows(&picked).await?;
-            let logits = out.logits.to_vec().await?;
-            let lp = next_token_logprobs(&logits, vocab, &ids[w.begin..w.end])?;
-            states.take_window(&w, &rows, &widths, &lp);
-        }
-        Ok(states)
+        windowed_token_states(ids, keep, self.window(), self.config.vocab_size, |w| {
+            self.forward(w).map(|out| (out.layers, out.logits))
+        })
+        .await
     }
 
     /// Records `passages` (see [`super::causal::record_causal`]): one row per part per
