@@ -61,6 +61,15 @@ fn cli_only_model(model: &str) -> bool {
     lookup(model).is_ok_and(|m| !m.in_browser)
 }
 
+/// Bytes `model` downloads on its first run when that is large (MiniLM, SmolLM2): such
+/// cells are computed one by one, their button saying the size; "Compute all" skips them.
+fn large_download(model: &str) -> Option<u64> {
+    lookup(model)
+        .ok()
+        .map(|m| m.download_bytes)
+        .filter(|&b| b > 0)
+}
+
 fn job(model: &str, benchmark: &str) -> Job {
     Job::Score {
         model: model.to_string(),
@@ -308,6 +317,13 @@ fn cell(
         (None, Some(_)) => "recompute",
         (None, None) => "compute",
     };
+    let label = match large_download(model) {
+        Some(bytes) => format!(
+            "{label} (first run downloads ≈ {})",
+            crate::components::download_notice::megabytes(bytes)
+        ),
+        None => label.to_string(),
+    };
     let title = error
         .clone()
         .or_else(|| committed.map(|(s, _)| committed_title(s)));
@@ -377,6 +393,7 @@ pub fn leaderboard_page() -> Html {
                     s.browser_limitation().is_none()
                         && not_applicable(m, s).is_none()
                         && !cli_only_model(m)
+                        && large_download(m).is_none()
                 }) {
                     client.submit(job(m, spec.id), DeviceChoice::Auto);
                 }
