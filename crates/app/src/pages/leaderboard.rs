@@ -579,12 +579,16 @@ mod tests {
             committed_cell("nope", pereira).is_none(),
             "no committed value, no cell text"
         );
-        // MiniLM (CLI only) is a row of its own, with its committed values
+        // MiniLM and SmolLM2 are served: rows the browser can compute, one by one (their
+        // first download is large), MiniLM with its committed values
         let rows = models(Modality::Language);
         assert!(
-            rows.contains(&"minilm-l6") && cli_only_model("minilm-l6"),
+            rows.contains(&"minilm-l6") && rows.contains(&"smollm2-135m"),
             "{rows:?}"
         );
+        assert!(!cli_only_model("minilm-l6") && large_download("minilm-l6").is_some());
+        assert_eq!(large_download("smollm2-135m"), Some(98_362_432));
+        assert_eq!(large_download("gpt-mini"), None);
         assert!(!cli_only_model("gpt-mini"));
         assert!(committed_cell("minilm-l6", pereira).is_some());
     }
