@@ -112,7 +112,7 @@ pub const SMOLLM2_GGUF: &str = "model.gguf";
 /// `smollm2-135m`, and for its twin (which takes the architecture and tokenizer from it).
 pub const SMOLLM2_BYTES: u64 = 98_362_432;
 
-/// Size of MiniLM's converted weights (f32 safetensors) and WordPiece vocabulary.
+/// Size of MiniLM's converted weights (f16 safetensors) and WordPiece vocabulary.
 pub const MINILM_BYTES: u64 = 45_141_872 + 231_508;
 
 /// Directory (under `data/cache/models/`) of the training corpora's word counts that
