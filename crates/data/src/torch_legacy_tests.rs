@@ -1,0 +1,172 @@
+use super::*;
+
+/// A minimal pickle writer (protocol 2 op codes, as torch's legacy save emits them).
+struct Pickle(Vec<u8>);
+
+impl Pickle {
+    fn new() -> Self {
+        Pickle(vec![0x80, 2])
+    }
+    fn op(&mut self, b: u8) -> &mut Self {
+        self.0.push(b);
+        self
+    }
+    fn text(&mut self, s: &str) -> &mut Self {
+        self.0.push(b'X');
+        self.0.extend((s.len() as u32).to_le_bytes());
+        self.0.extend(s.as_bytes());
+        self
+    }
+    fn int(&mut self, v: u16) -> &mut Self {
+        self.0.push(b'M');
+        self.0.extend(v.to_le_bytes());
+        self
+    }
+    fn global(&mut self, module: &str, name: &str) -> &mut Self {
+        self.0.push(b'c');
+        self.0.extend(format!("{module}\n{name}\n").as_bytes());
+        self
+    }
+    fn ints(&mut self, v: &[u16]) -> &mut Self {
+        self.op(b'(');
+        for &x in v {
+            self.int(x);
+        }
+        self.op(b't')
+    }
+    /// `_rebuild_tensor_v2(persistent(('storage', cls, key, 'cpu', numel, None)), offset,
+    /// size, stride, False, OrderedDict())`.
+    fn tensor(
+        &mut self,
+        class: &str,
+        key: &str,
+        numel: u16,
+        offset: u16,
+        size: &[u16],
+        stride: &[u16],
+    ) -> &mut Self {
+        self.global("torch._utils", "_rebuild_tensor_v2");
+        self.op(b'(');
+        self.op(b'(')
+            .text("storage")
+            .global("torch", class)
+            .text(key)
+            .text("cpu")
+            .int(numel)
+            .op(b'N')
+            .op(b't');
+        self.op(b'Q');
+        self.int(offset).ints(size).ints(stride);
+        self.op(0x89); // NEWFALSE: requires_grad
+        self.global("collections", "OrderedDict").op(b')').op(b'R');
+        self.op(b't').op(b'R')
+    }
+    fn stop(&mut self) -> Vec<u8> {
+        self.op(b'.');
+        std::mem::take(&mut self.0)
+    }
+}
+
+/// A legacy file: conv weight [2,1,2,2] (f32, storage "7"), a transposed view [2,3] of
+/// storage "9" (stride [1,2]) and an i64 counter (storage "8").
+pub(crate) fn fixture() -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut magic = Pickle::new();
+    magic.op(0x8a).op(10);
+    magic
+        .0
+        .extend(&0x1950a86a20f9469cfc6c_u128.to_le_bytes()[..10]);
+    out.extend(magic.stop());
+    out.extend(Pickle::new().int(1001).stop());
+    out.extend(Pickle::new().op(b'}').stop());
+    let mut state = Pickle::new();
+    state.global("collections", "OrderedDict").op(b')').op(b'R');
+    state.op(b'(');
+    state
+        .text("conv.weight")
+        .tensor("FloatStorage", "7", 8, 0, &[2, 1, 2, 2], &[4, 4, 2, 1]);
+    state
+        .text("bn.num_batches_tracked")
+        .tensor("LongStorage", "8", 1, 0, &[], &[]);
+    state
+        .text("fc.weight")
+        .tensor("FloatStorage", "9", 6, 0, &[2, 3], &[1, 2]);
+    state.op(b'u');
+    out.extend(state.stop());
+    let mut keys = Pickle::new();
+    keys.op(b']')
+        .op(b'(')
+        .text("7")
+        .text("8")
+        .text("9")
+        .op(b'e');
+    out.extend(keys.stop());
+    out.extend(8u64.to_le_bytes());
+    for i in 0..8 {
+        out.extend((i as f32 * 0.5).to_le_bytes());
+    }
+    out.extend(1u64.to_le_bytes());
+    out.extend(42i64.to_le_bytes());
+    out.extend(6u64.to_le_bytes());
+    for i in 0..6 {
+        out.extend((i as f32).to_le_bytes());
+    }
+    out
+}
+
+#[test]
+fn reads_float_tensors_in_their_logical_order_and_skips_integer_ones() {
+    let mut t = read_state_dict(&fixture(), "fixture").unwrap();
+    t.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[0].name, "conv.weight");
+    assert_eq!(t[0].shape, vec![2, 1, 2, 2]);
+    assert_eq!(t[0].values, vec![0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]);
+    // Storage 0..6 viewed as [2,3] with strides [1,2]: row 0 = 0,2,4; row 1 = 1,3,5.
+    assert_eq!(t[1].name, "fc.weight");
+    assert_eq!(t[1].values, vec![0.0, 2.0, 4.0, 1.0, 3.0, 5.0]);
+}
+
+#[test]
+fn every_truncation_is_an_error_not_a_panic() {
+    let bytes = fixture();
+    for cut in 0..bytes.len() {
+        let err = read_state_dict(&bytes[..cut], "cut")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cut"), "{cut}: {err}");
+    }
+}
+
+#[test]
+fn trailing_bytes_a_huge_count_and_a_zip_file_are_refused() {
+    let mut bytes = fixture();
+    bytes.push(0);
+    let err = read_state_dict(&bytes, "f").unwrap_err().to_string();
+    assert!(err.contains("after the last storage"), "{err}");
+
+    let mut bytes = fixture();
+    let n = bytes.len();
+    // The last storage's count (6 elements) becomes 2^60: refused before any copy.
+    let at = n - 6 * 4 - 8;
+    bytes[at..at + 8].copy_from_slice(&(1u64 << 60).to_le_bytes());
+    let err = read_state_dict(&bytes, "f").unwrap_err().to_string();
+    assert!(err.contains("declares"), "{err}");
+
+    let err = read_state_dict(b"PK\x03\x04rest", "f")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("torch.save"), "{err}");
+}
+
+#[test]
+fn a_view_past_its_storage_is_refused() {
+    let bytes = fixture();
+    // Shrink storage "9" from 6 to 5 elements and drop its last value.
+    let n = bytes.len();
+    let mut cut = bytes[..n - 4].to_vec();
+    let at = n - 6 * 4 - 8;
+    cut[at..at + 8].copy_from_slice(&5u64.to_le_bytes());
+    let err = read_state_dict(&cut, "f").unwrap_err().to_string();
+    assert!(err.contains("fc.weight"), "{err}");
+}
