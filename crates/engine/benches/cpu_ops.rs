@@ -31,10 +31,7 @@ mod native {
             tensor(&[64, 64, 3, 3], 4),
             tensor(&[64], 5),
         );
-        let p = Conv2dParams {
-            stride: 1,
-            padding: 1,
-        };
+        let p = Conv2dParams::new(1, 1);
         c.bench_function("cpu conv2d 3x3 64->64 32x32", |bench| {
             bench.iter(|| x.conv2d(&w, Some(&bias), p).expect("conv2d"))
         });

@@ -1,5 +1,6 @@
-//! Parity of conv2d (GPU: im2col + tiled matmul, and the direct kernel; CPU: the direct loop
-//! nest) and pooling.
+//! Parity of conv2d (GPU: im2col + tiled matmul, and the direct kernel; CPU: im2col + ndarray
+//! matmul, itself checked against the direct loop nest) — ordinary, grouped and depthwise,
+//! symmetric and TF-"same" (asymmetric) padding — and pooling.
 //! Tolerances: conv2d |diff| <= 1e-6 + 1e-5 (|x| * |w|) (the conv of absolute values, as for
 //! matmul); max pool exact; average pool and global average pool <= 1e-6 + 1e-6|cpu|.
 
@@ -52,12 +53,72 @@ async fn conv_case(
 
 async fn conv2d_awkward_shapes() -> TestResult {
     let gpu = gpu().await?;
-    let p = |stride, padding| Conv2dParams { stride, padding };
+    let p = Conv2dParams::new;
     conv_case(&gpu, [1, 1, 3, 3], [1, 1, 2, 2], p(1, 0), 500).await?;
     conv_case(&gpu, [2, 3, 7, 7], [4, 3, 3, 3], p(1, 1), 501).await?;
     conv_case(&gpu, [1, 5, 33, 17], [7, 5, 5, 3], p(1, 2), 502).await?;
     conv_case(&gpu, [2, 3, 9, 11], [8, 3, 1, 1], p(1, 0), 503).await?;
     conv_case(&gpu, [1, 2, 12, 12], [3, 2, 5, 5], p(2, 2), 504).await
+}
+
+/// Ordinary convolutions with TF-"same" padding (more zeros after than before), through
+/// both GPU algorithms.
+async fn conv2d_asymmetric_padding() -> TestResult {
+    let gpu = gpu().await?;
+    let same = Conv2dParams::same;
+    // 16 px, k3 s2: 0 before, 1 after; 14 px, k5 s2: 1 before, 2 after
+    conv_case(&gpu, [2, 3, 16, 16], [16, 3, 3, 3], same(16, 3, 2), 540).await?;
+    conv_case(&gpu, [1, 16, 14, 14], [24, 16, 5, 5], same(14, 5, 2), 541).await?;
+    conv_case(&gpu, [2, 5, 9, 9], [7, 5, 2, 2], same(9, 2, 1), 542).await?;
+    let one_after = Conv2dParams {
+        stride: 2,
+        pad_begin: 0,
+        pad_end: 1,
+        groups: 1,
+    };
+    conv_case(&gpu, [1, 1, 3, 3], [1, 1, 2, 2], one_after, 543).await
+}
+
+/// Depthwise (`groups == C == O`, weight `[C, 1, k, k]`) as in EfficientNet-Lite0: k 3 and 5,
+/// stride 1 and 2, TF-"same" padding, up to 112x112x32 and 7x7x1152.
+async fn conv2d_depthwise() -> TestResult {
+    let gpu = gpu().await?;
+    let dw = |side: usize, k: usize, stride: usize, c: usize| {
+        Conv2dParams::same(side, k, stride).with_groups(c)
+    };
+    for (i, (n, c, side, k, stride)) in [
+        (2, 32, 112, 3, 1),
+        (1, 1152, 7, 5, 1),
+        (3, 7, 9, 3, 2),
+        (2, 16, 16, 3, 2),
+        (2, 24, 14, 5, 2),
+        (1, 40, 15, 5, 2),
+        (3, 5, 10, 5, 1),
+        (1, 3, 1, 3, 1),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let p = dw(side, k, stride, c);
+        conv_case(&gpu, [n, c, side, side], [c, 1, k, k], p, 550 + i as u64).await?;
+    }
+    Ok(())
+}
+
+/// Grouped convolutions: several channels per group, and a depth multiplier (O = 2C).
+async fn conv2d_grouped() -> TestResult {
+    let gpu = gpu().await?;
+    let p = |stride, pad_begin, pad_end, groups| Conv2dParams {
+        stride,
+        pad_begin,
+        pad_end,
+        groups,
+    };
+    conv_case(&gpu, [2, 6, 9, 9], [4, 3, 3, 3], p(1, 1, 0, 2), 560).await?;
+    conv_case(&gpu, [1, 8, 10, 10], [12, 2, 3, 3], p(2, 0, 1, 4), 561).await?;
+    conv_case(&gpu, [2, 4, 7, 7], [8, 1, 3, 3], p(1, 1, 1, 4), 562).await?;
+    conv_case(&gpu, [1, 32, 6, 5], [64, 4, 1, 1], p(1, 0, 0, 8), 563).await?;
+    conv_case(&gpu, [2, 9, 12, 12], [6, 3, 5, 5], p(2, 2, 2, 3), 564).await
 }
 
 async fn pooling() -> TestResult {
@@ -93,4 +154,10 @@ async fn pooling() -> TestResult {
     .await
 }
 
-parity_test!(conv2d_awkward_shapes, pooling);
+parity_test!(
+    conv2d_awkward_shapes,
+    conv2d_asymmetric_padding,
+    conv2d_depthwise,
+    conv2d_grouped,
+    pooling
+);

@@ -1,8 +1,9 @@
 //! `brainprobe bench engine`: times the engine's heavy ops on the CPU (ndarray) and the GPU
-//! (wgpu) side by side — matmul 256³..2048³, conv2d on 32×32×64, attention over 128 tokens ×
-//! 256 dims, layer norm, and the llama ops at SmolLM2-135M's sizes (Q4_1 / Q8_0 linear layers
-//! beside the f32 matmul of the same shape, the tied Q8_0 head, RMS norm, rope, the SwiGLU
-//! gate, grouped-query attention) — and prints time, GFLOP/s and the GPU/CPU speed ratio.
+//! (wgpu) side by side — matmul 256³..2048³, conv2d on 32×32×64, a depthwise conv2d on
+//! 112×112×32, attention over 128 tokens × 256 dims, layer norm, and the llama ops at
+//! SmolLM2-135M's sizes (Q4_1 / Q8_0 linear layers beside the f32 matmul of the same shape,
+//! the tied Q8_0 head, RMS norm, rope, the SwiGLU gate, grouped-query attention) — and prints
+//! time, GFLOP/s and the GPU/CPU speed ratio.
 
 use std::time::Instant;
 
@@ -56,10 +57,7 @@ fn cases(max_matmul: usize) -> Vec<Case> {
     }
     // 3x3 conv, padding 1: 2 * O * C * 9 * H * W flops; both GPU algorithms, then a
     // small-channel layer (an RGB stem) where the measured choice flips.
-    const SAME: Conv2dParams = Conv2dParams {
-        stride: 1,
-        padding: 1,
-    };
+    const SAME: Conv2dParams = Conv2dParams::new(1, 1);
     let conv = |name, c: usize, o: usize, run| Case {
         name,
         shape: format!("1x{c}x32x32 -> {o}"),
@@ -80,6 +78,19 @@ fn cases(max_matmul: usize) -> Vec<Case> {
     out.push(conv("conv2d direct", 3, 8, |x, _| {
         x[0].conv2d_with(&x[1], Some(&x[2]), SAME, ConvAlgo::Direct)
     }));
+    // depthwise 3x3, TF "same", stride 1 at EfficientNet-Lite0's first block (always the
+    // direct kernel): 2 * C * 9 * H * W flops
+    out.push(Case {
+        name: "conv2d depthwise",
+        shape: "1x32x112x112 k3".into(),
+        flops: 2.0 * (32 * 9 * 112 * 112) as f64,
+        inputs: vec![vec![1, 32, 112, 112], vec![32, 1, 3, 3], vec![32]],
+        qweight: None,
+        run: |x, _| {
+            let p = Conv2dParams::same(112, 3, 1).with_groups(32);
+            x[0].conv2d(&x[1], Some(&x[2]), p)
+        },
+    });
     // attention: Q Kᵀ and P V, 2 * 2 * T² * D flops (softmax not counted)
     out.push(Case {
         name: "attention",

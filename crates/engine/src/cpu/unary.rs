@@ -1,4 +1,4 @@
-//! Elementwise functions: relu, gelu (tanh and erf forms), tanh, sigmoid, scale.
+//! Elementwise functions: relu, relu6, gelu (tanh and erf forms), tanh, sigmoid, scale.
 
 use ndarray::ArrayD;
 
@@ -24,6 +24,7 @@ fn apply(op: UnaryOp, v: f32) -> f32 {
         UnaryOp::Tanh => v.tanh(),
         UnaryOp::Sigmoid => (1.0 / (1.0 + (-(v as f64)).exp())) as f32,
         UnaryOp::Scale(alpha) => alpha * v,
+        UnaryOp::Relu6 => v.clamp(0.0, 6.0),
     }
 }
 
@@ -74,7 +75,7 @@ mod tests {
     fn activations_by_hand() {
         let x = arr(&[4], &[-1.0, 0.0, 1.0, 2.0]);
         // (op, f(x) for x = -1, 0, 1, 2, tolerance)
-        let cases: [(UnaryOp, [f32; 4], f32); 6] = [
+        let cases: [(UnaryOp, [f32; 4], f32); 7] = [
             (UnaryOp::Relu, [0.0, 0.0, 1.0, 2.0], 0.0),
             // gelu_erf(1) = 0.5 (1 + erf(1/sqrt 2)) = 0.841344746
             (
@@ -99,9 +100,13 @@ mod tests {
                 1e-6,
             ),
             (UnaryOp::Scale(-2.0), [2.0, 0.0, -2.0, -4.0], 0.0),
+            (UnaryOp::Relu6, [0.0, 0.0, 1.0, 2.0], 0.0),
         ];
         for (op, want, tol) in cases {
             assert_close(&unary(&x, op), &want, tol);
         }
+        // relu6 clips at 6 as well
+        let x = arr(&[5], &[-3.0, 5.5, 6.0, 6.25, 1e9]);
+        assert_close(&unary(&x, UnaryOp::Relu6), &[0.0, 5.5, 6.0, 6.0, 6.0], 0.0);
     }
 }

@@ -32,7 +32,7 @@ pub enum EntryPoint {
 pub enum Kernel {
     /// `matmul.wgsl`: tiled (batched, strided) C = A·B.
     Matmul,
-    /// `unary.wgsl`: relu, gelu (tanh / erf), tanh, sigmoid, scale.
+    /// `unary.wgsl`: relu, relu6, gelu (tanh / erf), tanh, sigmoid, scale.
     Unary,
     /// `binary.wgsl`: broadcasted add / mul.
     Binary,

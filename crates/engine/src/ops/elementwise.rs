@@ -20,11 +20,13 @@ pub enum UnaryOp {
     Sigmoid,
     /// alpha * x
     Scale(f32),
+    /// min(max(x, 0), 6) (MobileNet / EfficientNet-Lite)
+    Relu6,
 }
 
 impl UnaryOp {
     /// Number of variants (the `OP` values of `unary.wgsl`).
-    pub const COUNT: u32 = 6;
+    pub const COUNT: u32 = 7;
 
     /// The `OP` override value in `unary.wgsl`.
     pub fn code(self) -> u32 {
@@ -35,6 +37,7 @@ impl UnaryOp {
             UnaryOp::Tanh => 3,
             UnaryOp::Sigmoid => 4,
             UnaryOp::Scale(_) => 5,
+            UnaryOp::Relu6 => 6,
         }
     }
 }
@@ -102,6 +105,11 @@ impl Tensor {
     /// max(x, 0).
     pub fn relu(&self) -> Result<Tensor> {
         self.unary(UnaryOp::Relu)
+    }
+
+    /// min(max(x, 0), 6).
+    pub fn relu6(&self) -> Result<Tensor> {
+        self.unary(UnaryOp::Relu6)
     }
 
     /// GELU, tanh approximation.

@@ -87,10 +87,7 @@ impl Loader<'_> {
         Ok(FoldedConv {
             weight: Tensor::from_vec(w, &shape, self.device)?,
             bias: Tensor::from_vec(b, &[cout], self.device)?,
-            params: Conv2dParams {
-                stride,
-                padding: shape[2] / 2,
-            },
+            params: Conv2dParams::new(stride, shape[2] / 2),
         })
     }
 }

@@ -1,6 +1,7 @@
 // im2col.wgsl — unfolds conv2d input patches: for input x [N, C, H, W] and a KH x KW kernel,
 // col[n, (c * KH + ki) * KW + kj, oy * OW + ox] = x[n, c, oy * S + ki - P, ox * S + kj - P]
-// (0 outside the image), so conv2d becomes the matmul W[O, C*KH*KW] · col[n].
+// (0 outside the image; P the zeros before the first row / column, those after are implied
+// by OH, OW), so conv2d becomes the matmul W[O, C*KH*KW] · col[n] (groups = 1 only).
 // Bindings: 0 uniform Params; 1 x: array<f32> (read); 2 col: array<f32> (write).
 // Workgroup: 256 threads on a line (line_entry.wgsl), one col element per thread.
 

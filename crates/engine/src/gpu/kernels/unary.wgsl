@@ -1,5 +1,6 @@
 // unary.wgsl — y[i] = f(x[i]), f chosen by `override OP`:
-//   0 relu, 1 gelu (tanh form), 2 gelu (erf form), 3 tanh, 4 sigmoid, 5 scale (alpha * x).
+//   0 relu, 1 gelu (tanh form), 2 gelu (erf form), 3 tanh, 4 sigmoid, 5 scale (alpha * x),
+//   6 relu6 (min(max(x, 0), 6)).
 // Bindings: 0 uniform Params { n, alpha }; 1 x: array<f32> (read); 2 y: array<f32> (write).
 //           A tensor larger than one binding is processed in aligned chunks, one dispatch each.
 // Workgroup: 256 threads on a line (line_entry.wgsl), one element per thread; grid folded
@@ -27,6 +28,7 @@ fn line_element(i: u32) {
         case 3u: { r = tanh_stable(v); }
         case 4u: { r = sigmoid_stable(v); }
         case 5u: { r = p.alpha * v; }
+        case 6u: { r = min(max(v, 0.0), 6.0); }
         default: { r = v; }
     }
     y[i] = r;

@@ -1,7 +1,9 @@
 //! conv2d, two ways: im2col + the tiled matmul (`col[n] = unfold(x[n])`, `y[n] = W · col[n]`,
 //! then a broadcast bias add), or the direct kernel (one output per thread). `Auto` takes the
 //! direct kernel when the unfolded matrix would not fit one binding, and otherwise follows the
-//! measurements recorded in the README (see `prefer_direct`).
+//! measurements recorded in the README (see `prefer_direct`). Grouped and depthwise
+//! convolutions (`groups > 1`) always run the direct kernel: each output reads only its own
+//! group's `C/G · KH · KW` inputs, which im2col + one matmul cannot exploit.
 
 use super::super::buffer::GpuBuffer;
 use super::super::context::Gpu;
@@ -14,7 +16,7 @@ use crate::ops::{BinaryOp, Conv2dParams, ConvAlgo, MatmulDims};
 /// The input, the weights and the optional bias of one conv2d.
 type Operands<'a> = (&'a GpuBuffer, &'a GpuBuffer, Option<&'a GpuBuffer>);
 
-/// Input and weight shapes, stride and padding of one conv2d.
+/// Input and weight shapes, stride, padding and groups of one conv2d.
 struct Shapes {
     n: usize,
     c: usize,
@@ -26,7 +28,9 @@ struct Shapes {
     oh: usize,
     ow: usize,
     stride: usize,
-    padding: usize,
+    /// Zeros before the first row / column (those after are implied by `oh`, `ow`).
+    pad_begin: usize,
+    groups: usize,
 }
 
 /// The measured choice for shapes where both algorithms work: im2col + matmul reuses each
@@ -36,7 +40,7 @@ fn prefer_direct(s: &Shapes) -> bool {
     s.o < 16 || s.c * s.kh * s.kw < 16
 }
 
-/// Convolution of `x [N, C, H, W]` with `w [O, C, KH, KW]` (+ `bias [O]`).
+/// Convolution of `x [N, C, H, W]` with `w [O, C / groups, KH, KW]` (+ `bias [O]`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn call_conv2d(
     gpu: &Gpu,
@@ -60,10 +64,12 @@ pub(crate) fn call_conv2d(
         oh,
         ow,
         stride: p.stride,
-        padding: p.padding,
+        pad_begin: p.pad_begin,
+        groups: p.groups.max(1),
     };
     let col_len = s.n * s.c * s.kh * s.kw * oh * ow;
     let direct = match algo {
+        _ if s.groups > 1 => true,
         ConvAlgo::Direct => true,
         ConvAlgo::Im2col => false,
         ConvAlgo::Auto => col_len > max_binding_elems(gpu) || prefer_direct(&s),
@@ -75,7 +81,7 @@ pub(crate) fn call_conv2d(
     }
 }
 
-/// The direct kernel, one output per thread (bias added in the kernel).
+/// The direct kernel, one output per thread (bias added in the kernel); any `groups`.
 fn conv_direct(gpu: &Gpu, (x, w, bias): Operands<'_>, s: &Shapes) -> Result<GpuBuffer> {
     let total = s.n * s.o * s.oh * s.ow;
     let out = GpuBuffer::alloc(gpu, total, "conv2d")?;
@@ -90,8 +96,12 @@ fn conv_direct(gpu: &Gpu, (x, w, bias): Operands<'_>, s: &Shapes) -> Result<GpuB
         s.oh,
         s.ow,
         s.stride,
-        s.padding,
+        s.pad_begin,
         usize::from(bias.is_some()),
+        s.c / s.groups,
+        s.o / s.groups,
+        0,
+        0,
     ]);
     // Without a bias the weights are bound again in its slot (read-only, never read).
     let binds = Bind::all_whole(&[x, w, bias.unwrap_or(w), &out]);
@@ -110,7 +120,18 @@ fn conv_im2col(gpu: &Gpu, (x, w, bias): Operands<'_>, s: &Shapes) -> Result<GpuB
         return Ok(out);
     }
     let params = Params::default().u(&[
-        s.n, s.c, s.h, s.w, s.kh, s.kw, s.oh, s.ow, s.stride, s.padding, total, 0,
+        s.n,
+        s.c,
+        s.h,
+        s.w,
+        s.kh,
+        s.kw,
+        s.oh,
+        s.ow,
+        s.stride,
+        s.pad_begin,
+        total,
+        0,
     ]);
     let binds = Bind::all_whole(&[x, &col]);
     Launch::new("im2col", Kernel::Im2col).over(gpu, params, &binds, total)?;
