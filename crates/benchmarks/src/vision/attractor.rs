@@ -165,21 +165,28 @@ pub(crate) fn summary(lo: f64, hi: f64, r: &BinRun) -> AttractorBin {
 /// where one class takes ≥ 50 % of the answers, and whole-image accuracy within 10 points
 /// of chance.
 pub fn degenerate_notes(whole: &AttractorBin, bins: &[AttractorBin]) -> Vec<String> {
-    degenerate_notes_at(whole, bins, 1.0 / super::bubbles::CLASSES as f64)
+    degenerate_notes_at(
+        whole,
+        bins,
+        1.0 / super::bubbles::CLASSES as f64,
+        "the stored prototypes barely classify",
+    )
 }
 
-/// [`degenerate_notes`] for readouts whose chance accuracy is `chance`.
+/// [`degenerate_notes`] for readouts whose chance accuracy is `chance`; `stored` says what
+/// fails to classify when the attractor readout is near chance on whole images.
 pub fn degenerate_notes_at(
     whole: &AttractorBin,
     bins: &[AttractorBin],
     chance: f64,
+    stored: &str,
 ) -> Vec<String> {
     let all = || std::iter::once(whole).chain(bins);
     let mut notes = Vec::new();
     let last = whole.accuracy_by_step.last().copied().unwrap_or(f64::NAN);
     let why = [
-        "the network barely classifies even unoccluded images, so neither readout can rise measurably above chance at low visibility",
-        "the stored prototypes barely classify even unoccluded images, so a recovery at low visibility could not show",
+        "the network barely classifies even unoccluded images, so neither readout can rise measurably above chance at low visibility".to_string(),
+        format!("{stored} even unoccluded images, so a recovery at low visibility could not show"),
     ];
     for ((who, acc), why) in [
         ("feedforward readout", whole.feedforward),
@@ -337,6 +344,7 @@ pub async fn run(
             low_ff,
             low_0,
             low_fin,
+            stored: "the stored prototypes barely classify",
         },
     );
     Ok(score)
@@ -361,6 +369,8 @@ pub(crate) struct Pooled {
     pub(crate) low_0: Vec<bool>,
     /// Attractor readout after the last sweep right, same images.
     pub(crate) low_fin: Vec<bool>,
+    /// What fails to classify when the attractor readout is near chance on whole images.
+    pub(crate) stored: &'static str,
 }
 
 /// The headline (attractor accuracy below 15 % after the last sweep), its binomial SE, the
@@ -377,6 +387,7 @@ pub(crate) fn finish_score(score: &mut Score, p: Pooled) {
         low_ff,
         low_0,
         low_fin,
+        stored,
     } = p;
     let d: Vec<f64> = low_fin
         .iter()
@@ -416,7 +427,7 @@ pub(crate) fn finish_score(score: &mut Score, p: Pooled) {
     score.notes.push(verdict.clone());
     score
         .notes
-        .extend(degenerate_notes_at(&whole, &bins, chance));
+        .extend(degenerate_notes_at(&whole, &bins, chance, stored));
     score.details = Some(Details::Attractor(AttractorDetails {
         units,
         patterns,

@@ -200,6 +200,7 @@ pub async fn run_with(
             low_ff,
             low_0,
             low_fin,
+            stored: "the states the network settles in barely classify, by the category readout,",
         },
     );
     score.notes.push(stimulus_note(&photos));

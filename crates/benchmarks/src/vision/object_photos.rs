@@ -528,8 +528,9 @@ mod tests {
         )
         .unwrap();
         let s = r[0].scores(x.row(0).iter().copied());
-        for c in 0..6 {
-            assert!((s[c] - direct.predictions[[0, c]]).abs() < 1e-8);
+        assert_eq!(s.len(), 6);
+        for (c, v) in s.iter().enumerate() {
+            assert!((v - direct.predictions[[0, c]]).abs() < 1e-8);
         }
         // Labels shuffled against the features: about chance (1/6) over several draws.
         let mut accs = Vec::new();
