@@ -9,7 +9,7 @@ use crate::language::{fedorenko2010, futrell2018, pereira2018, wikitext2};
 use crate::progress::Progress;
 use crate::score::Score;
 use crate::subject::Subject;
-use crate::vision::{attractor, kriegeskorte2008, occlusion};
+use crate::vision::{attractor, attractor_objects, kriegeskorte2008, occlusion, occlusion_objects};
 
 /// What kind of model a benchmark scores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +40,10 @@ pub enum Kind {
     Occlusion,
     /// Hopfield attractor readout under occlusion.
     Attractor,
+    /// Object photos under bubbles, linear readout trained on whole photos, vs people.
+    OcclusionObjects,
+    /// Hopfield attractor storing the whole object photos' features.
+    AttractorObjects,
     /// Sentence representation → averaged language-network response (Pereira 2018).
     Pereira,
     /// Per-word activations → mean reading time (Natural Stories).
@@ -131,6 +135,8 @@ pub static BENCHMARKS: &[BenchmarkSpec] = &[
     kriegeskorte2008::MONKEY_SPEC,
     occlusion::SPEC,
     attractor::SPEC,
+    occlusion_objects::SPEC,
+    attractor_objects::SPEC,
     pereira2018::SPEC,
     futrell2018::SPEC,
     futrell2018::SURPRISAL_SPEC,
@@ -182,6 +188,8 @@ pub async fn run(
             Kind::ItRsa(target) => kriegeskorte2008::run(spec, target, vision, ctx, progress).await,
             Kind::Occlusion => occlusion::run(spec, vision, ctx, progress).await,
             Kind::Attractor => attractor::run(spec, vision, ctx, progress).await,
+            Kind::OcclusionObjects => occlusion_objects::run(spec, vision, ctx, progress).await,
+            Kind::AttractorObjects => attractor_objects::run(spec, vision, ctx, progress).await,
             _ => Err(wrong()),
         },
         (Subject::Language(lm), Modality::Language) => match spec.kind {

@@ -16,7 +16,6 @@ use crate::registry::BenchmarkSpec;
 use crate::score::{Details, Run, Score};
 use crate::subject::VisionSubject;
 use crate::vision::attractor::AttractorDetails;
-use crate::vision::bubbles::CLASSES;
 use crate::vision::kriegeskorte2008::{self, Target};
 use crate::vision::occlusion::{
     Answers, BinSummary, Variant, HUMAN_CHANCE, HUMAN_WHOLE, HUMAN_WHOLE_TRIALS, MAX_VISIBILITY_PCT,
@@ -193,7 +192,7 @@ pub struct OcclusionCurves {
 }
 
 fn model_curve(name: String, v: &Variant, bins: &[BinSummary]) -> OcclusionCurve {
-    let chance = 1.0 / CLASSES as f64;
+    let chance = v.chance;
     let rel_whole = relative_accuracy(&AccuracyCurve {
         accuracy: &[v.whole_accuracy],
         whole: v.whole_accuracy,

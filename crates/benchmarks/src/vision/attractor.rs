@@ -97,12 +97,14 @@ pub struct AttractorDetails {
     pub verdict: String,
 }
 
-struct BinRun {
-    ff: Vec<bool>,
-    by_step: Vec<Vec<bool>>,
-    settle: f64,
-    ff_answers: Answers,
-    final_answers: Answers,
+/// One bin's outcome per image: feedforward right or wrong, attractor right or wrong after
+/// each sweep, mean sweeps to settle, and what both readouts answered.
+pub(crate) struct BinRun {
+    pub(crate) ff: Vec<bool>,
+    pub(crate) by_step: Vec<Vec<bool>>,
+    pub(crate) settle: f64,
+    pub(crate) ff_answers: Answers,
+    pub(crate) final_answers: Answers,
 }
 
 fn run_bin(
@@ -143,11 +145,11 @@ fn run_bin(
     }
 }
 
-fn frac(v: &[bool]) -> f64 {
+pub(crate) fn frac(v: &[bool]) -> f64 {
     v.iter().filter(|&&b| b).count() as f64 / v.len().max(1) as f64
 }
 
-fn summary(lo: f64, hi: f64, r: &BinRun) -> AttractorBin {
+pub(crate) fn summary(lo: f64, hi: f64, r: &BinRun) -> AttractorBin {
     AttractorBin {
         lo_pct: lo,
         hi_pct: hi,
@@ -163,13 +165,28 @@ fn summary(lo: f64, hi: f64, r: &BinRun) -> AttractorBin {
 /// where one class takes ≥ 50 % of the answers, and whole-image accuracy within 10 points
 /// of chance.
 pub fn degenerate_notes(whole: &AttractorBin, bins: &[AttractorBin]) -> Vec<String> {
-    let chance = 1.0 / super::bubbles::CLASSES as f64;
+    degenerate_notes_at(
+        whole,
+        bins,
+        1.0 / super::bubbles::CLASSES as f64,
+        "the stored prototypes barely classify",
+    )
+}
+
+/// [`degenerate_notes`] for readouts whose chance accuracy is `chance`; `stored` says what
+/// fails to classify when the attractor readout is near chance on whole images.
+pub fn degenerate_notes_at(
+    whole: &AttractorBin,
+    bins: &[AttractorBin],
+    chance: f64,
+    stored: &str,
+) -> Vec<String> {
     let all = || std::iter::once(whole).chain(bins);
     let mut notes = Vec::new();
     let last = whole.accuracy_by_step.last().copied().unwrap_or(f64::NAN);
     let why = [
-        "the network barely classifies even unoccluded images, so neither readout can rise measurably above chance at low visibility",
-        "the stored prototypes barely classify even unoccluded images, so a recovery at low visibility could not show",
+        "the network barely classifies even unoccluded images, so neither readout can rise measurably above chance at low visibility".to_string(),
+        format!("{stored} even unoccluded images, so a recovery at low visibility could not show"),
     ];
     for ((who, acc), why) in [
         ("feedforward readout", whole.feedforward),
@@ -313,12 +330,65 @@ pub async fn run(
         bins.push(summary(b.lo_pct, b.hi_pct, &r));
     }
     let data = log.finish().await?;
-    let mut score = Score::new(
-        spec,
-        subject.model_ref(subject.steps),
-        data,
-        "attractor readout accuracy below 15 % visibility (pooled bins), after the last step",
+    let mut score = Score::new(spec, subject.model_ref(subject.steps), data, METRIC);
+    finish_score(
+        &mut score,
+        Pooled {
+            units: net.units(),
+            patterns: net.patterns.len(),
+            train_images: train.len(),
+            steps,
+            chance: 1.0 / super::bubbles::CLASSES as f64,
+            whole,
+            bins,
+            low_ff,
+            low_0,
+            low_fin,
+            stored: "the stored prototypes barely classify",
+        },
     );
+    Ok(score)
+}
+
+/// What every attractor score measures.
+pub const METRIC: &str =
+    "attractor readout accuracy below 15 % visibility (pooled bins), after the last step";
+
+/// A finished attractor run: the bins and the low-visibility outcomes pooled per image.
+pub(crate) struct Pooled {
+    pub(crate) units: usize,
+    pub(crate) patterns: usize,
+    pub(crate) train_images: usize,
+    pub(crate) steps: usize,
+    pub(crate) chance: f64,
+    pub(crate) whole: AttractorBin,
+    pub(crate) bins: Vec<AttractorBin>,
+    /// Feedforward readout right, per image of the bins below 15 %.
+    pub(crate) low_ff: Vec<bool>,
+    /// Attractor readout at step 0 right, same images.
+    pub(crate) low_0: Vec<bool>,
+    /// Attractor readout after the last sweep right, same images.
+    pub(crate) low_fin: Vec<bool>,
+    /// What fails to classify when the attractor readout is near chance on whole images.
+    pub(crate) stored: &'static str,
+}
+
+/// The headline (attractor accuracy below 15 % after the last sweep), its binomial SE, the
+/// paired gain over the feedforward readout with its verdict, notes and details.
+pub(crate) fn finish_score(score: &mut Score, p: Pooled) {
+    let Pooled {
+        units,
+        patterns,
+        train_images,
+        steps,
+        chance,
+        whole,
+        bins,
+        low_ff,
+        low_0,
+        low_fin,
+        stored,
+    } = p;
     let d: Vec<f64> = low_fin
         .iter()
         .zip(&low_ff)
@@ -355,11 +425,13 @@ pub async fn run(
             .into(),
     );
     score.notes.push(verdict.clone());
-    score.notes.extend(degenerate_notes(&whole, &bins));
+    score
+        .notes
+        .extend(degenerate_notes_at(&whole, &bins, chance, stored));
     score.details = Some(Details::Attractor(AttractorDetails {
-        units: net.units(),
-        patterns: net.patterns.len(),
-        train_images: train.len(),
+        units,
+        patterns,
+        train_images,
         steps,
         whole,
         bins,
@@ -369,5 +441,4 @@ pub async fn run(
         gain: (gain, se),
         verdict,
     }));
-    Ok(score)
 }

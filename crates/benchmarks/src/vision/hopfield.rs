@@ -82,10 +82,23 @@ impl Hopfield {
     /// once, in an order drawn by `RandomState(seed).permutation(n)`, a new permutation per
     /// sweep; a unit with zero input keeps its sign). Returns the readout after each sweep
     /// (index 0 = before any update) and the sweeps until nothing changed.
-    pub fn run(&self, mut state: Vec<i8>, sweeps: usize, seed: u32) -> (Vec<usize>, usize) {
+    pub fn run(&self, state: Vec<i8>, sweeps: usize, seed: u32) -> (Vec<usize>, usize) {
+        let (readout, settled, _) = self.run_with(state, sweeps, seed, |s| self.nearest(s));
+        (readout, settled)
+    }
+
+    /// [`Hopfield::run`] read out by `readout` (any classifier of a ±1 state) instead of the
+    /// nearest stored pattern; also returns the final state.
+    pub fn run_with(
+        &self,
+        mut state: Vec<i8>,
+        sweeps: usize,
+        seed: u32,
+        mut readout_of: impl FnMut(&[i8]) -> usize,
+    ) -> (Vec<usize>, usize, Vec<i8>) {
         let mut rs = RandomState::new(seed);
         let mut readout = Vec::with_capacity(sweeps + 1);
-        readout.push(self.nearest(&state));
+        readout.push(readout_of(&state));
         let mut settled = sweeps;
         for sweep in 0..sweeps {
             let mut changed = false;
@@ -108,9 +121,9 @@ impl Hopfield {
                 readout.resize(sweeps + 1, last);
                 break;
             }
-            readout.push(self.nearest(&state));
+            readout.push(readout_of(&state));
         }
-        (readout, settled)
+        (readout, settled, state)
     }
 }
 

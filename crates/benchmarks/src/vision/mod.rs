@@ -2,10 +2,13 @@
 //! robustness and the attractor readout against Tang et al. (2018), and the wiring-up report.
 
 pub mod attractor;
+pub mod attractor_objects;
 pub mod bubbles;
 pub mod categories;
 pub mod hopfield;
 pub mod kriegeskorte2008;
+pub mod object_photos;
 pub mod occlusion;
 pub mod occlusion_image;
+pub mod occlusion_objects;
 pub mod wiring_up;

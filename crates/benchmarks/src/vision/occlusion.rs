@@ -135,20 +135,19 @@ pub struct Answers {
 }
 
 impl Answers {
-    /// The answers `predicted` (class indices) to images labelled `labels`.
+    /// The answers `predicted` (CIFAR-10 class indices) to images labelled `labels`.
     pub fn of(predicted: &[usize], labels: &[usize]) -> Self {
+        Self::named(predicted, labels, &cifar::CLASSES)
+    }
+
+    /// The answers `predicted` (indices into `classes`) to images labelled `labels`.
+    pub fn named(predicted: &[usize], labels: &[usize], classes: &[&str]) -> Self {
         let top = top_answer(predicted);
         Answers {
             n: predicted.len(),
             correct: predicted.iter().zip(labels).filter(|(p, l)| p == l).count(),
             top_class: top
-                .map(|t| {
-                    cifar::CLASSES
-                        .get(t.class)
-                        .copied()
-                        .unwrap_or("?")
-                        .to_string()
-                })
+                .map(|t| classes.get(t.class).copied().unwrap_or("?").to_string())
                 .unwrap_or_default(),
             top_share: top.map_or(0.0, |t| t.share()),
             collapsed: top.is_some_and(|t| t.collapsed()),
@@ -183,16 +182,41 @@ pub fn condition_name(lo_pct: f64, hi_pct: f64) -> String {
     }
 }
 
+/// What a model chooses among: the classes of its answers and its chance level.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Task<'a> {
+    /// Class names, by index.
+    pub classes: &'a [&'a str],
+    /// Chance accuracy (1 / number of classes).
+    pub chance: f64,
+    /// How bubble seeds are made.
+    pub seed_rule: &'a str,
+}
+
+/// CIFAR-10's 10 classes (`tang2018-occlusion`, `tang2018-attractor`).
+pub const CIFAR_TASK: Task<'static> = Task {
+    classes: &cifar::CLASSES,
+    chance: 1.0 / CLASSES as f64,
+    seed_rule: SEED_RULE,
+};
+
+fn cifar_chance() -> f64 {
+    CIFAR_TASK.chance
+}
+
 /// The model at one time-step cap.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     /// Time-step cap (`None` = as trained, 1 = feedforward sweep).
     pub timesteps: Option<usize>,
+    /// Chance accuracy of the model's answers (1/10 for CIFAR-10).
+    #[serde(default = "cifar_chance")]
+    pub chance: f64,
     /// Unoccluded accuracy on the same images.
     pub whole_accuracy: f64,
     /// Accuracy per bin.
     pub accuracy: Vec<f64>,
-    /// Relative accuracy per bin: clip((a − 1/10) / (whole − 1/10), 0, 1).
+    /// Relative accuracy per bin: clip((a − chance) / (whole − chance), 0, 1).
     pub relative: Vec<f64>,
     /// Pooled accuracy in the bins below 15 % visibility.
     pub low_visibility_accuracy: Option<f64>,
@@ -253,6 +277,27 @@ pub struct OcclusionDetails {
     pub model: Variant,
     /// Recurrent models at T = 1: the backward-masking analogue (boxed: keeps `Details` small).
     pub feedforward: Option<Box<Variant>>,
+    /// Bins above the human range, model only (not in the score): `tang2018-occlusion-objects`
+    /// goes on to 100 % visible.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_only_bins: Vec<ModelOnlyBin>,
+}
+
+/// A visibility bin without people (not scored), the model's accuracy in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelOnlyBin {
+    /// Lower edge, percent visible.
+    pub lo_pct: f64,
+    /// Upper edge, percent visible.
+    pub hi_pct: f64,
+    /// Mean visibility the bubbles achieved.
+    pub mean_visible_pct: f64,
+    /// Accuracy.
+    pub accuracy: f64,
+    /// Relative accuracy, as in the scored bins.
+    pub relative: f64,
+    /// What the model answered.
+    pub answers: Answers,
 }
 
 /// Predictions of one variant: unoccluded, then per bin.
@@ -282,10 +327,15 @@ fn compare(model: &AccuracyCurve<'_>, human: &[HumanAccuracyBin]) -> Result<Curv
 
 /// Accuracy curves of `p` (every bin has the same images, so the mean of bin accuracies
 /// is the pooled accuracy), compared with people.
-fn variant(p: &Predictions, labels: &[usize], human: &HumanCurves) -> Result<Variant> {
+fn variant(
+    task: &Task<'_>,
+    p: &Predictions,
+    labels: &[usize],
+    human: &HumanCurves,
+) -> Result<Variant> {
     let whole = accuracy(&p.whole, labels);
     let acc: Vec<f64> = p.bins.iter().map(|b| accuracy(b, labels)).collect();
-    let chance = 1.0 / CLASSES as f64;
+    let chance = task.chance;
     let curve = AccuracyCurve {
         accuracy: &acc,
         whole,
@@ -300,6 +350,7 @@ fn variant(p: &Predictions, labels: &[usize], human: &HumanCurves) -> Result<Var
         .collect();
     Ok(Variant {
         timesteps: p.timesteps,
+        chance,
         whole_accuracy: whole,
         relative: relative_accuracy(&curve),
         low_visibility_accuracy: (!low.is_empty())
@@ -307,8 +358,12 @@ fn variant(p: &Predictions, labels: &[usize], human: &HumanCurves) -> Result<Var
         vs_unmasked: compare(&curve, &human.unmasked)?,
         vs_masked: compare(&curve, &human.masked)?,
         accuracy: acc,
-        whole_answers: Answers::of(&p.whole, labels),
-        answers: p.bins.iter().map(|b| Answers::of(b, labels)).collect(),
+        whole_answers: Answers::named(&p.whole, labels, task.classes),
+        answers: p
+            .bins
+            .iter()
+            .map(|b| Answers::named(b, labels, task.classes))
+            .collect(),
         near_chance: near_chance(whole, chance),
     })
 }
@@ -319,8 +374,7 @@ fn d_max(human: &HumanCurves) -> f64 {
 }
 
 /// Curve similarity (vs unmasked people) of every model at chance: R ≡ 0.
-fn chance_floor(human: &HumanCurves) -> Result<f64> {
-    let chance = 1.0 / CLASSES as f64;
+fn chance_floor(human: &HumanCurves, chance: f64) -> Result<f64> {
     let zeros = vec![chance; human.unmasked.len()];
     let at_chance = AccuracyCurve {
         accuracy: &zeros,
@@ -334,7 +388,7 @@ fn chance_floor(human: &HumanCurves) -> Result<f64> {
 /// class takes ≥ 50 % of the answers, and a whole-image accuracy within 10 points of
 /// chance (with what that does to the score: `floor` at or below chance).
 pub fn degenerate_notes(who: &str, v: &Variant, bins: &[BinSummary], floor: f64) -> Vec<String> {
-    let chance = 1.0 / CLASSES as f64;
+    let chance = v.chance;
     let mut notes = Vec::new();
     if v.near_chance {
         let margin = v.whole_accuracy - chance;
@@ -364,6 +418,7 @@ pub fn degenerate_notes(who: &str, v: &Variant, bins: &[BinSummary], floor: f64)
 
 /// Curve similarity (vs unmasked people) on a resample of images: the bootstrap statistic.
 fn resampled_similarity(
+    task: &Task<'_>,
     p: &Predictions,
     labels: &[usize],
     human: &HumanCurves,
@@ -376,7 +431,7 @@ fn resampled_similarity(
         whole: pick(&p.whole),
         bins: p.bins.iter().map(|b| pick(b)).collect(),
     };
-    variant(&q, &l, human).map_or(f64::NAN, |v| v.vs_unmasked.curve_similarity)
+    variant(task, &q, &l, human).map_or(f64::NAN, |v| v.vs_unmasked.curve_similarity)
 }
 
 /// Builds the score from predictions (public for tests and the app).
@@ -388,9 +443,32 @@ pub fn score_predictions(
     model: &Predictions,
     feedforward: Option<&Predictions>,
 ) -> Result<()> {
-    let m = variant(model, labels, human)?;
-    let floor = chance_floor(human)?;
-    let ff = feedforward.map(|p| variant(p, labels, human)).transpose()?;
+    score_task_predictions(
+        score,
+        &CIFAR_TASK,
+        labels,
+        visible,
+        human,
+        model,
+        feedforward,
+    )
+}
+
+/// [`score_predictions`] for answers among `task`'s classes.
+pub fn score_task_predictions(
+    score: &mut Score,
+    task: &Task<'_>,
+    labels: &[usize],
+    visible: &[f64],
+    human: &HumanCurves,
+    model: &Predictions,
+    feedforward: Option<&Predictions>,
+) -> Result<()> {
+    let m = variant(task, model, labels, human)?;
+    let floor = chance_floor(human, task.chance)?;
+    let ff = feedforward
+        .map(|p| variant(task, p, labels, human))
+        .transpose()?;
     let rel = |bins: &[HumanAccuracyBin]| {
         let acc: Vec<f64> = bins.iter().map(|b| b.accuracy).collect();
         relative_accuracy(&AccuracyCurve {
@@ -400,7 +478,7 @@ pub fn score_predictions(
         })
     };
     let ci = bootstrap_ci(labels.len(), 1000, 0.95, 0, |idx| {
-        resampled_similarity(model, labels, human, idx)
+        resampled_similarity(task, model, labels, human, idx)
     })?;
     let sd = stats::variance(
         &ci.samples
@@ -446,7 +524,7 @@ pub fn score_predictions(
     }
     score.details = Some(Details::Occlusion(OcclusionDetails {
         images: labels.len(),
-        seed_rule: SEED_RULE.into(),
+        seed_rule: task.seed_rule.into(),
         bins,
         human_relative_unmasked: rel(&human.unmasked),
         human_relative_masked: rel(&human.masked),
@@ -457,6 +535,7 @@ pub fn score_predictions(
         chance_floor: floor,
         model: m,
         feedforward: ff.map(Box::new),
+        model_only_bins: Vec::new(),
     }));
     score.notes.push("no ceiling: 1 = the model keeps the same share of its unoccluded accuracy as people do in every bin (METRICS §6.4)".into());
     score.notes.push(format!(
