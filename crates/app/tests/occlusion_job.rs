@@ -46,7 +46,7 @@ fn classify_equals_the_benchmark_condition() {
     let mut log = DataLog::new(&ctx.assets);
     let subset = pollster::block_on(TestSubset::load(&mut log, ctx.options.occlusion_per_class))
         .expect("test subset");
-    let norm = vision.model.normalisation;
+    let norm = *vision.model.normalisation();
     let (lo, hi) = (10.0, 15.0);
     let (inputs, _) = subset
         .inputs(Viewing::Bin { lo, hi }, &norm)

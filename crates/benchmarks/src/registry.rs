@@ -123,6 +123,13 @@ impl BenchmarkSpec {
         {
             return Some("n/a: a control without a classifier (pixels only)");
         }
+        if model.family == Family::EfficientNet
+            && matches!(self.kind, Kind::Occlusion | Kind::Attractor)
+        {
+            return Some(
+                "n/a: reads a 32 px CIFAR-10 classifier's classes (an ImageNet network is scored on the object-photo versions)",
+            );
+        }
         // A benchmark's own baseline is scored on it (the unigram control's surprisal).
         (self.causal_only && !model.is_causal() && self.baseline != Some(model.id))
             .then_some("n/a: needs a model that predicts the next word")
@@ -215,6 +222,15 @@ mod tests {
         assert!(surprisal.not_applicable(lookup("gpt-mini")).is_none());
         assert!(surprisal.not_applicable(lookup("embed-ppmi")).is_some());
         assert!(surprisal.not_applicable(lookup("cornet-z-mini")).is_some());
+        let occlusion = find("tang2018-occlusion").unwrap();
+        assert!(occlusion
+            .not_applicable(lookup("efficientnet-lite0"))
+            .is_some());
+        assert!(occlusion.not_applicable(lookup("cornet-s-mini")).is_none());
+        let rsa = find("kriegeskorte2008-it-rsa").unwrap();
+        assert!(rsa
+            .not_applicable(lookup("efficientnet-lite0-untrained"))
+            .is_none());
         assert!(find("tang2018-attractor")
             .unwrap()
             .browser_limitation()

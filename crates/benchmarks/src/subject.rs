@@ -4,8 +4,8 @@
 
 use brainprobe_engine::Device;
 use brainprobe_models::language::{LanguageModel, PartRecording, Passage, Readout};
-use brainprobe_models::vision::cornet::Cornet;
 use brainprobe_models::vision::record::{record, LayerActivations, LayerSelection};
+use brainprobe_models::vision::VisionModel;
 use brainprobe_models::{load, Loaded, Model, Provenance, WeightStore};
 
 use crate::context::RunOptions;
@@ -56,7 +56,7 @@ impl Subject {
     /// Model identifier.
     pub fn id(&self) -> &str {
         match self {
-            Subject::Vision(v) => &v.model.id,
+            Subject::Vision(v) => v.model.id(),
             Subject::Language(l) => l.model.id(),
         }
     }
@@ -65,7 +65,7 @@ impl Subject {
 /// A vision model on a device, with the provenance a score records.
 pub struct VisionSubject {
     /// The loaded network.
-    pub model: Cornet,
+    pub model: VisionModel,
     /// Where it runs.
     pub device: Device,
     /// sha256 of its weights file (from the manifest).
@@ -74,7 +74,7 @@ pub struct VisionSubject {
     pub updates: u64,
     /// Time-step cap for every recurrent area (`None` = as trained; 1 = feedforward sweep).
     pub steps: Option<usize>,
-    /// Images per forward pass.
+    /// Images per forward pass (the model's own: 50 at 32 px, 4 at 224 px).
     pub batch: usize,
 }
 
@@ -95,32 +95,53 @@ pub fn device_label(device: &Device) -> String {
 
 impl VisionSubject {
     /// Wraps a loaded model with its weights' provenance.
-    pub fn new(model: Cornet, provenance: &Provenance, device: Device) -> Self {
+    pub fn new(model: VisionModel, provenance: &Provenance, device: Device) -> Self {
         Self {
+            batch: model.batch(),
             model,
             device,
             weights_sha256: provenance.weights_sha256.clone(),
             updates: provenance.updates,
             steps: None,
-            batch: 50,
         }
     }
 
     /// True for CORnet-S (areas with more than one time step).
     pub fn is_recurrent(&self) -> bool {
-        self.model.config.timesteps.iter().any(|&t| t > 1) && self.model.config.family != "cornet-z"
+        self.model.is_recurrent()
     }
 
     /// The model reference stored in a score, with the time-step cap it ran at.
     pub fn model_ref(&self, steps: Option<usize>) -> ModelRef {
         ModelRef {
-            id: self.model.id.clone(),
+            id: self.model.id().to_string(),
             weights_sha256: self.weights_sha256.clone(),
             updates: self.updates,
             timesteps: steps,
             device: device_label(&self.device),
             readout: None,
         }
+    }
+
+    /// The input normalisation of a CIFAR-10 classifier at 32 px (the CORnet-minis), or an
+    /// error for a network of another input size and class set (the CIFAR-based benchmarks
+    /// read its 10 logits or train on 32 px CIFAR images).
+    pub fn cifar_normalisation(
+        &self,
+        benchmark: &str,
+    ) -> Result<&brainprobe_models::Normalisation> {
+        if self.model.input_side() != brainprobe_models::vision::preprocess::SIDE
+            || self.model.classes() != brainprobe_data::datasets::cifar::CLASSES.len()
+        {
+            return Err(crate::BenchError::NotApplicable {
+                benchmark: benchmark.to_string(),
+                model: self.model.id().to_string(),
+                reason: "it reads a 32 px CIFAR-10 classifier's 10 classes; this network has \
+                         another input size or class set"
+                    .into(),
+            });
+        }
+        Ok(self.model.normalisation())
     }
 
     /// Activations of `layers` for normalised CHW images, at time-step cap `steps`.

@@ -24,6 +24,7 @@ use brainprobe_metrics::RandomState;
 use brainprobe_models::load::committed_weights;
 use brainprobe_models::vision::cornet::Cornet;
 use brainprobe_models::vision::record::LayerSelection;
+use brainprobe_models::vision::VisionModel;
 use brainprobe_models::{HostTensor, Provenance, WeightStore, Weights};
 
 fn assets() -> Assets {
@@ -110,7 +111,11 @@ fn constant_features_give_undefined_constant_not_nan() {
         weights_sha256: "zeros".into(),
         updates: 0,
     };
-    let subject = Subject::Vision(VisionSubject::new(model, &provenance, Device::Cpu));
+    let subject = Subject::Vision(VisionSubject::new(
+        VisionModel::Cornet(model),
+        &provenance,
+        Device::Cpu,
+    ));
     let spec = find("kriegeskorte2008-it-rsa").unwrap();
     let score = pollster::block_on(registry::run(spec, &subject, &small(), &Silent)).unwrap();
     assert_eq!(score.value, Value::Undefined(Undefined::Constant));
@@ -151,10 +156,10 @@ fn full_visibility_reproduces_unoccluded_accuracy_exactly() {
     let mut log = DataLog::new(&assets);
     let subset = pollster::block_on(TestSubset::load(&mut log, 10)).unwrap();
     let (whole, _) = subset
-        .inputs(Viewing::Whole, &s.model.normalisation)
+        .inputs(Viewing::Whole, s.model.normalisation())
         .unwrap();
     let (full, vis) = subset
-        .inputs(Viewing::FullyVisible, &s.model.normalisation)
+        .inputs(Viewing::FullyVisible, s.model.normalisation())
         .unwrap();
     assert_eq!(vis, 100.0);
     assert_eq!(

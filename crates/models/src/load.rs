@@ -20,11 +20,14 @@ use crate::language::lstm::Lstm;
 use crate::language::LanguageModel;
 use crate::registry::{
     lookup, manifest_file, weights_file, Control, Family, WeightsSource, BPE_TOKENIZER,
-    PIXELS_NORMALISATION_OF, SMOLLM2_GGUF, WORD_COUNTS_TABLE,
+    EFFICIENTNET_WEIGHTS, PIXELS_NORMALISATION_OF, SMOLLM2_GGUF, WORD_COUNTS_TABLE,
 };
 use crate::store::{Freshness, Origin, WeightStore};
 use crate::vision::cornet::Cornet;
+use crate::vision::efficientnet::{self, EfficientNet};
+use crate::vision::VisionModel;
 use crate::weights::{parse_manifest, Weights};
+use brainprobe_arch::efficientnet::IMAGENET_NORMALISATION;
 
 /// What a score records about where weights came from.
 pub const GENERATED_PROVENANCE: &str = "generated in code from a fixed seed (no weights file)";
@@ -32,8 +35,8 @@ pub const GENERATED_PROVENANCE: &str = "generated in code from a fixed seed (no 
 /// A loaded network of either modality.
 #[allow(clippy::large_enum_variant)]
 pub enum Model {
-    /// A CORnet-mini on images.
-    Vision(Cornet),
+    /// A vision network (CORnet-mini, the pixel control, EfficientNet-Lite0).
+    Vision(VisionModel),
     /// A language model on text.
     Language(LanguageModel),
 }
@@ -57,7 +60,7 @@ pub struct Loaded {
 
 impl Loaded {
     /// The vision network, or an error naming the model.
-    pub fn into_cornet(self) -> Result<Cornet> {
+    pub fn into_vision(self) -> Result<VisionModel> {
         match self.model {
             Model::Vision(m) => Ok(m),
             Model::Language(m) => Err(ModelError::Text(format!(
@@ -67,13 +70,24 @@ impl Loaded {
         }
     }
 
+    /// The CORnet-mini (or pixel control), or an error naming the model (for callers that
+    /// alter a CORnet's weights, such as tests).
+    pub fn into_cornet(self) -> Result<Cornet> {
+        match self.into_vision()? {
+            VisionModel::Cornet(m) => Ok(m),
+            VisionModel::EfficientNet(m) => {
+                Err(ModelError::Text(format!("`{}` is not a CORnet-mini", m.id)))
+            }
+        }
+    }
+
     /// The language model, or an error naming the model.
     pub fn into_language(self) -> Result<LanguageModel> {
         match self.model {
             Model::Language(m) => Ok(m),
             Model::Vision(m) => Err(ModelError::Text(format!(
                 "`{}` is a vision model, not a language model",
-                m.id
+                m.id()
             ))),
         }
     }
@@ -177,7 +191,12 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
         },
     };
     let model = match (info.family, manifest, committed) {
-        (Family::Cornet, Some(m), Some(w)) => Model::Vision(Cornet::load(&w, &m, device)?),
+        (Family::Cornet, Some(m), Some(w)) => {
+            Model::Vision(VisionModel::Cornet(Cornet::load(&w, &m, device)?))
+        }
+        (Family::EfficientNet, manifest, None) => Model::Vision(VisionModel::EfficientNet(
+            Box::new(efficientnet(id, info.weights, manifest, store, device).await?),
+        )),
         (Family::Gpt, Some(m), Some(w)) => {
             let tokenizer = bpe_tokenizer(id, store).await?;
             Model::Language(LanguageModel::Gpt(Gpt::load(&w, &m, tokenizer, device)?))
@@ -194,9 +213,9 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
                 id, &w, &vocab,
             )?))
         }
-        (Family::Baseline(Control::Pixels), None, None) => {
-            Model::Vision(Cornet::pixels(id, pixel_normalisation(id, store).await?))
-        }
+        (Family::Baseline(Control::Pixels), None, None) => Model::Vision(VisionModel::Cornet(
+            Cornet::pixels(id, pixel_normalisation(id, store).await?),
+        )),
         (Family::Baseline(Control::Length), None, None) => {
             Model::Language(LanguageModel::Baseline(TextBaseline::Length(
                 LengthBaseline::new(id, bpe_tokenizer(id, store).await?),
@@ -228,6 +247,52 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
         }
     };
     Ok(Loaded { model, provenance })
+}
+
+/// EfficientNet-Lite0 from its prepared manifest and f16 weights (sha256 checked), or its
+/// seeded twin generated in code with the ImageNet normalisation of the pretrained one.
+async fn efficientnet(
+    id: &str,
+    source: WeightsSource,
+    manifest: Option<WeightsManifest>,
+    store: &WeightStore,
+    device: &Device,
+) -> Result<EfficientNet> {
+    match (source, manifest) {
+        (WeightsSource::Prepared(dir), Some(m)) => {
+            let config = EfficientNet::config_of(&m)?;
+            let norm = m.normalisation.ok_or_else(|| ModelError::Manifest {
+                model: id.to_string(),
+                detail: "no [normalisation] for a vision model".into(),
+            })?;
+            let rel = format!("{dir}/{EFFICIENTNET_WEIGHTS}");
+            let w = weights(id, store, Origin::Prepared, &rel, &m).await?;
+            let mut model = EfficientNet::load(id, config, norm, &w, device)?;
+            model.class_names = names(id, store).await?;
+            Ok(model)
+        }
+        (WeightsSource::Generated(_), None) => {
+            let config = brainprobe_arch::EfficientNetConfig::lite0();
+            let w = efficientnet::untrained_weights(id, &config);
+            let mut model = EfficientNet::load(id, config, IMAGENET_NORMALISATION, &w, device)?;
+            // The twin's logits name the same classes when prepare-data has fetched them.
+            model.class_names = names(id, store).await.unwrap_or_default();
+            Ok(model)
+        }
+        (source, _) => Err(ModelError::Weights {
+            model: id.to_string(),
+            detail: format!("no EfficientNet loader for weights from {source:?}"),
+        }),
+    }
+}
+
+/// The short ImageNet class names (prepare-data's `classes.tsv`).
+async fn names(id: &str, store: &WeightStore) -> Result<Vec<String>> {
+    Ok(crate::vision::imagenet::class_names(id, store)
+        .await?
+        .into_iter()
+        .map(|c| c.name)
+        .collect())
 }
 
 /// The input normalisation of the CORnet-minis (every one stores the same CIFAR-10

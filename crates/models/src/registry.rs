@@ -8,6 +8,8 @@ use crate::language::readout::Readout;
 pub enum Family {
     /// CORnet-Z-mini / CORnet-S-mini on 32 × 32 images.
     Cornet,
+    /// EfficientNet-Lite0 on 224 × 224 images (ImageNet-1k classes).
+    EfficientNet,
     /// Bidirectional BERT encoder (MiniLM-L6).
     Bert,
     /// Context-free word vectors looked up per word (`embed-ppmi`).
@@ -48,7 +50,10 @@ impl Family {
 
     /// Whether the family sees images (else text).
     pub fn is_vision(self) -> bool {
-        matches!(self, Family::Cornet | Family::Baseline(Control::Pixels))
+        matches!(
+            self,
+            Family::Cornet | Family::EfficientNet | Family::Baseline(Control::Pixels)
+        )
     }
 
     /// Whether the family reads words after the recorded one within its context.
@@ -114,6 +119,20 @@ pub const SMOLLM2_BYTES: u64 = 98_362_432;
 
 /// Size of MiniLM's converted weights (f16 safetensors) and WordPiece vocabulary.
 pub const MINILM_BYTES: u64 = 45_141_872 + 231_508;
+
+/// Directory (under `data/cache/models/`, and `www/assets/models/` for the browser) of
+/// EfficientNet-Lite0 converted by prepare-data (f16 safetensors, class names, manifest).
+pub const EFFICIENTNET_DIR: &str = "efficientnet-lite0";
+
+/// The weights file in [`EFFICIENTNET_DIR`].
+pub const EFFICIENTNET_WEIGHTS: &str = "model.safetensors";
+
+/// The ImageNet-1k class names in [`EFFICIENTNET_DIR`] (`index<TAB>name<TAB>synonyms`).
+pub const IMAGENET_CLASSES: &str = "classes.tsv";
+
+/// Size of EfficientNet-Lite0's converted weights (f16) and class names: what a browser
+/// downloads for `efficientnet-lite0`.
+pub const EFFICIENTNET_BYTES: u64 = 9_410_464 + 37_555;
 
 /// Directory (under `data/cache/models/`) of the training corpora's word counts that
 /// prepare-data derives for the frequency baselines (`word_counts.tsv` + manifest).
@@ -208,6 +227,24 @@ pub const MODELS: &[ModelInfo] = &[
         Family::Cornet,
         "\"critical training\": from -wc, only projections, skips and the decoder trained",
     ),
+    ModelInfo {
+        id: "efficientnet-lite0",
+        family: Family::EfficientNet,
+        description: "pretrained EfficientNet-Lite0 (ImageNet-1k, 224 px, 4.7 M parameters; ReLU6, no squeeze-excitation), from prepare-data",
+        weights: WeightsSource::Prepared(EFFICIENTNET_DIR),
+        in_browser: true,
+        download_bytes: EFFICIENTNET_BYTES,
+        readout: Readout::LastToken,
+    },
+    ModelInfo {
+        id: "efficientnet-lite0-untrained",
+        family: Family::EfficientNet,
+        description: "efficientnet-lite0's architecture at the reference code's seeded initialisation (PyTorch defaults; batch norms at their initial statistics)",
+        weights: WeightsSource::Generated(None),
+        in_browser: true,
+        download_bytes: 0,
+        readout: Readout::LastToken,
+    },
     ModelInfo::committed(
         "gpt-mini-untrained",
         Family::Gpt,
@@ -372,7 +409,7 @@ mod tests {
         assert!(MODELS.iter().all(|m| (m.download_bytes > 0)
             == matches!(
                 m.id,
-                "minilm-l6" | "smollm2-135m" | "smollm2-135m-untrained"
+                "minilm-l6" | "smollm2-135m" | "smollm2-135m-untrained" | "efficientnet-lite0"
             )));
         assert_eq!(
             lookup("minilm-l6").unwrap().weights,
@@ -423,6 +460,12 @@ mod tests {
             size(&format!("{MINILM_DIR}/vocab.txt")),
         ) {
             assert_eq!(w + v, MINILM_BYTES);
+        }
+        if let (Some(w), Some(c)) = (
+            size(&format!("{EFFICIENTNET_DIR}/{EFFICIENTNET_WEIGHTS}")),
+            size(&format!("{EFFICIENTNET_DIR}/{IMAGENET_CLASSES}")),
+        ) {
+            assert_eq!(w + c, EFFICIENTNET_BYTES);
         }
     }
 }

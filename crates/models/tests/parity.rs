@@ -8,5 +8,6 @@
 mod common;
 mod parity_bert;
 mod parity_cornet;
+mod parity_efficientnet;
 mod parity_gpt;
 mod parity_lstm;

@@ -7,6 +7,7 @@
 
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_models::vision::cornet::Cornet;
+use brainprobe_models::vision::VisionModel;
 use brainprobe_models::{parse_manifest, Weights};
 
 use crate::common::{gpu, relative_error, TestResult};
@@ -129,7 +130,9 @@ async fn record_gpu_matches_cpu() -> TestResult {
     let gpu = gpu().await?;
     let mut results = Vec::new();
     for device in [&Device::Cpu, &gpu] {
-        let model = Cornet::load(&weights, &manifest, device).map_err(|e| e.to_string())?;
+        let model = VisionModel::Cornet(
+            Cornet::load(&weights, &manifest, device).map_err(|e| e.to_string())?,
+        );
         let mut calls = 0;
         let layers = record(
             &model,
@@ -167,7 +170,9 @@ async fn record_gpu_matches_cpu() -> TestResult {
             ));
         }
     }
-    let model = Cornet::load(&weights, &manifest, &Device::Cpu).map_err(|e| e.to_string())?;
+    let model = VisionModel::Cornet(
+        Cornet::load(&weights, &manifest, &Device::Cpu).map_err(|e| e.to_string())?,
+    );
     let bad = record(
         &model,
         &images,

@@ -8,5 +8,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 mod common;
 mod parity_bert;
 mod parity_cornet;
+mod parity_efficientnet;
 mod parity_gpt;
 mod parity_lstm;

@@ -1,10 +1,11 @@
 //! The 92 Kriegeskorte images as thumbnails on the Vision page. Hovering (or focusing) one
 //! shows it larger with its five nearest images in the model's RDM and in the brain's (as
-//! the benchmark's run lists them), so a reader sees what the two geometries group together.
+//! the benchmark's run lists them), so a reader sees what the two geometries group together;
+//! for an ImageNet network also its five most probable ImageNet classes for the image.
 
 use std::rc::Rc;
 
-use brainprobe_benchmarks::views::Neighbours;
+use brainprobe_benchmarks::views::{ClassGuess, Neighbours};
 use brainprobe_data::datasets::kriegeskorte::image_path;
 use yew::prelude::*;
 
@@ -19,6 +20,9 @@ pub struct StimulusGridProps {
     pub categories: Rc<Vec<String>>,
     /// Label of the model RDM.
     pub model_label: AttrValue,
+    /// Each image's most probable ImageNet classes (ImageNet networks only).
+    #[prop_or_default]
+    pub top_classes: Option<Rc<Vec<Vec<ClassGuess>>>>,
 }
 
 fn thumb(i: usize, category: &str, size: u32) -> Html {
@@ -62,6 +66,12 @@ pub fn stimulus_grid(p: &StimulusGridProps) -> Html {
                     <p><b>{format!("image {current}")}</b>{format!(" — {}", category(current))}</p>
                     { row(&p.neighbours.model, format!("closest in {}:", p.model_label), "neighbours-model") }
                     { row(&p.neighbours.brain, "closest in the brain:".to_string(), "neighbours-brain") }
+                    { for p.top_classes.as_ref().and_then(|t| t.get(current)).map(|guesses| html! {
+                        <p class="small" id="image-top-classes">
+                            {"ImageNet top 5: "}
+                            { guesses.iter().map(|g| format!("{} {:.1} %", g.name, 100.0 * g.probability)).collect::<Vec<_>>().join(" · ") }
+                        </p>
+                    }) }
                 </div>
             </div>
         </div>

@@ -127,7 +127,7 @@ fn result_view(r: &Run, benchmark_label: &str) -> Html {
             if let (Some(rdms), Some(neighbours)) = (&views.rdms, &views.neighbours) {
                 <h3>{"The 92 images"}</h3>
                 <p class="lead">{"Hover or tab to an image: its five nearest neighbours in the model's RDM and in the brain's."}</p>
-                <StimulusGrid neighbours={Rc::new(neighbours.clone())} categories={Rc::new(rdms.categories.clone())} model_label={format!("{model} · {}", rdms.layer)} />
+                <StimulusGrid neighbours={Rc::new(neighbours.clone())} categories={Rc::new(rdms.categories.clone())} model_label={format!("{model} · {}", rdms.layer)} top_classes={views.top_classes.clone().map(Rc::new)} />
             }
             <h3>{"Score per layer"}</h3>
             <LayerCurve id="layer-curve" y_label="Spearman ρ with IT (raw)" points={Rc::new(views.layer_curve.points.clone())} band={band} committed={views.layer_curve.committed.clone().map(AttrValue::from)} />

@@ -124,6 +124,18 @@ pub struct Views {
     pub occlusion: Option<OcclusionCurves>,
     /// Published rows of the corresponding benchmark (language), for comparison.
     pub published: Vec<ReferenceRow>,
+    /// Each image's five most probable ImageNet classes (IT RSA of an ImageNet network).
+    #[serde(default)]
+    pub top_classes: Option<Vec<Vec<ClassGuess>>>,
+}
+
+/// One class a network names for an image, with its softmax probability.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClassGuess {
+    /// Class name.
+    pub name: String,
+    /// Softmax probability over all classes.
+    pub probability: f32,
 }
 
 impl Views {

@@ -8,7 +8,7 @@ use brainprobe_metrics::rsa;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use super::{LayerCurve, Views};
+use super::{ClassGuess, LayerCurve, Views};
 use crate::context::RunContext;
 use crate::error::Result;
 use crate::progress::Progress;
@@ -21,6 +21,10 @@ use crate::vision::occlusion::{
     Answers, BinSummary, Variant, HUMAN_CHANCE, HUMAN_WHOLE, HUMAN_WHOLE_TRIALS, MAX_VISIBILITY_PCT,
 };
 use brainprobe_metrics::occlusion::{relative_accuracy, AccuracyCurve};
+use brainprobe_models::vision::imagenet::top_k;
+
+/// How many classes [`Views::top_classes`] lists per image.
+pub const TOP_CLASSES: usize = 5;
 
 /// How many neighbours [`Neighbours`] lists per image.
 pub const NEIGHBOURS: usize = 5;
@@ -96,6 +100,28 @@ pub async fn rsa_run(
         layer_curve: LayerCurve::of(&run.score),
         ..Views::default()
     };
+    if let (Some(names), Some(logits)) = (
+        subject.model.imagenet_class_names(),
+        run.layers.iter().find(|l| l.name == "logits"),
+    ) {
+        views.top_classes = Some(
+            logits
+                .values
+                .rows()
+                .into_iter()
+                .map(|row| {
+                    let row: Vec<f32> = row.to_vec();
+                    top_k(&row, TOP_CLASSES)
+                        .into_iter()
+                        .map(|(c, p)| ClassGuess {
+                            name: names.get(c).cloned().unwrap_or_default(),
+                            probability: p,
+                        })
+                        .collect()
+                })
+                .collect(),
+        );
+    }
     if let Some(l) = run.layers.iter().find(|l| l.name == layer) {
         let model = rsa::rdm(l.values.mapv(f64::from).view())?.matrix;
         views.neighbours = Some(Neighbours {

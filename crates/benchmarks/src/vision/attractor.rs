@@ -263,7 +263,7 @@ pub async fn run(
         "cifar10/train.tar.gz (chosen training images, u8 pixels)",
         train.images.as_slice().unwrap_or(&[]),
     );
-    let norm = subject.model.normalisation;
+    let norm = *subject.cifar_normalisation(spec.id)?;
     let train_inputs = (0..train.len())
         .map(|i| {
             let px: Vec<u8> = train

@@ -17,7 +17,7 @@ use brainprobe_data::datasets::kriegeskorte::{
 };
 use brainprobe_metrics::rsa::{self, nili_bounds, rsa_score, Pooling, RsaMethod};
 use brainprobe_metrics::stats;
-use brainprobe_models::vision::preprocess::preprocess_bytes;
+use brainprobe_models::vision::preprocess::preprocess_bytes_at;
 use brainprobe_models::vision::record::{LayerActivations, LayerSelection};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -399,7 +399,13 @@ pub async fn images(subject: &VisionSubject, log: &mut DataLog<'_>) -> Result<Ve
         .await?;
     bytes
         .iter()
-        .map(|b| Ok(preprocess_bytes(b, &subject.model.normalisation)?))
+        .map(|b| {
+            Ok(preprocess_bytes_at(
+                b,
+                subject.model.input_side(),
+                subject.model.normalisation(),
+            )?)
+        })
         .collect()
 }
 

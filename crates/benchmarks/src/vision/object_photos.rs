@@ -26,7 +26,7 @@ use brainprobe_data::datasets::kriegeskorte::{self, ImageStimulus};
 use brainprobe_data::formats::parse_csv;
 use brainprobe_metrics::bubbles::{bubbles_for_target, occlude};
 use brainprobe_metrics::{fit_predict_standardised, Regression};
-use brainprobe_models::vision::preprocess::{decode, normalise_chw, square_resize, RgbF32, SIDE};
+use brainprobe_models::vision::preprocess::{decode, normalise_chw, square_resize, RgbF32};
 use brainprobe_models::vision::record::LayerSelection;
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3, Axis};
 
@@ -58,15 +58,19 @@ pub const BIN_WIDTH_PCT: f64 = 5.0;
 pub const TOP_PCT: f64 = 100.0;
 
 /// The layer whose features the readout and the attractor use: the model's penultimate
-/// representation (CORnet: `decoder`, the pooled IT features before the classifier).
-pub fn feature_layer(_subject: &VisionSubject) -> &'static str {
-    "decoder"
+/// representation (CORnet: `decoder`, the pooled IT features before the classifier;
+/// EfficientNet: `pool`, the 1280 pooled head features).
+pub fn feature_layer(subject: &VisionSubject) -> &'static str {
+    subject.model.penultimate_layer()
 }
 
 /// The one way an image enters the model: centre square, area-averaging resize to the
 /// model's input side, the model's normalisation, CHW.
 pub fn model_input(subject: &VisionSubject, img: &RgbF32) -> Vec<f32> {
-    normalise_chw(&square_resize(img, SIDE), &subject.model.normalisation)
+    normalise_chw(
+        &square_resize(img, subject.model.input_side()),
+        subject.model.normalisation(),
+    )
 }
 
 /// `(H, W, 3)` u8 pixels as an RGB image in [0, 1].

@@ -564,7 +564,7 @@ pub async fn run(
     let human = HumanCurves::load(&mut log, opts.max_visibility_pct).await?;
     let subset = TestSubset::load(&mut log, opts.occlusion_per_class).await?;
     let labels = subset.labels();
-    let norm = subject.model.normalisation;
+    let norm = *subject.cifar_normalisation(spec.id)?;
     let with_ff = opts.feedforward_variant && subject.is_recurrent() && subject.steps != Some(1);
     let mut views = vec![Viewing::Whole];
     views.extend(human.unmasked.iter().map(|b| Viewing::Bin {

@@ -196,7 +196,10 @@ pub async fn classify(
     };
     let (shown, visible_pct) =
         occluded(&pixels, lo_pct, image.seed_index()).map_err(bad_request)?;
-    let input = preprocess_rgb8(&shown, &vision.model.normalisation)?;
+    let input = preprocess_rgb8(
+        &shown,
+        vision.cifar_normalisation("tang2018-occlusion (one image)")?,
+    )?;
     let layers = LayerSelection::Named(vec!["logits".into()]);
     let logits = |steps: Option<usize>, stage: &'static str| {
         let input = input.clone();

@@ -82,7 +82,10 @@ pub async fn cifar_accuracy(
 ) -> Result<(f64, usize)> {
     let mut log = DataLog::new(&ctx.assets);
     let subset = TestSubset::load(&mut log, ctx.options.occlusion_per_class).await?;
-    let (inputs, _) = subset.inputs(Viewing::Whole, &subject.model.normalisation)?;
+    let (inputs, _) = subset.inputs(
+        Viewing::Whole,
+        subject.cifar_normalisation("wiring-up (CIFAR-10 accuracy)")?,
+    )?;
     let p = subject
         .predict(&inputs, subject.steps, "CIFAR-10 test subset", progress)
         .await?;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use brainprobe_data::datasets::kriegeskorte;
 use brainprobe_data::{assets::default_native_root, Assets, Bundle};
-use brainprobe_models::vision::preprocess::{preprocess_bytes, preprocess_rgb8};
+use brainprobe_models::vision::preprocess::{preprocess_bytes_at, preprocess_rgb8};
 use brainprobe_models::vision::record::{record, LayerSelection};
 use brainprobe_models::{load_blocking, WeightStore};
 use clap::Args;
@@ -82,7 +82,7 @@ pub fn run(args: RecordArgs) -> Result<(), String> {
     }
     let device = open(args.device)?;
     let model = load_blocking(&args.model, &WeightStore::native(), &device)
-        .and_then(|l| l.into_cornet())
+        .and_then(|l| l.into_vision())
         .map_err(|e| e.to_string())?;
     let root = default_native_root();
     let assets = Assets::new(root.display().to_string());
@@ -92,15 +92,22 @@ pub fn run(args: RecordArgs) -> Result<(), String> {
             root.display()
         )
     };
-    let norm = model.normalisation;
+    let norm = *model.normalisation();
+    let side = model.input_side();
     let images: Vec<Vec<f32>> = match args.dataset.as_str() {
         "kriegeskorte2008_92images" => (0..kriegeskorte::N_IMAGES)
             .map(|i| {
                 let path = kriegeskorte::image_path(i);
                 let bytes = assets.bytes_blocking(&path).map_err(|e| hint(e.to_string()))?;
-                preprocess_bytes(&bytes, &norm).map_err(|e| format!("{path}: {e}"))
+                preprocess_bytes_at(&bytes, side, &norm).map_err(|e| format!("{path}: {e}"))
             })
             .collect::<Result<_, _>>()?,
+        "cifar10" if side != brainprobe_models::vision::preprocess::SIDE => {
+            return Err(format!(
+                "`{}` takes {side} px images; the cifar10 bundle holds 32 px ones (record it on kriegeskorte2008_92images)",
+                args.model
+            ))
+        }
         "cifar10" => {
             let bundle = pollster::block_on(Bundle::load(&assets)).map_err(|e| hint(e.to_string()))?;
             let set = bundle.cifar_subset;

@@ -1,7 +1,8 @@
 //! Seeded random numbers that are identical natively and in wasm: a ChaCha8 stream keyed by
 //! the sha256 of a text key (a tensor name, a word), turned into normal deviates with the
 //! Box–Muller transform. Used for `minilm-l6-untrained` (one stream per tensor name) and
-//! `random-embedding` (one stream per word type).
+//! `random-embedding` (one stream per word type); uniform deviates for the seeded
+//! EfficientNet twin.
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -30,6 +31,15 @@ pub fn normal_values(key: &str, n: usize, std: f32) -> Vec<f32> {
     }
     out.truncate(n);
     out
+}
+
+/// `n` independent uniform(-`bound`, `bound`) values from the stream keyed by `key` (PyTorch's
+/// default conv/linear initialisation for the vision twins).
+pub fn uniform_values(key: &str, n: usize, bound: f32) -> Vec<f32> {
+    let mut rng = rng_for(key);
+    (0..n)
+        .map(|_| ((2.0 * unit_open(&mut rng) - 1.0) * bound as f64) as f32)
+        .collect()
 }
 
 #[cfg(test)]

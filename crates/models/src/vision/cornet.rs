@@ -109,13 +109,8 @@ enum Body {
     },
 }
 
-/// What one forward pass produced.
-pub struct CornetOutput {
-    /// Class logits `[b, classes]`.
-    pub logits: Tensor,
-    /// Recorded layers in order: name and tensor (`[b, c, h, w]`, or `[b, c]`).
-    pub layers: Vec<(String, Tensor)>,
-}
+/// What one forward pass produced (the output type every vision network shares).
+pub type CornetOutput = super::model::VisionOutput;
 
 /// The one layer of the pixel control.
 pub const PIXELS_LAYER: &str = "pixels";

@@ -138,9 +138,16 @@ pub fn normalise_chw(img: &RgbF32, norm: &Normalisation) -> Vec<f32> {
     out
 }
 
-/// Model input for encoded image bytes: decode → crop → resize → normalise.
+/// Model input for encoded image bytes at the CORnet-minis' 32 px: decode → crop → resize
+/// → normalise.
 pub fn preprocess_bytes(bytes: &[u8], norm: &Normalisation) -> Result<Vec<f32>> {
-    Ok(normalise_chw(&square_resize(&decode(bytes)?, SIDE), norm))
+    preprocess_bytes_at(bytes, SIDE, norm)
+}
+
+/// Model input for encoded image bytes at `side` px (a model's input side; smaller images
+/// are enlarged by the same area-weighted resampling).
+pub fn preprocess_bytes_at(bytes: &[u8], side: usize, norm: &Normalisation) -> Result<Vec<f32>> {
+    Ok(normalise_chw(&square_resize(&decode(bytes)?, side), norm))
 }
 
 /// Model input for 32 × 32 × 3 u8 pixels (CIFAR arrays): only normalisation.

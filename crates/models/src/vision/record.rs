@@ -4,8 +4,7 @@
 use brainprobe_engine::{Device, Tensor};
 use ndarray::Array2;
 
-use super::cornet::Cornet;
-use super::preprocess::SIDE;
+use super::model::VisionModel;
 use crate::error::{ModelError, Result};
 
 /// Which layers to keep.
@@ -26,10 +25,10 @@ pub struct LayerActivations {
     pub values: Array2<f32>,
 }
 
-/// Runs `images` (each a normalised CHW `[3, 32, 32]` vector) through `model` on
+/// Runs `images` (each a normalised CHW `[3, side, side]` vector, `side` the model's input) through `model` on
 /// `device`, `batch` at a time, calling `progress(done, total)` after each batch.
 pub async fn record(
-    model: &Cornet,
+    model: &VisionModel,
     images: &[Vec<f32>],
     layers: &LayerSelection,
     steps: Option<usize>,
@@ -44,7 +43,7 @@ pub async fn record(
             for l in list {
                 if !names.contains(l) {
                     return Err(ModelError::UnknownLayer {
-                        model: model.id.clone(),
+                        model: model.id().to_string(),
                         layer: l.clone(),
                         available: names.join(", "),
                     });
@@ -53,7 +52,8 @@ pub async fn record(
             list.clone()
         }
     };
-    let plane = 3 * SIDE * SIDE;
+    let side = model.input_side();
+    let plane = 3 * side * side;
     if model.is_pixels() {
         return pixels(images, wanted, plane, progress);
     }
@@ -71,7 +71,7 @@ pub async fn record(
             }
             x.extend_from_slice(img);
         }
-        let input = Tensor::from_vec(x, &[chunk.len(), 3, SIDE, SIDE], device)?;
+        let input = Tensor::from_vec(x, &[chunk.len(), 3, side, side], device)?;
         let out = model.forward(&input, steps)?;
         let picked: Vec<&Tensor> = wanted
             .iter()
@@ -134,6 +134,8 @@ fn pixels(
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::vision::cornet::Cornet;
+    use crate::vision::preprocess::SIDE;
     use brainprobe_arch::Normalisation;
 
     #[test]
@@ -142,9 +144,9 @@ mod tests {
             mean: [0.5; 3],
             std: [0.25; 3],
         };
-        let model = Cornet::pixels("baseline-pixels", norm);
+        let model = VisionModel::Cornet(Cornet::pixels("baseline-pixels", norm));
         assert_eq!(model.layer_names(None), ["pixels"]);
-        assert!(!model.config.is_recurrent());
+        assert!(!model.is_recurrent());
         let plane = 3 * SIDE * SIDE;
         let images: Vec<Vec<f32>> = (0..3)
             .map(|k| (0..plane).map(|i| (k * plane + i) as f32).collect())
