@@ -195,7 +195,7 @@ pub async fn load(id: &str, store: &WeightStore, device: &Device) -> Result<Load
             Model::Vision(VisionModel::Cornet(Cornet::load(&w, &m, device)?))
         }
         (Family::EfficientNet, manifest, None) => Model::Vision(VisionModel::EfficientNet(
-            Box::new(efficientnet(id, info.weights, manifest, store, device).await?),
+            efficientnet(id, info.weights, manifest, store, device).await?,
         )),
         (Family::Gpt, Some(m), Some(w)) => {
             let tokenizer = bpe_tokenizer(id, store).await?;

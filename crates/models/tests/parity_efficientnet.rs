@@ -49,7 +49,7 @@ async fn efficientnet_gpu_equals_cpu() -> TestResult {
     assert_eq!(want.len(), 11);
     for ((name, w), (_, g)) in want.iter().zip(&got) {
         let e = relative_error(g, w);
-        if !(e <= TOLERANCE) {
+        if e.is_nan() || e > TOLERANCE {
             return Err(format!("efficientnet layer {name}: relative error {e:.3e}"));
         }
     }

@@ -17,12 +17,14 @@ pub struct VisionOutput {
     pub layers: Vec<(String, Tensor)>,
 }
 
-/// A loaded vision network of any family.
+/// A loaded vision network of any family. Made once per run and passed by reference, so
+/// the variants' size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum VisionModel {
     /// A CORnet-mini or the pixel control (32 × 32 inputs, CIFAR-10 classes).
     Cornet(Cornet),
     /// EfficientNet-Lite0 or its twin (224 × 224 inputs, ImageNet-1k classes).
-    EfficientNet(Box<EfficientNet>),
+    EfficientNet(EfficientNet),
 }
 
 impl VisionModel {
