@@ -423,6 +423,43 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
     assert_fits_a_phone(&driver, "Vision with RDMs");
 }
 
+/// EfficientNet-Lite0 on the Vision page (its 9.4 MB of weights fetched once): the IT RSA
+/// on forced WebGPU and on the forced CPU path equals the CLI's committed score, and
+/// hovering an image names its ImageNet top 5.
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data (efficientnet-lite0); run by `cargo xtask test`"]
+fn vision_page_scores_efficientnet_like_the_cli_and_names_imagenet_classes() {
+    let (_server, driver) =
+        open("#vision?model=efficientnet-lite0&benchmark=kriegeskorte2008-it-rsa");
+    let expected = cli_score("efficientnet-lite0", "kriegeskorte2008-it-rsa");
+    driver.wait_for(
+        "the Vision page",
+        "return document.querySelector('#vision-run') ? 1 : null;",
+        Duration::from_secs(60),
+    );
+    driver.script("document.querySelector('#vision-webgpu').click(); return 1;");
+    driver.script("document.querySelector('#vision-run').click(); return 1;");
+    let gpu = vision_score(&driver);
+    println!("efficientnet-lite0 vision: GPU {gpu:.6}, CLI {expected:.6}");
+    assert!((gpu - expected).abs() < 1e-4, "GPU {gpu} vs CLI {expected}");
+    // Image 62 is the banana: hovering it shows the model's ImageNet top 5.
+    driver.script(
+        "document.querySelectorAll('#vision-thumbnails button')[62].dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); \
+         document.querySelectorAll('#vision-thumbnails button')[62].focus(); return 1;",
+    );
+    let top = driver.wait_for(
+        "the ImageNet top 5 of image 62",
+        "const t = document.querySelector('#image-top-classes'); return t && t.textContent.includes('banana') ? t.textContent : null;",
+        Duration::from_secs(10),
+    );
+    println!("image 62: {top}");
+    driver.script("document.querySelector('#vision-cpu').click(); return 1;");
+    driver.script("document.querySelector('#vision-run').click(); return 1;");
+    let cpu = vision_score(&driver);
+    println!("efficientnet-lite0 vision: CPU {cpu:.6}");
+    assert!((cpu - expected).abs() < 1e-4, "CPU {cpu} vs CLI {expected}");
+}
+
 #[test]
 #[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
 fn leaderboard_overview_and_about_render() {

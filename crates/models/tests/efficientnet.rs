@@ -11,8 +11,8 @@
 
 use std::collections::HashMap;
 
-use brainprobe_arch::efficientnet::IMAGENET_NORMALISATION;
-use brainprobe_arch::EfficientNetConfig;
+use brainprobe_arch::efficientnet::LITE_NORMALISATION;
+use brainprobe_arch::{EfficientNetConfig, Normalisation};
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_models::vision::efficientnet::{same_padding, untrained_weights, EfficientNet};
 use brainprobe_models::vision::imagenet::top_k;
@@ -149,7 +149,7 @@ fn the_seeded_twin_equals_an_independent_candle_forward() {
     let model = EfficientNet::load(
         id,
         config.clone(),
-        IMAGENET_NORMALISATION,
+        LITE_NORMALISATION,
         &weights,
         &Device::Cpu,
     )
@@ -192,12 +192,12 @@ fn prepared() -> Option<(VisionModel, std::path::PathBuf)> {
     Some((loaded.into_vision().unwrap(), dir))
 }
 
-fn stimulus(i: usize, side: usize) -> Vec<f32> {
+fn stimulus(i: usize, side: usize, norm: &Normalisation) -> Vec<f32> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
         "../../data/cache/kriegeskorte2008_92images/images/{i:03}.png"
     ));
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    preprocess_bytes_at(&bytes, side, &IMAGENET_NORMALISATION).unwrap()
+    preprocess_bytes_at(&bytes, side, norm).unwrap()
 }
 
 #[test]
@@ -212,7 +212,8 @@ fn the_prepared_weights_equal_an_independent_candle_forward() {
             .into_iter()
             .map(|(k, v)| (k, v.to_dtype(DType::F32).unwrap()))
             .collect();
-    let x = [stimulus(62, 224), stimulus(40, 224)].concat();
+    let norm = model.normalisation;
+    let x = [stimulus(62, 224, &norm), stimulus(40, 224, &norm)].concat();
     let cx = CTensor::from_vec(x.clone(), (2, 3, 224, 224), &dev).unwrap();
     let gap = compare(
         "pretrained",
@@ -237,22 +238,40 @@ fn the_right_imagenet_class_is_in_the_top_5_for_most_annotated_images() {
             (f[0].parse().unwrap(), classes, f[2])
         })
         .collect();
-    let mut hits = 0;
-    for (image, classes, what) in &rows {
-        let out = engine_layers(&model, &stimulus(*image, 224), 1);
-        let logits = &out.last().unwrap().1;
-        let top = top_k(logits, 5);
-        let hit = top.iter().any(|(c, _)| classes.contains(c));
-        hits += hit as usize;
+    // The checkpoints' own normalisation (the manifest's), and for the record the ImageNet
+    // mean/SD of the reference package's inherited README example.
+    let imagenet = Normalisation {
+        mean: [0.485, 0.456, 0.406],
+        std: [0.229, 0.224, 0.225],
+    };
+    let mut counts = Vec::new();
+    for (label, norm) in [
+        ("manifest", model.normalisation),
+        ("imagenet mean/SD", imagenet),
+    ] {
+        let mut hits = 0;
+        for (image, classes, what) in &rows {
+            let out = engine_layers(&model, &stimulus(*image, 224, &norm), 1);
+            let logits = &out.last().unwrap().1;
+            let top = top_k(logits, 5);
+            let hit = top.iter().any(|(c, _)| classes.contains(c));
+            hits += hit as usize;
+            println!(
+                "{label}: image {image:>2} ({what}): top-5 {:?} {}",
+                top,
+                if hit { "hit" } else { "miss" }
+            );
+        }
         println!(
-            "image {image:>2} ({what}): top-5 {:?} {}",
-            top,
-            if hit { "hit" } else { "miss" }
+            "{label}: right class in the top 5 for {hits} of {} annotated images",
+            rows.len()
         );
+        counts.push(hits);
     }
-    println!(
-        "right class in the top 5 for {hits} of {} annotated images",
+    // Most of them: at least three in four with the manifest's normalisation.
+    assert!(
+        4 * counts[0] >= 3 * rows.len(),
+        "{counts:?} of {}",
         rows.len()
     );
-    assert!(2 * hits > rows.len(), "{hits} of {}", rows.len());
 }

@@ -5,7 +5,7 @@
 //! Cpu forward itself is checked against an independent candle forward in
 //! `efficientnet.rs` (native).
 
-use brainprobe_arch::efficientnet::IMAGENET_NORMALISATION;
+use brainprobe_arch::efficientnet::LITE_NORMALISATION;
 use brainprobe_arch::EfficientNetConfig;
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_models::vision::efficientnet::{untrained_weights, EfficientNet};
@@ -22,7 +22,7 @@ async fn layers(device: &Device, side: usize) -> Result<Vec<(String, Vec<f32>)>,
     };
     let id = "efficientnet-lite0-untrained";
     let weights = untrained_weights(id, &config);
-    let model = EfficientNet::load(id, config, IMAGENET_NORMALISATION, &weights, device)
+    let model = EfficientNet::load(id, config, LITE_NORMALISATION, &weights, device)
         .map_err(|e| e.to_string())?;
     let n = 2 * 3 * side * side;
     let x: Vec<f32> = (0..n)

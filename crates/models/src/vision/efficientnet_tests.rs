@@ -61,7 +61,7 @@ fn the_twin_runs_and_names_every_layer_with_its_shape() {
         ..EfficientNetConfig::lite0()
     };
     let w = untrained_weights("t", &config);
-    let norm = brainprobe_arch::efficientnet::IMAGENET_NORMALISATION;
+    let norm = brainprobe_arch::efficientnet::LITE_NORMALISATION;
     let m = EfficientNet::load("t", config, norm, &w, &Device::Cpu).unwrap();
     let x = Tensor::from_vec(vec![0.5; 3 * 64 * 64], &[1, 3, 64, 64], &Device::Cpu).unwrap();
     let out = m.forward(&x).unwrap();
