@@ -67,9 +67,9 @@ impl Pickle {
     }
 }
 
-/// A legacy file: conv weight [2,1,2,2] (f32, storage "7"), a transposed view [2,3] of
-/// storage "9" (stride [1,2]) and an i64 counter (storage "8").
-pub(crate) fn fixture() -> Vec<u8> {
+/// The three fixed pickles that open a legacy file: magic number, protocol 1001, an empty
+/// system-info dict.
+fn header() -> Vec<u8> {
     let mut out = Vec::new();
     let mut magic = Pickle::new();
     magic.op(0x8a).op(10);
@@ -79,6 +79,13 @@ pub(crate) fn fixture() -> Vec<u8> {
     out.extend(magic.stop());
     out.extend(Pickle::new().int(1001).stop());
     out.extend(Pickle::new().op(b'}').stop());
+    out
+}
+
+/// A legacy file: conv weight [2,1,2,2] (f32, storage "7"), a transposed view [2,3] of
+/// storage "9" (stride [1,2]) and an i64 counter (storage "8").
+pub(crate) fn fixture() -> Vec<u8> {
+    let mut out = header();
     let mut state = Pickle::new();
     state.global("collections", "OrderedDict").op(b')').op(b'R');
     state.op(b'(');
@@ -173,15 +180,7 @@ fn a_view_past_its_storage_is_refused() {
 
 /// A file whose one tensor record is `_rebuild_tensor_v2` with `args` built by `f`.
 fn with_record(f: impl Fn(&mut Pickle)) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut magic = Pickle::new();
-    magic.op(0x8a).op(10);
-    magic
-        .0
-        .extend(&0x1950a86a20f9469cfc6c_u128.to_le_bytes()[..10]);
-    out.extend(magic.stop());
-    out.extend(Pickle::new().int(1001).stop());
-    out.extend(Pickle::new().op(b'}').stop());
+    let mut out = header();
     let mut state = Pickle::new();
     state.global("collections", "OrderedDict").op(b')').op(b'R');
     state.op(b'(').text("w");

@@ -345,6 +345,15 @@ pub fn score_activations(
         score.notes.push(format!(
             "One RDM leaves nothing to choose a layer on without the test data: the headline is the committed layer `{COMMITTED_LAYER}`; the best layer is chosen on these data (optimistic)."
         ));
+        if let Some(last) = results
+            .last()
+            .filter(|_| !results.iter().any(|r| r.score.layer == COMMITTED_LAYER))
+        {
+            score.notes.push(format!(
+                "This network has no `{COMMITTED_LAYER}` layer: the headline is its last recorded layer, `{}` (a fixed rule, not a choice on these data).",
+                last.score.layer
+            ));
+        }
     }
     score.layers = results.into_iter().map(|r| r.score).collect();
     Ok(score)

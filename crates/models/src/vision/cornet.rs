@@ -10,7 +10,9 @@
 //! itself, so it is loaded by the one loader and recorded like the networks; having no
 //! classifier, it has no `logits`.
 
-use brainprobe_engine::{fold_batch_norm, Conv2dParams, Device, Tensor};
+use brainprobe_engine::{Conv2dParams, Device, Tensor};
+
+use super::folded::{fold_into, FoldedConv};
 
 use crate::error::{ModelError, Result};
 use crate::weights::{architecture, Weights};
@@ -19,19 +21,6 @@ use brainprobe_arch::{Normalisation, WeightsManifest};
 
 /// Batch-norm epsilon used in training (PyTorch default).
 const BN_EPS: f32 = 1e-5;
-
-/// A convolution with its batch norm (if any) folded in.
-struct FoldedConv {
-    weight: Tensor,
-    bias: Tensor,
-    params: Conv2dParams,
-}
-
-impl FoldedConv {
-    fn run(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(x.conv2d(&self.weight, Some(&self.bias), self.params)?)
-    }
-}
 
 /// Reads and folds convolutions from a weights file.
 struct Loader<'a> {
@@ -64,25 +53,7 @@ impl Loader<'_> {
             vec![0.0; cout]
         };
         if let Some(bn) = bn {
-            let get = |p: &str| -> Result<Vec<f32>> {
-                Ok(self
-                    .weights
-                    .get(&format!("{bn}.{p}"), &[cout])?
-                    .data
-                    .clone())
-            };
-            let (scale, shift) = fold_batch_norm(
-                &get("weight")?,
-                &get("bias")?,
-                &get("running_mean")?,
-                &get("running_var")?,
-                BN_EPS,
-            )?;
-            let per_out = w.len() / cout;
-            for (o, chunk) in w.chunks_mut(per_out).enumerate() {
-                chunk.iter_mut().for_each(|v| *v *= scale[o]);
-                b[o] = b[o] * scale[o] + shift[o];
-            }
+            fold_into(self.weights, bn, &mut w, &mut b, BN_EPS)?;
         }
         Ok(FoldedConv {
             weight: Tensor::from_vec(w, &shape, self.device)?,

@@ -11,25 +11,14 @@
 //! `head`, `pool` (global average of the head: the penultimate features), `logits`.
 
 use brainprobe_arch::{EfficientNetConfig, MbConvBlock, Normalisation, WeightsManifest};
-use brainprobe_engine::{fold_batch_norm, Conv2dParams, Device, Tensor};
+use brainprobe_engine::{Conv2dParams, Device, Tensor};
+
+use super::folded::{fold_into, FoldedConv};
 
 use super::model::VisionOutput;
 use crate::error::{ModelError, Result};
 use crate::language::seeded::uniform_values;
 use crate::weights::{HostTensor, Weights};
-
-/// A convolution with its batch norm folded in.
-struct FoldedConv {
-    weight: Tensor,
-    bias: Tensor,
-    params: Conv2dParams,
-}
-
-impl FoldedConv {
-    fn run(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(x.conv2d(&self.weight, Some(&self.bias), self.params)?)
-    }
-}
 
 /// One MBConv block's convolutions.
 struct Block {
@@ -96,27 +85,11 @@ impl Loader<'_> {
             .get(&format!("{name}.weight"), &shape)?
             .data
             .clone();
-        let get = |p: &str| -> Result<Vec<f32>> {
-            Ok(self
-                .weights
-                .get(&format!("{bn}.{p}"), &[cout])?
-                .data
-                .clone())
-        };
-        let (scale, shift) = fold_batch_norm(
-            &get("weight")?,
-            &get("bias")?,
-            &get("running_mean")?,
-            &get("running_var")?,
-            self.eps,
-        )?;
-        let per_out = w.len() / cout;
-        for (o, chunk) in w.chunks_mut(per_out).enumerate() {
-            chunk.iter_mut().for_each(|v| *v *= scale[o]);
-        }
+        let mut b = vec![0.0; cout];
+        fold_into(self.weights, bn, &mut w, &mut b, self.eps)?;
         Ok(FoldedConv {
             weight: Tensor::from_vec(w, &shape, self.device)?,
-            bias: Tensor::from_vec(shift, &[cout], self.device)?,
+            bias: Tensor::from_vec(b, &[cout], self.device)?,
             params,
         })
     }

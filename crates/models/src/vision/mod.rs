@@ -3,6 +3,7 @@
 
 pub mod cornet;
 pub mod efficientnet;
+mod folded;
 pub mod imagenet;
 pub mod model;
 pub mod preprocess;
