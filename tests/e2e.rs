@@ -425,9 +425,11 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
 
 /// EfficientNet-Lite0 on the Vision page (its 9.4 MB of weights fetched once): the IT RSA
 /// on forced WebGPU and on the forced CPU path equals the CLI's committed score, and
-/// hovering an image names its ImageNet top 5.
+/// hovering an image names its ImageNet top 5. Not yet timed within CI's budget, so
+/// `cargo xtask test` skips it (xtask's `SLOW_E2E`); run it by name:
+/// `cargo test -p xtask --test e2e -- --ignored vision_page_scores_efficientnet --nocapture`.
 #[test]
-#[ignore = "needs `cargo xtask build-web` output and prepared data (efficientnet-lite0); run by `cargo xtask test`"]
+#[ignore = "needs `cargo xtask build-web` output and prepared data (efficientnet-lite0); not yet timed for CI: skipped by `cargo xtask test`, run by name"]
 fn vision_page_scores_efficientnet_like_the_cli_and_names_imagenet_classes() {
     let (_server, driver) =
         open("#vision?model=efficientnet-lite0&benchmark=kriegeskorte2008-it-rsa");
