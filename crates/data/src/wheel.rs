@@ -179,3 +179,35 @@ pub fn sync_copy(files: &ModelFiles, web: &Path, names: &[&str]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Named f32 tensors (`name → (shape, values)`) as one f16 safetensors file (round to
+/// nearest), refusing a value outside f16's finite range. `label` names the source in errors.
+pub fn f16_safetensors(
+    tensors: std::collections::BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+    label: &str,
+) -> Result<Vec<u8>> {
+    let mut buffers = Vec::with_capacity(tensors.len());
+    for (name, (shape, values)) in tensors {
+        if let Some(v) = values.iter().find(|v| !v.is_finite() || v.abs() > 65504.0) {
+            return Err(DataError::malformed(
+                label,
+                format!("tensor `{name}` holds {v}, outside f16's range"),
+            ));
+        }
+        let bytes: Vec<u8> = values
+            .iter()
+            .flat_map(|v| half::f16::from_f32(*v).to_le_bytes())
+            .collect();
+        buffers.push((name, shape, bytes));
+    }
+    let views = buffers
+        .iter()
+        .map(|(name, shape, bytes)| {
+            safetensors::tensor::TensorView::new(safetensors::Dtype::F16, shape.clone(), bytes)
+                .map(|v| (name.clone(), v))
+                .map_err(|e| DataError::malformed(label, format!("{name}: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    safetensors::serialize(views, None)
+        .map_err(|e| DataError::malformed(label, format!("writing f16: {e}")))
+}
