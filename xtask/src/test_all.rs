@@ -184,28 +184,33 @@ pub fn browser_tests(only: &[String]) -> Result<(), String> {
     // Bundles for the data tests (their URL is read at compile time), served with CORS
     // beside the test runner's own server.
     let assets = StaticServer::start(&root().join("www/assets/data"), 0)?;
-    for dir in dirs {
-        let package = package_name(&dir);
-        let mut c = cmd(
-            "cargo",
-            &["test", "--target", "wasm32-unknown-unknown", "-p", &package],
-        );
-        c.env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-        // The runner reads webdriver.json from the test's working directory (the crate
-        // root under cargo); name it explicitly all the same.
-        .env(
-            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
-            dir.join("webdriver.json"),
-        )
-        // Test binaries not configured `run_in_browser` are skipped, not run in Node.
-        .env("WASM_BINDGEN_TEST_ONLY_WEB", "1")
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
-        .env("BRAINPROBE_TEST_ASSETS_URL", &assets.url);
-        run(c)?;
+    let Some(first) = dirs.first() else {
+        return Ok(());
+    };
+    // One cargo invocation for every crate: features are unified across them, so each
+    // wasm dependency (wgpu, web-sys, gemm, tokenizers, …) is compiled once, not once per
+    // crate with that crate's own feature set (on a fresh machine that repeated the
+    // dependency builds up to six times).
+    let mut args = vec!["test", "--target", "wasm32-unknown-unknown"];
+    let packages: Vec<String> = dirs.iter().map(|d| package_name(d)).collect();
+    for package in &packages {
+        args.extend(["-p", package.as_str()]);
     }
-    Ok(())
+    let mut c = cmd("cargo", &args);
+    c.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    // The runner reads webdriver.json from the test's working directory (each crate's
+    // root under cargo; the files say the same); name one explicitly all the same.
+    .env(
+        "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+        first.join("webdriver.json"),
+    )
+    // Test binaries not configured `run_in_browser` are skipped, not run in Node.
+    .env("WASM_BINDGEN_TEST_ONLY_WEB", "1")
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
+    .env("BRAINPROBE_TEST_ASSETS_URL", &assets.url);
+    run(c)
 }
