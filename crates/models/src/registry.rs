@@ -56,6 +56,25 @@ impl Family {
         )
     }
 
+    /// The side of the square images the family's networks take (`None` for text models):
+    /// 32 for the CIFAR-10 CORnet-minis and the pixel control, 224 for EfficientNet-Lite0.
+    pub fn input_side(self) -> Option<usize> {
+        match self {
+            Family::Cornet | Family::Baseline(Control::Pixels) => {
+                Some(crate::vision::preprocess::SIDE)
+            }
+            Family::EfficientNet => {
+                Some(brainprobe_arch::efficientnet::EfficientNetConfig::lite0().image_size)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the family's classifier answers ImageNet-1k classes (else CIFAR-10, or none).
+    pub fn is_imagenet(self) -> bool {
+        matches!(self, Family::EfficientNet)
+    }
+
     /// Whether the family reads words after the recorded one within its context.
     pub fn is_bidirectional(self) -> bool {
         matches!(self, Family::Bert)

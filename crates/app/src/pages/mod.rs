@@ -9,6 +9,7 @@ pub mod leaderboard;
 pub mod occlusion;
 pub mod occlusion_attractor;
 pub mod occlusion_image;
+pub mod occlusion_trace;
 pub mod occlusion_upload;
 pub mod overview;
 pub mod vision;

@@ -1,10 +1,13 @@
-//! The Occlusion page (Tang et al. 2018): one image behind bubbles with the model's live
-//! top-3 ([`super::occlusion_image`]); accuracy against visibility (bins 0–70 % and the
-//! unoccluded images, with n, the most frequent answer and the degenerate-answer flags of
-//! the benchmark's views) for a model — as trained
-//! and at T = 1 — beside people's unmasked and masked curves, from `tang2018-occlusion`
-//! (the committed CLI run at once, or computed here by the same `registry::run`); and the
-//! attractor readout over Hopfield sweeps ([`super::occlusion_attractor`]).
+//! The Occlusion page (Tang et al. 2018), on one of two stimulus sets: CIFAR-10 test images
+//! (`tang2018-occlusion`, `tang2018-attractor`; CIFAR-10 models) or the 92 object photos
+//! (`tang2018-occlusion-objects`, `tang2018-attractor-objects`; every vision network, the
+//! only set for ImageNet ones). One image behind bubbles with the model's live top 3 / top 5
+//! ([`super::occlusion_image`]); accuracy against visibility (with n, the most frequent
+//! answer and the degenerate-answer flags of the benchmark's views) for a model — as
+//! trained and, on CIFAR-10, at T = 1 — beside people's unmasked and masked curves (the
+//! committed CLI run at once, or computed here by the same `registry::run`); the attractor
+//! readout over Hopfield sweeps ([`super::occlusion_attractor`]) and, on the photos, one
+//! photo's sweeps animated ([`super::occlusion_trace`]).
 
 use std::rc::Rc;
 
@@ -15,6 +18,7 @@ use yew::prelude::*;
 
 use super::occlusion_attractor::AttractorSection;
 use super::occlusion_image::ImageExplorer;
+use super::occlusion_trace::AttractorTraceView;
 use super::vision::{show, vision_models};
 use crate::committed::committed_score;
 use crate::components::run_outcome::route_select;
@@ -26,8 +30,17 @@ use crate::worker::protocol::{Job, JobResult};
 
 /// Model shown when the URL names none (recurrent, so T = 1 is shown too).
 pub const DEFAULT_MODEL: &str = "cornet-s-mini";
-/// The benchmark behind the curves.
+/// The benchmark behind the curves on CIFAR-10 images.
 pub const BENCHMARK: &str = "tang2018-occlusion";
+/// The benchmark behind the curves on the object photos.
+pub const OBJECTS_BENCHMARK: &str = "tang2018-occlusion-objects";
+
+/// Whether the page shows the object photos for `model`: always for an ImageNet network
+/// (the CIFAR-10 benchmarks cannot score it), else when the URL asks for them.
+pub fn shows_photos(route: &Route, model: &str) -> bool {
+    brainprobe_models::registry::lookup(model).is_ok_and(|m| m.family.is_imagenet())
+        || route.benchmark.as_deref() == Some(OBJECTS_BENCHMARK)
+}
 /// Properties of [`OcclusionPage`].
 #[derive(Properties, PartialEq)]
 pub struct OcclusionPageProps {
@@ -124,9 +137,14 @@ fn answer_cell(p: Option<&OcclusionPoint>) -> Html {
 
 fn table(c: &OcclusionCurves, images: usize) -> Html {
     let rows = c.curves.first().map_or(0, |m| m.points.len());
+    let chance = c
+        .curves
+        .iter()
+        .find(|c| c.is_model)
+        .map_or(0.1, |c| c.chance);
     html! {
         <table class="data-table" id="occlusion-table">
-            <caption>{format!("Accuracy per condition ({images} test images per condition; model chance 10 %, people 5-way chance 20 %; ⚑ = one class takes ≥ 50 % of the model's answers)")}</caption>
+            <caption>{format!("Accuracy per condition ({images} images per condition; model chance {:.1} %, people 5-way chance 20 %; ⚑ = one class takes ≥ 50 % of the model's answers)", 100.0 * chance)}</caption>
             <thead><tr>
                 <th scope="col">{"visible (%)"}</th><th scope="col">{"bubbles reached (%)"}</th>
                 { for c.curves.iter().map(|curve| html! {
@@ -161,6 +179,7 @@ fn table(c: &OcclusionCurves, images: usize) -> Html {
 }
 
 fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> Html {
+    let benchmark = score.benchmark.id.as_str();
     let (Some(Details::Occlusion(d)), Some(curves)) = (&score.details, curves) else {
         return html! { <p class="error" role="alert">{"This score carries no occlusion curves."}</p> };
     };
@@ -172,7 +191,7 @@ fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> H
     let source = if live {
         format!("computed in this browser on {}", score.model.device)
     } else {
-        format!("committed CLI run (results/leaderboard.json, `brainprobe score --model {} --benchmark {BENCHMARK} --json`, on {})", score.model.id, score.model.device)
+        format!("committed CLI run (results/leaderboard.json, `brainprobe score --model {} --benchmark {benchmark} --json`, on {})", score.model.id, score.model.device)
     };
     let ff = d.feedforward.as_ref();
     let series = Rc::new(series(curves));
@@ -218,20 +237,32 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
         .clone()
         .filter(|m| vision_models().any(|v| v == m))
         .unwrap_or_else(|| DEFAULT_MODEL.to_string());
+    let photos = shows_photos(&p.route, &model);
+    let imagenet =
+        brainprobe_models::registry::lookup(&model).is_ok_and(|m| m.family.is_imagenet());
+    let benchmark = if photos { OBJECTS_BENCHMARK } else { BENCHMARK };
     let job = Job::Score {
         model: model.clone(),
-        benchmark: BENCHMARK.into(),
+        benchmark: benchmark.into(),
     };
     let Some(run) = use_run("occlusion", job) else {
         return html! {};
     };
     let on_model = route_select(&p.route, |r, v| r.model = Some(v));
-    let committed = committed_score(&model, BENCHMARK);
+    let on_stimuli = route_select(&p.route, |r, v| {
+        r.benchmark = (v == "photos").then(|| OBJECTS_BENCHMARK.to_string());
+    });
+    let committed = committed_score(&model, benchmark);
+    let cost = if photos {
+        "92 photos × 21 views — 20 visibility bins and the whole photos —: a minute for a CORnet-mini, tens of minutes for EfficientNet-Lite0 at 224 px on a CPU (the CLI took 17 minutes natively)"
+    } else {
+        "1 000 images × 14 views — 13 visibility bins and the whole images —, twice for recurrent models: minutes on a GPU, 20 minutes or more on a CPU"
+    };
     let idle = html! {
         <>
             <p class="muted" id="occlusion-status" data-state={if run.pending { "running" } else { "idle" }}>{
-                if run.pending { "Running in the worker — see the progress bar above. Meanwhile, the committed CLI run:" }
-                else { "Shown: the committed CLI run. Compute here reruns it in your browser (1 000 images × 14 views — 13 visibility bins and the whole images —, twice for recurrent models: minutes on a GPU, 20 minutes or more on a CPU)." }
+                if run.pending { "Running in the worker — see the progress bar above. Meanwhile, the committed CLI run:".to_string() }
+                else { format!("Shown: the committed CLI run. Compute here reruns it in your browser ({cost}).") }
             }</p>
             { match committed {
                 Some(s) => result_view(s, OcclusionCurves::of(s).as_ref(), false),
@@ -246,19 +277,38 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
         },
         idle,
     );
+    let lead = if photos {
+        "People still name an object when only 10–15 % of it shows through Gaussian \"bubbles\" (Tang et al. 2018) — unless a mask cuts recurrent processing short. Here a network sees the 92 object photos of Kriegeskorte et al. (2008) through bubbles placed over the object, and a linear readout trained on the whole photos names one of six categories. People saw other objects (Tang's grey-level KLAB325 set, five categories): compare the shapes of the curves, not the images."
+    } else {
+        "People still name an object when only 10–15 % of it shows through Gaussian \"bubbles\" (Tang et al. 2018) — unless a mask cuts recurrent processing short. Here small networks see CIFAR-10 images through the same kind of bubbles, with full recurrence and after one feedforward sweep (T = 1)."
+    };
+    let attractor = if photos {
+        super::occlusion_attractor::OBJECTS_BENCHMARK
+    } else {
+        super::occlusion_attractor::BENCHMARK
+    };
     html! {
         <section class="occlusion-page">
             <h2>{"Occlusion: recognising objects from a few bubbles"}</h2>
-            <p class="lead">{"People still name an object when only 10–15 % of it shows through Gaussian \"bubbles\" (Tang et al. 2018) — unless a mask cuts recurrent processing short. Here small networks see CIFAR-10 images through the same kind of bubbles, with full recurrence and after one feedforward sweep (T = 1)."}</p>
+            <p class="lead">{lead}</p>
             <div class="controls">
                 <label>{"Model "}
                     <select id="occlusion-model" onchange={on_model}>
                         { for vision_models().map(|m| html! { <option value={m} selected={m == model}>{m}</option> }) }
                     </select>
                 </label>
+                <label>{"Stimuli "}
+                    <select id="occlusion-stimuli" onchange={on_stimuli}>
+                        <option value="cifar" selected={!photos} disabled={imagenet}>{"CIFAR-10 test images (tang2018-occlusion)"}</option>
+                        <option value="photos" selected={photos}>{"92 object photos (tang2018-occlusion-objects)"}</option>
+                    </select>
+                </label>
                 { run.cpu_switch() }
             </div>
-            <ImageExplorer model={model.clone()} device={run.device} />
+            if imagenet {
+                <p class="muted small" id="occlusion-imagenet-note">{"An ImageNet network: the CIFAR-10 benchmarks cannot score it (its classes are not CIFAR-10's, its input is 224 px), so the page shows the object photos."}</p>
+            }
+            <ImageExplorer model={model.clone()} device={run.device} photos={photos} />
             <section class="occlusion-curves" aria-labelledby="occlusion-curves-title">
                 <h3 id="occlusion-curves-title">{"Accuracy against visibility"}</h3>
                 <div class="controls">
@@ -266,7 +316,10 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
                 </div>
                 { outcome }
             </section>
-            <AttractorSection model={model} />
+            <AttractorSection model={model.clone()} benchmark={attractor} />
+            if photos {
+                <AttractorTraceView model={model} device={run.device} />
+            }
         </section>
     }
 }

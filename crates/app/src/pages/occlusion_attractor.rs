@@ -1,9 +1,11 @@
-//! The attractor view of the Occlusion page (`tang2018-attractor`): a Hopfield network
-//! storing one prototype per class is started from an occluded image's binarised decoder
+//! The attractor view of the Occlusion page (`tang2018-attractor` on CIFAR-10: a Hopfield
+//! network storing one prototype per class; `tang2018-attractor-objects` on the photos: one
+//! pattern per whole photo) is started from an occluded image's binarised penultimate
 //! features and updated sweep by sweep; the animation steps through the sweeps and shows
 //! the readout accuracy per visibility bin against the model's feedforward readout. The
-//! benchmark needs CIFAR-10 training images, which the browser bundle does not hold, so
-//! the numbers are the committed CLI run's (labelled so).
+//! numbers are the committed CLI run's (labelled so): the CIFAR-10 benchmark needs training
+//! images the browser bundle does not hold, and the photo benchmark's 1 932 forward passes
+//! are long in a browser — one photo's run is live below ([`super::occlusion_trace`]).
 
 use std::rc::Rc;
 
@@ -19,8 +21,10 @@ use crate::committed::committed_score;
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
 
-/// The benchmark shown.
+/// The benchmark shown on CIFAR-10 images.
 pub const BENCHMARK: &str = "tang2018-attractor";
+/// The benchmark shown on the object photos.
+pub const OBJECTS_BENCHMARK: &str = "tang2018-attractor-objects";
 /// Sweeps animated (the state has settled long before: see `mean_sweeps_to_settle`).
 pub const SHOWN_SWEEPS: usize = 12;
 /// Milliseconds per animation frame.
@@ -31,6 +35,8 @@ pub const FRAME_MS: u32 = 450;
 pub struct AttractorProps {
     /// Model whose committed run is shown.
     pub model: AttrValue,
+    /// [`BENCHMARK`] or [`OBJECTS_BENCHMARK`].
+    pub benchmark: AttrValue,
 }
 
 /// Where a condition sits on the visibility axis: the bin centre, 100 for whole images.
@@ -154,7 +160,9 @@ pub fn y_top(d: &AttractorDetails) -> f64 {
 pub fn attractor_section(p: &AttractorProps) -> Html {
     let sweep = use_state(|| 0usize);
     let playing = use_state(|| false);
-    let score = committed_score(&p.model, BENCHMARK);
+    let benchmark = p.benchmark.as_str();
+    let photos = benchmark == OBJECTS_BENCHMARK;
+    let score = committed_score(&p.model, benchmark);
     let last = match score.and_then(|s| s.details.as_ref()) {
         Some(Details::Attractor(d)) => SHOWN_SWEEPS.min(d.steps),
         _ => 0,
@@ -186,7 +194,10 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
         return html! {
             <section class="occlusion-attractor" aria-labelledby="attractor-title">
                 { title }
-                <p class="muted" id="attractor-status">{format!("No committed CLI run of {BENCHMARK} for {}: it needs the CIFAR-10 training images, so it runs only in the CLI (`brainprobe score --model {} --benchmark {BENCHMARK}`).", p.model, p.model)}</p>
+                <p class="muted" id="attractor-status">{
+                    if photos { format!("No committed CLI run of {benchmark} for {} (`brainprobe score --model {} --benchmark {benchmark}`); one photo's run can be computed below.", p.model, p.model) }
+                    else { format!("No committed CLI run of {benchmark} for {}: it needs the CIFAR-10 training images, so it runs only in the CLI (`brainprobe score --model {} --benchmark {benchmark}`).", p.model, p.model) }
+                }</p>
             </section>
         };
     };
@@ -214,13 +225,19 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
         })
     };
     let top = y_top(d);
+    let chance = if photos { 100.0 / 6.0 } else { 10.0 };
     let bins = Rc::new(bin_series(d, now));
     let sweeps = Rc::new(sweep_series(d, now));
     html! {
         <section class="occlusion-attractor" aria-labelledby="attractor-title">
             { title }
-            <p class="lead">{format!("The {}-unit decoder features of each occluded image, binarised, start a Hopfield network that stores one prototype per class ({} patterns from {} training images). Each sweep updates every unit once; the state is read out as its nearest prototype. Step 0 is that readout with no dynamics.", d.units, d.patterns, d.train_images)}</p>
-            <p class="provenance muted" id="attractor-source">{format!("Committed CLI run (results/leaderboard.json) of {} on {}: this benchmark needs CIFAR-10 training images, which the browser bundle does not hold.", score.model.id, score.model.device)}</p>
+            if photos {
+                <p class="lead">{format!("The {}-unit penultimate features of each occluded photo, binarised against their means over the 92 whole photos, start a Hopfield network that stores the {} whole photos' patterns. Each sweep updates every unit once; the state is read out by a linear category readout fitted on the other 91 photos' patterns. Step 0 is that readout with no dynamics.", d.units, d.patterns)}</p>
+                <p class="provenance muted" id="attractor-source">{format!("Committed CLI run (results/leaderboard.json) of {} on {} ({benchmark}).", score.model.id, score.model.device)}</p>
+            } else {
+                <p class="lead">{format!("The {}-unit decoder features of each occluded image, binarised, start a Hopfield network that stores one prototype per class ({} patterns from {} training images). Each sweep updates every unit once; the state is read out as its nearest prototype. Step 0 is that readout with no dynamics.", d.units, d.patterns, d.train_images)}</p>
+                <p class="provenance muted" id="attractor-source">{format!("Committed CLI run (results/leaderboard.json) of {} on {}: this benchmark needs CIFAR-10 training images, which the browser bundle does not hold.", score.model.id, score.model.device)}</p>
+            }
             <div class="controls">
                 <button id="attractor-play" onclick={on_play} aria-pressed={(*playing).to_string()}>{ if *playing { "Pause" } else { "Play" } }</button>
                 <label for="attractor-sweep">{"sweep "}</label>
@@ -231,12 +248,12 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
             <div class="plot-pair">
                 <div class="plot-with-legend">
                     <LinePlot id="attractor-bins-plot" x_label={format!("visibility (% of pixels visible): bins 0–{} %, whole images at 100", d.bins.last().map_or(0.0, |b| b.hi_pct))} y_label="accuracy (% correct)"
-                              series={bins.clone()} x_range={(0.0, 100.0)} y_range={(0.0, top)} chance={10.0} legend={false} />
+                              series={bins.clone()} x_range={(0.0, 100.0)} y_range={(0.0, top)} chance={chance} legend={false} />
                     { legend("attractor-bins-legend", &bins) }
                 </div>
                 <div class="plot-with-legend">
                     <LinePlot id="attractor-steps-plot" x_label="Hopfield sweeps" y_label="attractor accuracy (% correct)"
-                              series={sweeps.clone()} x_range={(0.0, last as f64)} y_range={(0.0, top)} chance={10.0} legend={false} />
+                              series={sweeps.clone()} x_range={(0.0, last as f64)} y_range={(0.0, top)} chance={chance} legend={false} />
                     { legend("attractor-steps-legend", &sweeps) }
                 </div>
             </div>
@@ -255,7 +272,7 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
 
 /// Calls `f` every `ms` milliseconds until the returned guard is dropped.
 #[cfg(target_arch = "wasm32")]
-fn every(ms: u32, f: impl Fn() + 'static) -> impl Drop {
+pub(crate) fn every(ms: u32, f: impl Fn() + 'static) -> impl Drop {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     struct Interval {
@@ -286,7 +303,7 @@ fn every(ms: u32, f: impl Fn() + 'static) -> impl Drop {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn every(_ms: u32, _f: impl Fn() + 'static) -> impl Drop {
+pub(crate) fn every(_ms: u32, _f: impl Fn() + 'static) -> impl Drop {
     /// Nothing to stop natively.
     struct NoTimer;
     impl Drop for NoTimer {

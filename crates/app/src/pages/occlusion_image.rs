@@ -1,14 +1,19 @@
-//! "One image behind bubbles" on the Occlusion page: pick a CIFAR-10 test image (the
-//! benchmark's subset, same order) or upload a picture; the visibility slider redraws the
-//! bubbles at once on the page (the benchmark's own mask code and seed rule), and after a
-//! short pause the worker classifies the occluded image and the model's top-3 updates.
+//! "One image behind bubbles" on the Occlusion page: pick a CIFAR-10 test image
+//! (`tang2018-occlusion`'s subset, same order) or one of the 92 object photos
+//! (`tang2018-occlusion-objects`), or upload a picture (resized to the model's input side);
+//! the visibility slider redraws the bubbles (on the page for CIFAR images and uploads —
+//! the benchmark's own mask code and seed rule —, by the worker for photos, whose bubbles
+//! cover the object's pixels), and after a short pause the worker classifies the occluded
+//! image: the model's top 3 of CIFAR-10 or top 5 of ImageNet-1k updates.
 
 use std::rc::Rc;
 
 use brainprobe_benchmarks::vision::bubbles::first_per_class;
 use brainprobe_benchmarks::RunOptions;
 use brainprobe_data::datasets::cifar::{CifarSet, CLASSES, SIDE, SUBSET_IMAGES, SUBSET_LABELS};
+use brainprobe_data::datasets::kriegeskorte::{image_path, N_IMAGES};
 use brainprobe_data::Assets;
+use brainprobe_models::registry::lookup;
 use ndarray::Axis;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -31,16 +36,27 @@ pub struct ImageExplorerProps {
     pub model: AttrValue,
     /// Device of the runs.
     pub device: DeviceChoice,
+    /// Pick from the 92 object photos (else from the CIFAR-10 test images).
+    pub photos: bool,
 }
 
 #[derive(Clone, PartialEq)]
 enum Picked {
-    Cifar(usize),
+    Index(usize),
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     Upload {
         name: String,
         pixels: Rc<Vec<u8>>,
+        side: usize,
     },
+}
+
+/// The side of the images `model` takes (32 when the registry does not say).
+pub fn input_side(model: &str) -> usize {
+    lookup(model)
+        .ok()
+        .and_then(|m| m.family.input_side())
+        .unwrap_or(SIDE)
 }
 
 async fn load_subset() -> Result<CifarSet, String> {
@@ -101,13 +117,17 @@ fn guesses(id: &str, title: &str, g: &[Guess], truth: Option<&str>) -> Html {
     }
 }
 
-fn answer(r: &ClassifyResult) -> Html {
-    let truth = r.label.as_deref();
+fn answer(r: &ClassifyResult, photo: bool) -> Html {
+    // A photo's label is its stimulus category, not one of the model's classes.
+    let truth = r.label.as_deref().filter(|_| !photo);
+    let k = r.top.len();
+    let title = |what: &str| format!("{what}: top {k} of {}", r.class_set);
     html! {
-        <div class="answers" id="occlusion-top3" data-top1={r.top3.first().map(|g| g.class.clone()).unwrap_or_default()}>
-            { guesses("top3-full", if r.feedforward_top3.is_some() { "full recurrence" } else { "model" }, &r.top3, truth) }
-            { for r.feedforward_top3.iter().map(|g| guesses("top3-t1", "T = 1 (feedforward sweep)", g, truth)) }
-            <p class="muted small">{format!("{} on {}; softmax of the logits; bubbles reached {:.1} % visibility.", r.model, r.device, r.visible_pct)}</p>
+        <div class="answers" id="occlusion-top3" data-top1={r.top.first().map(|g| g.class.clone()).unwrap_or_default()} data-k={k.to_string()}>
+            { guesses("top3-full", &title(if r.feedforward_top.is_some() { "full recurrence" } else { "model" }), &r.top, truth) }
+            { for r.feedforward_top.iter().map(|g| guesses("top3-t1", &title("T = 1 (feedforward sweep)"), g, truth)) }
+            <p class="muted small">{format!("{} on {}; softmax of the logits; bubbles reached {:.1} % visibility{}.", r.model, r.device, r.visible_pct, if photo { " of the object's pixels" } else { "" })}
+                { for r.label.iter().filter(|_| photo).map(|c| format!(" Stimulus category: {c}.")) }</p>
         </div>
     }
 }
@@ -117,23 +137,36 @@ fn answer(r: &ClassifyResult) -> Html {
 pub fn image_explorer(p: &ImageExplorerProps) -> Html {
     let runs = use_context::<Runs>();
     let subset = use_state(|| None::<Result<Rc<CifarSet>, String>>);
-    let picked = use_state(|| Picked::Cifar(0));
+    let picked = use_state(|| Picked::Index(0));
     let slider = use_state(|| DEFAULT_VISIBILITY);
     let upload_error = use_state(|| None::<String>);
+    let side = input_side(&p.model);
     {
         let subset = subset.clone();
         use_effect_with((), move |_| {
             spawn(async move { subset.set(Some(load_subset().await.map(Rc::new))) });
         });
     }
+    {
+        // Another stimulus set, or an upload made for another input side: start over.
+        let picked = picked.clone();
+        use_effect_with((p.photos, side), move |(_, side)| {
+            if !matches!(&*picked, Picked::Upload { side: s, .. } if s == side) {
+                picked.set(Picked::Index(0));
+            }
+        });
+    }
     let bin = bin_of(*slider);
     let (original, label, source) = match (&*picked, &*subset) {
-        (Picked::Upload { name, pixels }, _) => (
+        (Picked::Upload { name, pixels, .. }, _) => (
             Some(pixels.clone()),
             format!("your picture “{name}”"),
             Some(ImageSource::Pixels((**pixels).clone())),
         ),
-        (Picked::Cifar(i), Some(Ok(set))) => match image_of(set, *i) {
+        (Picked::Index(i), _) if p.photos => {
+            (None, format!("photo {i}"), Some(ImageSource::Photo(*i)))
+        }
+        (Picked::Index(i), Some(Ok(set))) => match image_of(set, *i) {
             Some((px, class)) => (
                 Some(Rc::new(px)),
                 format!("test image {i} ({class})"),
@@ -142,6 +175,10 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
             None => (None, String::new(), None),
         },
         _ => (None, String::new(), None),
+    };
+    let shown_side = match &*picked {
+        Picked::Upload { side, .. } => *side,
+        Picked::Index(_) => SIDE,
     };
     let view = {
         let key = (
@@ -187,11 +224,12 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
         })
     };
     let count = match &*subset {
+        _ if p.photos => N_IMAGES,
         Some(Ok(s)) => s.len(),
         _ => 0,
     };
     let index = match &*picked {
-        Picked::Cifar(i) => Some(*i),
+        Picked::Index(i) => Some(*i),
         Picked::Upload { .. } => None,
     };
     let step = |d: isize| {
@@ -201,7 +239,7 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             if count > 0 {
                 upload_error.set(None);
-                picked.set(Picked::Cifar((i + d).rem_euclid(count as isize) as usize));
+                picked.set(Picked::Index((i + d).rem_euclid(count as isize) as usize));
             }
         })
     };
@@ -210,7 +248,7 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
             if let Ok(i) = v.parse::<usize>() {
-                picked.set(Picked::Cifar(i.min(count.saturating_sub(1))));
+                picked.set(Picked::Index(i.min(count.saturating_sub(1))));
             }
         })
     };
@@ -219,7 +257,7 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
         let upload_error = upload_error.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
-            read_upload(input, picked.clone(), upload_error.clone());
+            read_upload(input, side, picked.clone(), upload_error.clone());
         })
     };
     let key = job.clone().map(|j| (j, p.device));
@@ -229,7 +267,7 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
         result.map(|r| &**r),
         key.as_ref().and_then(|k| state.errors.get(k)),
     ) {
-        (Some(JobResult::Classify(r)), _) => answer(r),
+        (Some(JobResult::Classify(r)), _) => answer(r, p.photos && index.is_some()),
         (_, Some(e)) => {
             html! { <p class="error" role="alert" id="occlusion-classify-error">{"Classifying failed: "}{&e.message}{ if e.kind == RunErrorKind::Gpu || e.kind == RunErrorKind::Worker { " — tick “run on the CPU” above to retry there." } else { "" } }</p> }
         }
@@ -244,20 +282,41 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
             html! { <p class="muted" id="occlusion-top3-status" data-state="idle">{"The model's answer appears here."}</p> }
         }
     };
-    let images = match (&original, &*view) {
-        (Some(o), Some(Ok((px, vis)))) => html! {
+    let photo_shown = match result.map(|r| &**r) {
+        Some(JobResult::Classify(r)) => r.shown.clone(),
+        _ => None,
+    };
+    let images = match (&original, &*view, &*picked) {
+        (_, _, Picked::Index(i)) if p.photos => html! {
             <div class="image-pair">
                 <figure>
-                    <PixelCanvas id="occlusion-original" pixels={o.clone()} side={SIDE} label={label.clone()} />
+                    <img id="occlusion-original" class="image-view" src={format!("{}/{}", ASSETS_URL, image_path(*i))} alt={label.clone()} />
                     <figcaption>{label.clone()}</figcaption>
                 </figure>
                 <figure>
-                    <PixelCanvas id="occlusion-masked" pixels={px.clone()} side={SIDE} label={format!("{label} behind bubbles, {vis:.1} % visible")} />
+                    { match &photo_shown {
+                        Some(s) => html! { <PixelCanvas id="occlusion-masked" pixels={Rc::new(s.rgb.clone())} side={s.side} label={format!("{label} behind bubbles")} /> },
+                        None => html! { <p class="muted" id="occlusion-masked-pending">{"The worker draws the bubbles over the object…"}</p> },
+                    } }
+                    <figcaption id="occlusion-visible" data-value={match result.map(|r| &**r) { Some(JobResult::Classify(r)) => format!("{:.2}", r.visible_pct), _ => String::new() }}>{
+                        match result.map(|r| &**r) { Some(JobResult::Classify(r)) => format!("as shown: {:.1} % of the object's pixels visible", r.visible_pct), _ => "as shown: …".into() }
+                    }</figcaption>
+                </figure>
+            </div>
+        },
+        (Some(o), Some(Ok((px, vis))), _) => html! {
+            <div class="image-pair">
+                <figure>
+                    <PixelCanvas id="occlusion-original" pixels={o.clone()} side={shown_side} label={label.clone()} />
+                    <figcaption>{label.clone()}</figcaption>
+                </figure>
+                <figure>
+                    <PixelCanvas id="occlusion-masked" pixels={px.clone()} side={shown_side} label={format!("{label} behind bubbles, {vis:.1} % visible")} />
                     <figcaption id="occlusion-visible" data-value={format!("{vis:.2}")}>{format!("as shown: {vis:.1} % of pixels visible")}</figcaption>
                 </figure>
             </div>
         },
-        (Some(_), Some(Err(e))) => {
+        (Some(_), Some(Err(e)), _) => {
             html! { <p class="error" role="alert">{"The bubbles failed: "}{e}</p> }
         }
         _ => match &*subset {
@@ -272,22 +331,25 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
     let in_benchmark = match crate::committed::committed_score(&p.model, "tang2018-occlusion")
         .and_then(|s| s.details.as_ref())
     {
+        _ if p.photos => true,
         Some(brainprobe_benchmarks::score::Details::Occlusion(d)) => {
             d.bins.iter().any(|b| b.lo_pct == f64::from(bin))
         }
         _ => bin + BIN_WIDTH_PCT <= RunOptions::default().max_visibility_pct as u32,
     };
+    let what = if p.photos { "photo" } else { "test image" };
+    let upload = matches!(&*picked, Picked::Upload { .. });
     html! {
         <section class="occlusion-image" aria-labelledby="occlusion-image-title">
             <h3 id="occlusion-image-title">{"One image behind bubbles"}</h3>
             <div class="controls">
-                <button id="occlusion-prev" onclick={step(-1)} aria-label="previous test image">{"◀"}</button>
-                <label>{"test image "}
+                <button id="occlusion-prev" onclick={step(-1)} aria-label={format!("previous {what}")}>{"◀"}</button>
+                <label>{format!("{what} ")}
                     <input id="occlusion-index" type="number" min="0" max={count.saturating_sub(1).to_string()} value={index.map(|i| i.to_string()).unwrap_or_default()} onchange={on_index} />
                     {format!(" of {count}")}
                 </label>
-                <button id="occlusion-next" onclick={step(1)} aria-label="next test image">{"▶"}</button>
-                <label class="upload">{"or your own picture "}
+                <button id="occlusion-next" onclick={step(1)} aria-label={format!("next {what}")}>{"▶"}</button>
+                <label class="upload">{format!("or your own picture (shrunk to {side} × {side}) ")}
                     <input id="occlusion-upload" type="file" accept="image/*" onchange={on_upload} />
                 </label>
             </div>
@@ -302,6 +364,8 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
             </div>
             <p class="muted small">{
                 if bin >= WHOLE_PCT { "The original pixels, as in the benchmark's unoccluded condition.".to_string() }
+                else if upload { format!("The benchmark's bubble rule on your picture (seed 10 000 · {bin} + 0; visibility over the whole picture, bubble size scaled to {side} px).") }
+                else if p.photos { format!("Exactly tang2018-occlusion-objects' mask for this photo in the {}–{} % bin (seed 10 000 · {} + stimulus index; visibility over the object's pixels, the background found from the border colour).", bin, bin + BIN_WIDTH_PCT, bin) }
                 else if in_benchmark { format!("Exactly the benchmark's mask for this image in the {}–{} % bin (seed 10 000 · {} + image index).", bin, bin + BIN_WIDTH_PCT, bin) }
                 else { format!("Same bubble rule, outside the benchmark's bins (people were tested up to {} %; nobody saw 60–65 %).", RunOptions::default().max_visibility_pct) }
             }</p>
@@ -361,6 +425,7 @@ fn later(_ms: i32, _f: impl FnOnce() + 'static) -> impl Drop {
 #[cfg(target_arch = "wasm32")]
 fn read_upload(
     input: HtmlInputElement,
+    side: usize,
     picked: UseStateHandle<Picked>,
     error: UseStateHandle<Option<String>>,
 ) {
@@ -369,12 +434,13 @@ fn read_upload(
     };
     let name = file.name();
     spawn(async move {
-        match super::occlusion_upload::decode_file(file).await {
+        match super::occlusion_upload::decode_file(file, side).await {
             Ok(px) => {
                 error.set(None);
                 picked.set(Picked::Upload {
                     name,
                     pixels: Rc::new(px),
+                    side,
                 });
             }
             Err(e) => error.set(Some(e)),
@@ -385,6 +451,7 @@ fn read_upload(
 #[cfg(not(target_arch = "wasm32"))]
 fn read_upload(
     _input: HtmlInputElement,
+    _side: usize,
     _picked: UseStateHandle<Picked>,
     _error: UseStateHandle<Option<String>>,
 ) {

@@ -1,7 +1,8 @@
 //! Reading an uploaded picture for the Occlusion page: checks (empty, over 20 MB, not an
 //! image, enormous dimensions) with a sentence for each, then the browser's own decoder
 //! (no image library in the page's download), a centred square crop and a stepwise
-//! down-scale to 32 × 32 RGB — the CIFAR-10 format the models take.
+//! down-scale to the model's input side (32 × 32 RGB for the CIFAR-10 CORnet-minis,
+//! 224 × 224 for EfficientNet-Lite0).
 
 /// Largest file accepted, in bytes (20 MB).
 pub const MAX_UPLOAD_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
@@ -17,7 +18,7 @@ pub fn check_file(name: &str, mime: &str, size: f64) -> Result<(), String> {
     }
     if size > MAX_UPLOAD_BYTES {
         return Err(format!(
-            "“{name}” is {:.1} MB; pictures up to 20 MB are accepted (it becomes a 32 × 32 image anyway).",
+            "“{name}” is {:.1} MB; pictures up to 20 MB are accepted (it is shrunk to the model's input size anyway).",
             size / 1024.0 / 1024.0
         ));
     }
@@ -42,10 +43,10 @@ pub fn check_dimensions(name: &str, width: u32, height: u32) -> Result<(), Strin
     Ok(())
 }
 
-/// Decodes `file` in the browser and returns its centred square crop as 32 × 32 RGB bytes.
+/// Decodes `file` in the browser and returns its centred square crop as `target` × `target`
+/// RGB bytes.
 #[cfg(target_arch = "wasm32")]
-pub async fn decode_file(file: web_sys::File) -> Result<Vec<u8>, String> {
-    use brainprobe_data::datasets::cifar::SIDE;
+pub async fn decode_file(file: web_sys::File, target: usize) -> Result<Vec<u8>, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let name = file.name();
@@ -85,11 +86,11 @@ pub async fn decode_file(file: web_sys::File) -> Result<Vec<u8>, String> {
         ctx.set_image_smoothing_enabled(true);
         Ok((c, ctx))
     };
-    // Centred square crop, then halve until close to 32 (smooth down-scaling).
+    // Centred square crop, then halve until close to the target (smooth down-scaling).
     let crop = w.min(h);
     let (sx, sy) = (f64::from((w - crop) / 2), f64::from((h - crop) / 2));
     let mut side = crop;
-    while side / 2 >= SIDE as u32 * 2 {
+    while side / 2 >= target as u32 * 2 {
         side /= 2;
     }
     let (mut c, ctx) = canvas(side)?;
@@ -105,8 +106,8 @@ pub async fn decode_file(file: web_sys::File) -> Result<Vec<u8>, String> {
         f64::from(side),
     )
     .map_err(|_| format!("“{name}” could not be drawn."))?;
-    while side > SIDE as u32 {
-        let next = (side / 2).max(SIDE as u32);
+    while side > target as u32 {
+        let next = (side / 2).max(target as u32);
         let (n, nctx) = canvas(next)?;
         nctx.draw_image_with_html_canvas_element_and_dw_and_dh(
             &c,
@@ -119,15 +120,15 @@ pub async fn decode_file(file: web_sys::File) -> Result<Vec<u8>, String> {
         c = n;
         side = next;
     }
-    if side < SIDE as u32 {
-        // Smaller than 32: scale up.
-        let (n, nctx) = canvas(SIDE as u32)?;
+    if side < target as u32 {
+        // Smaller than the target: scale up.
+        let (n, nctx) = canvas(target as u32)?;
         nctx.draw_image_with_html_canvas_element_and_dw_and_dh(
             &c,
             0.0,
             0.0,
-            SIDE as f64,
-            SIDE as f64,
+            target as f64,
+            target as f64,
         )
         .map_err(|_| "scaling failed".to_string())?;
         c = n;
@@ -139,7 +140,7 @@ pub async fn decode_file(file: web_sys::File) -> Result<Vec<u8>, String> {
         .and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
         .ok_or("no 2d context")?;
     let data = ctx
-        .get_image_data(0.0, 0.0, SIDE as f64, SIDE as f64)
+        .get_image_data(0.0, 0.0, target as f64, target as f64)
         .map_err(|_| format!("the pixels of “{name}” cannot be read"))?;
     let rgba = data.data().0;
     Ok(rgba

@@ -1,7 +1,7 @@
 //! The jobs the worker runs, written for both targets so a native test can check that the
 //! app's numbers equal the CLI's. A scored job is `registry::run` with the views its page
 //! needs — `views::run_score` (what the score carries) or `views::run` (drawn from the
-//! same recording) — sent back as the benchmark returns it; "your sentence" and "one image" call the benchmarks' own
+//! same recording) — sent back as the benchmark returns it; "your sentence", "one image" and the attractor trace call the benchmarks' own
 //! functions. Nothing here computes a number.
 
 use std::cell::RefCell;
@@ -11,6 +11,7 @@ use brainprobe_benchmarks::language::new_sentence::{
     fit_encoding, predict_with, prepare_input, EncodingFit, SentencePrediction,
 };
 use brainprobe_benchmarks::registry;
+use brainprobe_benchmarks::vision::attractor_trace::trace;
 use brainprobe_benchmarks::vision::occlusion_image::classify;
 use brainprobe_benchmarks::{views, BenchError, LanguageSubject, Progress, RunContext, Subject};
 
@@ -59,6 +60,13 @@ pub async fn run_job(
             ..
         } => Ok(JobResult::Classify(Box::new(
             classify(image, *visibility_pct, subject, ctx, progress).await?,
+        ))),
+        Job::AttractorTrace {
+            photo,
+            visibility_pct,
+            ..
+        } => Ok(JobResult::Attractor(Box::new(
+            trace(*photo, *visibility_pct, subject, ctx, progress).await?,
         ))),
     }
 }

@@ -9,7 +9,10 @@ use brainprobe_models::language::Readout;
 use serde::{Deserialize, Serialize};
 
 pub use brainprobe_benchmarks::language::new_sentence::SentencePrediction;
-pub use brainprobe_benchmarks::vision::occlusion_image::{ClassifyResult, Guess, ImageSource};
+pub use brainprobe_benchmarks::vision::attractor_trace::AttractorTrace;
+pub use brainprobe_benchmarks::vision::occlusion_image::{
+    ClassifyResult, Guess, ImageSource, ShownImage,
+};
 pub use brainprobe_benchmarks::Run;
 
 /// Which device a run should use.
@@ -56,13 +59,24 @@ pub enum Job {
         /// The sentence as typed (trimmed and cut to 1 000 characters by the job).
         sentence: String,
     },
-    /// One image behind `tang2018-occlusion`'s bubbles, classified (the Occlusion page).
+    /// One image behind the bubbles of `tang2018-occlusion` (CIFAR-10 images, uploads) or
+    /// `tang2018-occlusion-objects` (object photos), classified (the Occlusion page).
     Classify {
         /// Model identifier (a vision model).
         model: String,
         /// The image.
         image: ImageSource,
         /// Lower edge of the visibility bin in percent (bins 5 wide); 100 = unoccluded.
+        visibility_pct: u32,
+    },
+    /// One object photo's trajectory through `tang2018-attractor-objects`' Hopfield network
+    /// (the Occlusion page's attractor animation).
+    AttractorTrace {
+        /// Model identifier (a vision model).
+        model: String,
+        /// Stimulus index (0–91).
+        photo: usize,
+        /// Lower edge of the visibility bin in percent; 100 = the whole photo.
         visibility_pct: u32,
     },
 }
@@ -72,7 +86,7 @@ impl Job {
     pub fn model(&self) -> &str {
         match self {
             Job::Score { model, .. } => model,
-            Job::Classify { model, .. } => model,
+            Job::Classify { model, .. } | Job::AttractorTrace { model, .. } => model,
             Job::Views { model, .. } | Job::PredictSentence { model, .. } => model,
         }
     }
@@ -81,7 +95,12 @@ impl Job {
     pub fn benchmark(&self) -> &str {
         match self {
             Job::Score { benchmark, .. } => benchmark,
+            Job::Classify {
+                image: ImageSource::Photo(_),
+                ..
+            } => "tang2018-occlusion-objects",
             Job::Classify { .. } => "tang2018-occlusion",
+            Job::AttractorTrace { .. } => "tang2018-attractor-objects",
             Job::Views { benchmark, .. } => benchmark,
             Job::PredictSentence { .. } => "pereira2018-langnet",
         }
@@ -188,8 +207,10 @@ pub enum JobResult {
     Run(Box<Run>),
     /// A predicted response to a new sentence (no score).
     Sentence(Box<SentencePrediction>),
-    /// One occluded image's top-3 classes (no score).
+    /// One occluded image's most probable classes (no score).
     Classify(Box<ClassifyResult>),
+    /// One photo's sweeps through the attractor network (no score).
+    Attractor(Box<AttractorTrace>),
 }
 
 impl JobResult {
@@ -197,7 +218,7 @@ impl JobResult {
     pub fn score(&self) -> Option<&Score> {
         match self {
             JobResult::Run(r) => Some(&r.score),
-            JobResult::Classify(_) | JobResult::Sentence(_) => None,
+            JobResult::Classify(_) | JobResult::Sentence(_) | JobResult::Attractor(_) => None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod attractor;
 pub mod attractor_objects;
+pub mod attractor_trace;
 pub mod bubbles;
 pub mod categories;
 pub mod hopfield;

@@ -239,7 +239,7 @@ impl ObjectPhotos {
 }
 
 /// An RGB [0, 1] image as `(H, W, 3)` u8 (the photos are 8-bit: exact).
-fn to_u8(img: &RgbF32) -> Result<Array3<u8>> {
+pub fn to_u8(img: &RgbF32) -> Result<Array3<u8>> {
     let px = img
         .data
         .iter()
@@ -274,7 +274,7 @@ pub struct ObjectFeatures {
     pub visible: Vec<f64>,
 }
 
-async fn record_layer(
+pub(crate) async fn record_layer(
     subject: &VisionSubject,
     inputs: &[Vec<f32>],
     stage: &str,

@@ -1,19 +1,23 @@
-//! One image of `tang2018-occlusion` (from the benchmark's CIFAR-10 test subset, or
-//! uploaded) behind Gaussian bubbles at a visibility bin, through a CORnet-mini, answered
-//! with its top-3 classes (the Occlusion page's "one image"). The bubbles and the
-//! preprocessing are the benchmark's own (seed rule, compositing, normalisation), so a
-//! slider position inside the benchmark's bins is exactly one of the benchmark's
+//! One image behind Gaussian bubbles at a visibility bin, answered with the model's own
+//! most probable classes (the Occlusion page's "one image"): top 3 of CIFAR-10 for the
+//! CORnet-minis, top 5 of ImageNet-1k for an ImageNet network. The image is one of
+//! `tang2018-occlusion`'s CIFAR-10 test subset, one of the 92 object photos of
+//! `tang2018-occlusion-objects` (bubbles over the object's pixels), or an upload. The
+//! bubbles and the preprocessing are the benchmarks' own (seed rule, compositing,
+//! normalisation), so a slider position inside the bins is exactly one of a benchmark's
 //! conditions for that image. The pure parts ([`occluded`], [`bin_of`]) also run on the
-//! page, which redraws the bubbles while the worker classifies.
+//! page, which redraws the bubbles on uploads while the worker classifies.
 
 use brainprobe_data::datasets::cifar::{CLASSES, SIDE};
 use brainprobe_metrics::bubbles::{bubbles_for_target, occlude};
+use brainprobe_models::vision::imagenet::top_k;
 use brainprobe_models::vision::preprocess::preprocess_rgb8;
 use brainprobe_models::vision::record::LayerSelection;
 use ndarray::{ArrayView3, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::bubbles::TestSubset;
+use super::object_photos::{model_input, to_rgb_f32, to_u8, ObjectPhotos, CATEGORIES};
 use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::BenchError;
@@ -26,22 +30,34 @@ pub const BIN_WIDTH_PCT: u32 = 5;
 pub const WHOLE_PCT: u32 = 100;
 /// Bytes of one 32 × 32 RGB image (row-major, channel last).
 pub const PIXELS: usize = SIDE * SIDE * 3;
+/// The largest side of an uploaded image the worker accepts (the page resizes uploads to
+/// the model's input side: 32 or 224).
+pub const MAX_SIDE: usize = 512;
+/// Classes listed for a CIFAR-10 model.
+pub const CIFAR_TOP: usize = 3;
+/// Classes listed for an ImageNet model.
+pub const IMAGENET_TOP: usize = 5;
 
 /// The image a [`classify`] run shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ImageSource {
-    /// Image `i` of the benchmark's test subset (the order of `TestSubset`).
+    /// Image `i` of `tang2018-occlusion`'s test subset (the order of `TestSubset`); CIFAR-10
+    /// models only.
     Cifar(usize),
-    /// An image the reader uploaded, decoded and resized to 32 × 32 by the page:
-    /// [`PIXELS`] RGB bytes, row-major, channel last.
+    /// Object photo `i` (0–91, the stimulus table's order) behind the bubbles of
+    /// `tang2018-occlusion-objects` (visibility over the object's pixels, its seed rule).
+    Photo(usize),
+    /// An image the reader uploaded, decoded, centre-cropped and resized to a square by the
+    /// page (the model's input side): side² × 3 RGB bytes, row-major, channel last, side ≤
+    /// [`MAX_SIDE`].
     Pixels(Vec<u8>),
 }
 
 impl ImageSource {
-    /// The index used in the bubble seed: the subset index, 0 for an upload.
+    /// The index used in the bubble seed: the subset or stimulus index, 0 for an upload.
     pub fn seed_index(&self) -> usize {
         match self {
-            ImageSource::Cifar(i) => *i,
+            ImageSource::Cifar(i) | ImageSource::Photo(i) => *i,
             ImageSource::Pixels(_) => 0,
         }
     }
@@ -50,10 +66,19 @@ impl ImageSource {
 /// One class and its softmax probability.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Guess {
-    /// CIFAR-10 class name.
+    /// Class name (CIFAR-10 or ImageNet, the model's own classes).
     pub class: String,
     /// Softmax probability of the logits (0–1).
     pub prob: f64,
+}
+
+/// An image as the model saw it (after the bubbles, before resizing), for the page to draw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShownImage {
+    /// Width and height in pixels.
+    pub side: usize,
+    /// side² × 3 RGB bytes, row-major, channel last.
+    pub rgb: Vec<u8>,
 }
 
 /// The answer of [`classify`].
@@ -61,14 +86,21 @@ pub struct Guess {
 pub struct ClassifyResult {
     /// Model identifier.
     pub model: String,
-    /// The true class, for subset images.
+    /// The model's class set, as a reader names it ("CIFAR-10", "ImageNet-1k").
+    pub class_set: String,
+    /// The true class: the CIFAR-10 class of a subset image, the stimulus category of an
+    /// object photo (not one of the model's classes), none for an upload.
     pub label: Option<String>,
-    /// The three most probable classes, most probable first (the model as trained).
-    pub top3: Vec<Guess>,
+    /// The most probable classes ([`CIFAR_TOP`] or [`IMAGENET_TOP`]), most probable first
+    /// (the model as trained).
+    pub top: Vec<Guess>,
     /// The same at T = 1 (feedforward sweep only), for recurrent models.
-    pub feedforward_top3: Option<Vec<Guess>>,
-    /// Visibility the bubbles achieved (percent; 100 when unoccluded).
+    pub feedforward_top: Option<Vec<Guess>>,
+    /// Visibility the bubbles achieved (percent; 100 when unoccluded): of the object's
+    /// pixels for a photo, of the whole image otherwise.
     pub visible_pct: f64,
+    /// The occluded object photo (photos only: the page draws uploads itself).
+    pub shown: Option<ShownImage>,
     /// Where the model ran.
     pub device: String,
 }
@@ -88,23 +120,32 @@ pub fn bubble_seed(lo_pct: u32, index: usize) -> u32 {
     10_000u32.wrapping_mul(lo_pct).wrapping_add(index as u32)
 }
 
-/// `pixels` (a [`PIXELS`]-byte RGB image) behind the bubbles of bin `lo_pct` for image
-/// `index`, composited on grey as the benchmark does; with the achieved visibility in
-/// percent. `lo_pct` ≥ 100 returns the image unchanged (100 % visible).
-pub fn occluded(pixels: &[u8], lo_pct: u32, index: usize) -> Result<(Vec<u8>, f64), String> {
-    if pixels.len() != PIXELS {
+/// The side of a square RGB image of `len` bytes (side² × 3, 1 ≤ side ≤ [`MAX_SIDE`]).
+pub fn side_of(len: usize) -> Result<usize, String> {
+    let side = (1..=MAX_SIDE)
+        .find(|s| s * s * 3 >= len)
+        .unwrap_or(MAX_SIDE + 1);
+    if side > MAX_SIDE || side * side * 3 != len {
         return Err(format!(
-            "an image must be {SIDE} × {SIDE} RGB ({PIXELS} bytes), got {} bytes",
-            pixels.len()
+            "an image must be a square of RGB pixels (side² × 3 bytes, side 1–{MAX_SIDE}, e.g. {SIDE} × {SIDE} = {PIXELS} bytes), got {len} bytes"
         ));
     }
+    Ok(side)
+}
+
+/// `pixels` (a square RGB image, [`side_of`]) behind the bubbles of bin `lo_pct` for image
+/// `index` (σ scaled to its side), composited on grey as the benchmark does; with the
+/// achieved visibility in percent. `lo_pct` ≥ 100 returns the image unchanged (100 %
+/// visible).
+pub fn occluded(pixels: &[u8], lo_pct: u32, index: usize) -> Result<(Vec<u8>, f64), String> {
+    let side = side_of(pixels.len())?;
     if lo_pct >= WHOLE_PCT {
         return Ok((pixels.to_vec(), 100.0));
     }
     let lo = f64::from(bin_of(lo_pct));
     let hi = lo + f64::from(BIN_WIDTH_PCT);
-    let image = ArrayView3::from_shape((SIDE, SIDE, 3), pixels).map_err(|e| e.to_string())?;
-    let b = bubbles_for_target(SIDE, lo, hi, bubble_seed(bin_of(lo_pct), index), None)
+    let image = ArrayView3::from_shape((side, side, 3), pixels).map_err(|e| e.to_string())?;
+    let b = bubbles_for_target(side, lo, hi, bubble_seed(bin_of(lo_pct), index), None)
         .map_err(|e| e.to_string())?;
     let out = occlude(image, b.mask.view()).map_err(|e| e.to_string())?;
     Ok((out.iter().copied().collect(), b.visible_pct))
@@ -135,14 +176,28 @@ pub fn top3(logits: &[f32]) -> Vec<(usize, f64)> {
     order
 }
 
-fn guesses(logits: &[f32]) -> Vec<Guess> {
-    top3(logits)
-        .into_iter()
-        .map(|(c, prob)| Guess {
-            class: CLASSES.get(c).copied().unwrap_or("?").to_string(),
-            prob,
-        })
-        .collect()
+/// The model's `k` most probable classes of `logits`, named from `names` (`None` =
+/// CIFAR-10, top [`CIFAR_TOP`] by [`top3`]; ImageNet names, top [`IMAGENET_TOP`]).
+fn guesses(logits: &[f32], names: Option<&[String]>) -> Vec<Guess> {
+    match names {
+        None => top3(logits)
+            .into_iter()
+            .map(|(c, prob)| Guess {
+                class: CLASSES.get(c).copied().unwrap_or("?").to_string(),
+                prob,
+            })
+            .collect(),
+        Some(names) => top_k(logits, IMAGENET_TOP)
+            .into_iter()
+            .map(|(c, prob)| Guess {
+                class: names
+                    .get(c)
+                    .cloned()
+                    .unwrap_or_else(|| format!("class {c}")),
+                prob: f64::from(prob),
+            })
+            .collect(),
+    }
 }
 
 fn bad_request(reason: String) -> BenchError {
@@ -168,9 +223,10 @@ pub async fn classify(
             needs: "vision",
         });
     };
-    let (pixels, label) = match image {
-        ImageSource::Pixels(p) => (p.clone(), None),
+    let names = vision.model.imagenet_class_names();
+    let (input, label, visible_pct, shown) = match image {
         ImageSource::Cifar(i) => {
+            let normalisation = vision.cifar_normalisation("tang2018-occlusion (one image)")?;
             let mut log = DataLog::new(&ctx.assets);
             let subset = TestSubset::load(&mut log, ctx.options.occlusion_per_class).await?;
             if *i >= subset.set.len() {
@@ -191,15 +247,46 @@ pub async fn classify(
                 .get(*i)
                 .and_then(|&l| CLASSES.get(l))
                 .map(|c| c.to_string());
-            (px, label)
+            let (shown, visible) = occluded(&px, lo_pct, *i).map_err(bad_request)?;
+            (
+                preprocess_rgb8(&shown, normalisation)?,
+                label,
+                visible,
+                None,
+            )
+        }
+        ImageSource::Pixels(px) => {
+            let (shown, visible) = occluded(px, lo_pct, 0).map_err(bad_request)?;
+            let input = match vision.cifar_normalisation("one image") {
+                // The CIFAR path at 32 px is the benchmark's own preprocessing, bit for bit.
+                Ok(n) if shown.len() == PIXELS => preprocess_rgb8(&shown, n)?,
+                _ => {
+                    let side = side_of(shown.len()).map_err(bad_request)?;
+                    let view = ArrayView3::from_shape((side, side, 3), shown.as_slice())
+                        .map_err(|e| bad_request(e.to_string()))?;
+                    model_input(vision, &to_rgb_f32(view))
+                }
+            };
+            (input, None, visible, None)
+        }
+        ImageSource::Photo(i) => {
+            let mut log = DataLog::new(&ctx.assets);
+            let photos = ObjectPhotos::load(&mut log, Some(&[*i])).await?;
+            let (img, visible) = if lo_pct >= WHOLE_PCT {
+                (to_rgb_f32(photos.images[0].view()), 100.0)
+            } else {
+                let lo = f64::from(bin_of(lo_pct));
+                photos.occluded(0, lo, lo + f64::from(BIN_WIDTH_PCT))?
+            };
+            let rgb = to_u8(&img)?;
+            let shown = ShownImage {
+                side: rgb.dim().0,
+                rgb: rgb.iter().copied().collect(),
+            };
+            let label = CATEGORIES.get(photos.labels[0]).map(|c| c.to_string());
+            (model_input(vision, &img), label, visible, Some(shown))
         }
     };
-    let (shown, visible_pct) =
-        occluded(&pixels, lo_pct, image.seed_index()).map_err(bad_request)?;
-    let input = preprocess_rgb8(
-        &shown,
-        vision.cifar_normalisation("tang2018-occlusion (one image)")?,
-    )?;
     let layers = LayerSelection::Named(vec!["logits".into()]);
     let logits = |steps: Option<usize>, stage: &'static str| {
         let input = input.clone();
@@ -215,18 +302,26 @@ pub async fn classify(
             )
         }
     };
-    let top3 = guesses(&logits(vision.steps, "1 image").await?);
-    let feedforward_top3 = if vision.is_recurrent() && vision.steps != Some(1) {
-        Some(guesses(&logits(Some(1), "1 image, T=1").await?))
+    let names = names.as_deref();
+    let top = guesses(&logits(vision.steps, "1 image").await?, names);
+    let feedforward_top = if vision.is_recurrent() && vision.steps != Some(1) {
+        Some(guesses(&logits(Some(1), "1 image, T=1").await?, names))
     } else {
         None
     };
     Ok(ClassifyResult {
         model: vision.model_ref(vision.steps).id,
+        class_set: if names.is_some() {
+            "ImageNet-1k"
+        } else {
+            "CIFAR-10"
+        }
+        .into(),
         label,
-        top3,
-        feedforward_top3,
+        top,
+        feedforward_top,
         visible_pct,
+        shown,
         device: vision.model_ref(vision.steps).device,
     })
 }
@@ -262,6 +357,21 @@ mod tests {
         }
         assert_eq!(occluded(&img, 100, 0).expect("whole"), (img.clone(), 100.0));
         assert!(occluded(&img[..10], 10, 0).is_err());
+        // Any square side: σ scales with it, the bin is still reached.
+        let big: Vec<u8> = (0..224 * 224 * 3).map(|i| (i * 11 % 253) as u8).collect();
+        let (out, vis) = occluded(&big, 20, 0).expect("224 px");
+        assert_eq!(out.len(), big.len());
+        assert!((20.0..25.0).contains(&vis), "{vis}");
+    }
+
+    #[test]
+    fn upload_sides_are_checked_before_use() {
+        assert_eq!(side_of(PIXELS), Ok(SIDE));
+        assert_eq!(side_of(224 * 224 * 3), Ok(224));
+        assert_eq!(side_of(3), Ok(1));
+        for bad in [0, 2, 33 * 32 * 3, 513 * 513 * 3, usize::MAX] {
+            assert!(side_of(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
