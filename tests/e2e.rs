@@ -570,6 +570,25 @@ fn top1(driver: &Driver) -> String {
     text
 }
 
+/// The Occlusion page's committed curves carry the CLI's committed score.
+fn assert_committed_curves(driver: &Driver, model: &str, benchmark: &str) {
+    let committed = driver.wait_for(
+        "the committed occlusion curves",
+        "const s = document.querySelector('#occlusion-committed'); return s ? s.dataset.value : null;",
+        Duration::from_secs(10),
+    );
+    let value: f64 = committed
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or(f64::NAN);
+    let expected = cli_score(model, benchmark);
+    assert!(
+        (value - expected).abs() < 1e-4,
+        "{model} × {benchmark}: page {value} vs CLI {expected}"
+    );
+}
+
 /// Puts `file` (a JS expression making a `File`) into the upload input.
 fn upload(driver: &Driver, file: &str) {
     driver.script(&format!(
@@ -617,26 +636,7 @@ fn occlusion_page_slider_upload_curves_and_attractor() {
     println!("occlusion: top-1 {first} at 10–15 %, {second} at 30–35 %");
 
     // The same image and bin on the forced CPU path: the same classes and probabilities.
-    let guesses = |driver: &Driver| -> Vec<(String, f64)> {
-        let v = driver.script(
-            "return Array.from(document.querySelectorAll('#top3-full .guess')).map(g => [g.dataset.class, g.dataset.prob]);",
-        );
-        v.as_array()
-            .into_iter()
-            .flatten()
-            .map(|g| {
-                let class = g[0].as_str().unwrap_or_default().to_string();
-                (
-                    class,
-                    g[1].as_str()
-                        .unwrap_or_default()
-                        .parse()
-                        .unwrap_or(f64::NAN),
-                )
-            })
-            .collect()
-    };
-    let on_gpu = guesses(&driver);
+    let on_gpu = answers(&driver, 3);
     driver.script("document.querySelector('#occlusion-cpu').click(); return 1;");
     driver.wait_for(
         "the CPU answer",
@@ -644,7 +644,7 @@ fn occlusion_page_slider_upload_curves_and_attractor() {
          return p && p.textContent.includes(' on cpu;') && document.querySelectorAll('#top3-full .guess').length === 3 ? 1 : null;",
         Duration::from_secs(120),
     );
-    let on_cpu = guesses(&driver);
+    let on_cpu = answers(&driver, 3);
     println!("occlusion top-3: GPU {on_gpu:?}, CPU {on_cpu:?}");
     assert_eq!(on_gpu.len(), 3, "{on_gpu:?}");
     for ((gc, gp), (cc, cp)) in on_gpu.iter().zip(&on_cpu) {
@@ -692,21 +692,7 @@ fn occlusion_page_slider_upload_curves_and_attractor() {
     println!("occlusion: upload classified as {}", top1(&driver));
 
     // Curves: the committed CLI run, as the CLI's JSON says, with its marks.
-    let committed = driver.wait_for(
-        "the committed occlusion curves",
-        "const s = document.querySelector('#occlusion-committed'); return s ? s.dataset.value : null;",
-        Duration::from_secs(10),
-    );
-    let value: f64 = committed
-        .as_str()
-        .unwrap_or_default()
-        .parse()
-        .unwrap_or(f64::NAN);
-    let expected = cli_score("cornet-s-mini", "tang2018-occlusion");
-    assert!(
-        (value - expected).abs() < 1e-4,
-        "page {value} vs CLI {expected}"
-    );
+    assert_committed_curves(&driver, "cornet-s-mini", "tang2018-occlusion");
     let marks = driver.script(
         "return [document.querySelectorAll('#occlusion-plot .series').length, document.querySelectorAll('#occlusion-plot .mark').length, \
          document.querySelectorAll('#occlusion-plot title').length];",
@@ -752,6 +738,140 @@ fn occlusion_page_slider_upload_curves_and_attractor() {
         "return document.querySelector('.overview-page') ? 1 : null;",
         Duration::from_secs(10),
     );
+}
+
+/// The answers on show: `(class, probability)` of `#top3-full`, once it lists `k` classes.
+fn answers(driver: &Driver, k: usize) -> Vec<(String, f64)> {
+    let v = driver.wait_for(
+        &format!("the model's top {k}"),
+        &format!(
+            "const e = document.querySelector('#occlusion-classify-error'); if (e) return 'error: ' + e.textContent; \
+             const g = Array.from(document.querySelectorAll('#top3-full .guess')); \
+             return g.length === {k} ? g.map(x => [x.dataset.class, x.dataset.prob]) : null;"
+        ),
+        Duration::from_secs(180),
+    );
+    assert!(!v.is_string(), "classify: {v}");
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            (
+                g[0].as_str().unwrap_or_default().to_string(),
+                g[1].as_str()
+                    .unwrap_or_default()
+                    .parse()
+                    .unwrap_or(f64::NAN),
+            )
+        })
+        .collect()
+}
+
+/// Moves `#<id>` (a range input) to `value`.
+fn slide(driver: &Driver, id: &str, value: u32) {
+    driver.script(&format!(
+        "const s = document.querySelector('#{id}'); s.value = '{value}'; \
+         s.dispatchEvent(new Event('input', {{bubbles: true}})); return 1;"
+    ));
+}
+
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data (efficientnet-lite0); run by `cargo xtask test`"]
+fn occlusion_page_on_photos_names_imagenet_classes_and_animates_one_photo_attractor() {
+    // An ImageNet network: the page shows the object photos (the CIFAR-10 option is off).
+    let (_server, driver) = open("#occlusion?model=efficientnet-lite0");
+    driver.wait_for(
+        "the Occlusion page on photos",
+        "const s = document.querySelector('#occlusion-stimuli'); return s && s.value === 'photos' && document.querySelector('#occlusion-imagenet-note') ? 1 : null;",
+        Duration::from_secs(60),
+    );
+    let photo = answers(&driver, 5);
+    let shown = driver.wait_for(
+        "the photo behind bubbles",
+        "const c = document.querySelector('#occlusion-masked'); const v = document.querySelector('#occlusion-visible'); \
+         return c && v && v.dataset.value ? [c.width, parseFloat(v.dataset.value)] : null;",
+        Duration::from_secs(30),
+    );
+    println!("efficientnet-lite0, photo 0 at 10–15 % of the object: {photo:?}; shown {shown}");
+    assert_eq!(shown[0], json!(175), "the 175 px photo as the model saw it");
+    let vis = shown[1].as_f64().unwrap_or(-1.0);
+    assert!((10.0..15.0).contains(&vis), "object visibility {vis}");
+
+    // An uploaded picture (drawn here: two shapes on a background), shrunk to 224 px; the
+    // slider changes the picture and the answer.
+    upload(
+        &driver,
+        "(() => { const c = document.createElement('canvas'); c.width = 320; c.height = 240; const x = c.getContext('2d'); \
+         x.fillStyle = '#2a6'; x.fillRect(0, 0, 320, 240); x.fillStyle = '#fd3'; x.beginPath(); x.arc(160, 120, 70, 0, 7); x.fill(); \
+         x.fillStyle = '#a33'; x.fillRect(40, 30, 60, 90); \
+         const b = atob(c.toDataURL('image/png').split(',')[1]); const a = new Uint8Array(b.length); \
+         for (let i = 0; i < b.length; i++) a[i] = b.charCodeAt(i); return new File([a], 'shapes.png', {type: 'image/png'}); })()",
+    );
+    driver.wait_for(
+        "the uploaded picture at 224 px",
+        "const f = document.querySelector('#occlusion-original'); const e = document.querySelector('#occlusion-upload-error'); \
+         return f && !e && f.width === 224 && f.getAttribute('aria-label').includes('shapes.png') ? 1 : null;",
+        Duration::from_secs(20),
+    );
+    let at_10 = answers(&driver, 5);
+    let sum_10 = masked_sum(&driver);
+    slide(&driver, "occlusion-slider", 100);
+    driver.wait_for(
+        "the unoccluded picture",
+        "const v = document.querySelector('#occlusion-visible'); return v && v.dataset.value === '100.00' ? 1 : null;",
+        Duration::from_secs(10),
+    );
+    assert_ne!(
+        masked_sum(&driver),
+        sum_10,
+        "the picture changed with the slider"
+    );
+    let whole = driver.wait_for(
+        "the answer to the whole picture",
+        &format!(
+            "const g = Array.from(document.querySelectorAll('#top3-full .guess')).map(x => [x.dataset.class, x.dataset.prob]); \
+             return g.length === 5 && JSON.stringify(g) !== {} ? g : null;",
+            json!(serde_json::to_string(&at_10.iter().map(|(c, p)| json!([c, format!("{p:.6}")])).collect::<Vec<_>>()).unwrap_or_default())
+        ),
+        Duration::from_secs(180),
+    );
+    println!("upload: at 10–15 % {at_10:?}; whole {whole}");
+
+    // The committed object-photo curves, as the CLI's JSON says.
+    assert_committed_curves(&driver, "efficientnet-lite0", "tang2018-occlusion-objects");
+    driver.screenshot("occlusion-photos.png");
+
+    // One photo through the attractor, computed in the worker (a CORnet-mini: 93 forward
+    // passes at 32 px), then animated sweep by sweep.
+    driver.go_hash("#occlusion?model=cornet-z-mini&benchmark=tang2018-occlusion-objects");
+    driver.wait_for(
+        "the attractor trace controls",
+        "return document.querySelector('#trace-run') ? 1 : null;",
+        Duration::from_secs(20),
+    );
+    driver.script("document.querySelector('#trace-run').click(); return 1;");
+    let sweeps = driver.wait_for(
+        "the attractor trace",
+        "const r = document.querySelector('#trace-result'); const e = document.querySelector('#trace-error'); \
+         return e ? 'error: ' + e.textContent : (r ? parseInt(r.dataset.sweeps) : null);",
+        Duration::from_secs(180),
+    );
+    assert!(sweeps.is_number(), "attractor trace: {sweeps}");
+    let sweeps = sweeps.as_u64().unwrap_or(0);
+    println!("attractor trace of photo 0 at 10–15 %: {sweeps} states");
+    assert!(sweeps >= 2, "an occluded start moves: {sweeps}");
+    let last = driver.wait_for(
+        "the trace animation to reach its last sweep",
+        "const o = document.querySelector('#trace-sweep-value'); const s = document.querySelector('#trace-sweep'); \
+         return o && s && o.dataset.value === s.max && parseInt(s.max) >= 1 ? o.dataset.value : null;",
+        Duration::from_secs(60),
+    );
+    let answer = driver.script(
+        "const a = document.querySelector('#trace-answer'); return a ? a.dataset.value : null;",
+    );
+    println!("animation reached sweep {last}; readout {answer}");
+    assert!(answer.is_string(), "a readout per sweep");
+    driver.screenshot("occlusion-trace.png");
 }
 
 /// The full `tang2018-occlusion` run in the browser takes long (14 000 forward passes since

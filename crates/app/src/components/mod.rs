@@ -6,4 +6,5 @@ pub mod pixel_canvas;
 pub mod run_outcome;
 pub mod run_progress;
 pub mod stimulus_grid;
+pub mod sweep_animation;
 pub mod use_run;

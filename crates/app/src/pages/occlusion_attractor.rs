@@ -13,11 +13,11 @@ use brainprobe_benchmarks::score::Details;
 use brainprobe_benchmarks::views::vision::mean_sweeps_to_settle;
 use brainprobe_benchmarks::vision::attractor::{AttractorBin, AttractorDetails};
 use brainprobe_benchmarks::vision::occlusion::Answers;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::occlusion::legend;
 use crate::committed::committed_score;
+use crate::components::sweep_animation::use_sweep_animation;
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
 
@@ -27,8 +27,6 @@ pub const BENCHMARK: &str = "tang2018-attractor";
 pub const OBJECTS_BENCHMARK: &str = "tang2018-attractor-objects";
 /// Sweeps animated (the state has settled long before: see `mean_sweeps_to_settle`).
 pub const SHOWN_SWEEPS: usize = 12;
-/// Milliseconds per animation frame.
-pub const FRAME_MS: u32 = 450;
 
 /// Properties of [`AttractorSection`].
 #[derive(Properties, PartialEq)]
@@ -158,8 +156,6 @@ pub fn y_top(d: &AttractorDetails) -> f64 {
 /// The section.
 #[function_component(AttractorSection)]
 pub fn attractor_section(p: &AttractorProps) -> Html {
-    let sweep = use_state(|| 0usize);
-    let playing = use_state(|| false);
     let benchmark = p.benchmark.as_str();
     let photos = benchmark == OBJECTS_BENCHMARK;
     let score = committed_score(&p.model, benchmark);
@@ -167,28 +163,7 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
         Some(Details::Attractor(d)) => SHOWN_SWEEPS.min(d.steps),
         _ => 0,
     };
-    {
-        let sweep = sweep.clone();
-        let playing_h = playing.clone();
-        use_effect_with((*playing, last), move |(on, last)| {
-            let timer = on.then(|| {
-                let last = *last;
-                // The handle's value is this render's; count in a cell of our own.
-                let at = std::cell::Cell::new(*sweep);
-                every(FRAME_MS, move || {
-                    let next = at.get() + 1;
-                    at.set(next);
-                    if next >= last {
-                        sweep.set(last);
-                        playing_h.set(false);
-                    } else {
-                        sweep.set(next);
-                    }
-                })
-            });
-            move || drop(timer)
-        });
-    }
+    let anim = use_sweep_animation(last);
     let title = html! { <h3 id="attractor-title">{"Attractor readout over Hopfield sweeps"}</h3> };
     let Some(score) = score else {
         return html! {
@@ -204,26 +179,7 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
     let Some(Details::Attractor(d)) = &score.details else {
         return html! {};
     };
-    let now = (*sweep).min(last);
-    let on_play = {
-        let playing = playing.clone();
-        let sweep = sweep.clone();
-        Callback::from(move |_: MouseEvent| {
-            if !*playing && *sweep >= last {
-                sweep.set(0);
-            }
-            playing.set(!*playing);
-        })
-    };
-    let on_scrub = {
-        let sweep = sweep.clone();
-        let playing = playing.clone();
-        Callback::from(move |e: InputEvent| {
-            playing.set(false);
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            sweep.set(v.parse::<usize>().unwrap_or(0).min(last));
-        })
-    };
+    let now = anim.now;
     let top = y_top(d);
     let chance = if photos { 100.0 / 6.0 } else { 10.0 };
     let bins = Rc::new(bin_series(d, now));
@@ -239,9 +195,9 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
                 <p class="provenance muted" id="attractor-source">{format!("Committed CLI run (results/leaderboard.json) of {} on {}: this benchmark needs CIFAR-10 training images, which the browser bundle does not hold.", score.model.id, score.model.device)}</p>
             }
             <div class="controls">
-                <button id="attractor-play" onclick={on_play} aria-pressed={(*playing).to_string()}>{ if *playing { "Pause" } else { "Play" } }</button>
+                <button id="attractor-play" onclick={anim.on_play} aria-pressed={anim.playing.to_string()}>{ if anim.playing { "Pause" } else { "Play" } }</button>
                 <label for="attractor-sweep">{"sweep "}</label>
-                <input id="attractor-sweep" type="range" min="0" max={last.to_string()} step="1" value={now.to_string()} oninput={on_scrub}
+                <input id="attractor-sweep" type="range" min="0" max={last.to_string()} step="1" value={now.to_string()} oninput={anim.on_scrub}
                        aria-valuetext={format!("after {now} sweeps")} />
                 <output for="attractor-sweep" id="attractor-sweep-value" data-value={now.to_string()}>{format!("{now} / {last} sweeps")}</output>
             </div>
@@ -268,48 +224,6 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
             </details>
         </section>
     }
-}
-
-/// Calls `f` every `ms` milliseconds until the returned guard is dropped.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn every(ms: u32, f: impl Fn() + 'static) -> impl Drop {
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    struct Interval {
-        handle: i32,
-        _closure: Closure<dyn Fn()>,
-    }
-    impl Drop for Interval {
-        fn drop(&mut self) {
-            if let Some(w) = web_sys::window() {
-                w.clear_interval_with_handle(self.handle);
-            }
-        }
-    }
-    let closure = Closure::<dyn Fn()>::new(f);
-    let handle = web_sys::window()
-        .and_then(|w| {
-            w.set_interval_with_callback_and_timeout_and_arguments_0(
-                closure.as_ref().unchecked_ref(),
-                ms as i32,
-            )
-            .ok()
-        })
-        .unwrap_or(0);
-    Interval {
-        handle,
-        _closure: closure,
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn every(_ms: u32, _f: impl Fn() + 'static) -> impl Drop {
-    /// Nothing to stop natively.
-    struct NoTimer;
-    impl Drop for NoTimer {
-        fn drop(&mut self) {}
-    }
-    NoTimer
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@ use brainprobe_data::datasets::kriegeskorte::{image_path, N_IMAGES};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::occlusion_attractor::{every, FRAME_MS};
 use super::occlusion_image::{visibility_text, DEFAULT_VISIBILITY};
 use crate::components::pixel_canvas::PixelCanvas;
+use crate::components::sweep_animation::{use_sweep_animation, SweepAnimation};
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
 use crate::state::Runs;
@@ -71,24 +71,18 @@ pub fn last_frame(t: &AttractorTrace) -> usize {
     t.sweeps.len().min(t.states.len()).saturating_sub(1)
 }
 
-fn frames(
-    t: &AttractorTrace,
-    now: usize,
-    playing: bool,
-    on_play: Callback<MouseEvent>,
-    on_scrub: Callback<InputEvent>,
-) -> Html {
+fn frames(t: &AttractorTrace, anim: SweepAnimation) -> Html {
     let last = last_frame(t);
-    let now = now.min(last);
+    let now = anim.now.min(last);
     let (side, px) = state_pixels(t.states.get(now).map_or(&[][..], |s| s.as_slice()));
     let sweep = t.sweeps.get(now);
     let series = Rc::new(overlap_series(t));
     html! {
         <div class="attractor-trace" id="trace-result" data-sweeps={t.sweeps.len().to_string()} data-settled={t.settled_after.to_string()}>
             <div class="controls">
-                <button id="trace-play" onclick={on_play} aria-pressed={playing.to_string()}>{ if playing { "Pause" } else { "Play" } }</button>
+                <button id="trace-play" onclick={anim.on_play} aria-pressed={anim.playing.to_string()}>{ if anim.playing { "Pause" } else { "Play" } }</button>
                 <label for="trace-sweep">{"sweep "}</label>
-                <input id="trace-sweep" type="range" min="0" max={last.to_string()} step="1" value={now.to_string()} oninput={on_scrub}
+                <input id="trace-sweep" type="range" min="0" max={last.to_string()} step="1" value={now.to_string()} oninput={anim.on_scrub}
                        aria-valuetext={format!("after {now} sweeps")} />
                 <output for="trace-sweep" id="trace-sweep-value" data-value={now.to_string()}>{format!("{now} / {last} sweeps")}</output>
             </div>
@@ -130,8 +124,6 @@ pub fn attractor_trace_view(p: &TraceProps) -> Html {
     let photo = use_state(|| 0usize);
     let slider = use_state(|| DEFAULT_VISIBILITY);
     let asked = use_state(|| false);
-    let sweep = use_state(|| 0usize);
-    let playing = use_state(|| false);
     let bin = bin_of(*slider);
     let job = Job::AttractorTrace {
         model: p.model.to_string(),
@@ -146,36 +138,14 @@ pub fn attractor_trace_view(p: &TraceProps) -> Html {
             _ => None,
         });
     let last = trace.as_ref().map_or(0, |t| last_frame(t));
+    let anim = use_sweep_animation(last);
     {
         // A new result starts playing from sweep 0.
-        let sweep = sweep.clone();
-        let playing = playing.clone();
+        let restart = anim.restart.clone();
         use_effect_with(trace.is_some(), move |has| {
             if *has {
-                sweep.set(0);
-                playing.set(true);
+                restart.emit(());
             }
-        });
-    }
-    {
-        let sweep = sweep.clone();
-        let playing_h = playing.clone();
-        use_effect_with((*playing, last), move |(on, last)| {
-            let timer = on.then(|| {
-                let last = *last;
-                let at = std::cell::Cell::new(*sweep);
-                every(FRAME_MS, move || {
-                    let next = at.get() + 1;
-                    at.set(next);
-                    if next >= last {
-                        sweep.set(last);
-                        playing_h.set(false);
-                    } else {
-                        sweep.set(next);
-                    }
-                })
-            });
-            move || drop(timer)
         });
     }
     let Some(runs) = runs else {
@@ -206,28 +176,9 @@ pub fn attractor_trace_view(p: &TraceProps) -> Html {
             slider.set(v.parse().unwrap_or(DEFAULT_VISIBILITY).min(WHOLE_PCT));
         })
     };
-    let on_play = {
-        let playing = playing.clone();
-        let sweep = sweep.clone();
-        Callback::from(move |_: MouseEvent| {
-            if !*playing && *sweep >= last {
-                sweep.set(0);
-            }
-            playing.set(!*playing);
-        })
-    };
-    let on_scrub = {
-        let sweep = sweep.clone();
-        let playing = playing.clone();
-        Callback::from(move |e: InputEvent| {
-            playing.set(false);
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            sweep.set(v.parse::<usize>().unwrap_or(0).min(last));
-        })
-    };
     let state = &*runs.state;
     let body = match (&trace, state.errors.get(&key)) {
-        (Some(t), _) => frames(t, *sweep, *playing, on_play, on_scrub),
+        (Some(t), _) => frames(t, anim),
         (_, Some(e)) => html! {
             <p class="error" role="alert" id="trace-error">{"The attractor run failed: "}{&e.message}{ if e.kind == RunErrorKind::Gpu || e.kind == RunErrorKind::Worker { " — tick “run on the CPU” above to retry there." } else { "" } }</p>
         },
