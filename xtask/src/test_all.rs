@@ -43,7 +43,7 @@ fn runtime_dir() -> Result<PathBuf, String> {
 /// within CI's budget). Run them by name when that code changes.
 pub const SLOW_E2E: [&str; 2] = [
     "occlusion_score_computed_in_the_browser_equals_the_cli",
-    "vision_page_scores_efficientnet_like_the_cli_and_names_imagenet_classes",
+    "vision_page_scores_efficientnet_on_webgpu_like_the_cli",
 ];
 
 /// Wall time of each phase, printed as a table when the run ends (passed or not).

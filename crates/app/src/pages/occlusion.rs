@@ -135,7 +135,7 @@ fn answer_cell(p: Option<&OcclusionPoint>) -> Html {
     }
 }
 
-fn table(c: &OcclusionCurves, images: usize) -> Html {
+fn table(c: &OcclusionCurves, images: usize, balanced: bool) -> Html {
     let rows = c.curves.first().map_or(0, |m| m.points.len());
     let chance = c
         .curves
@@ -144,7 +144,7 @@ fn table(c: &OcclusionCurves, images: usize) -> Html {
         .map_or(0.1, |c| c.chance);
     html! {
         <table class="data-table" id="occlusion-table">
-            <caption>{format!("Accuracy per condition ({images} images per condition; model chance {:.1} %, people 5-way chance 20 %; ⚑ = one class takes ≥ 50 % of the model's answers)", 100.0 * chance)}</caption>
+            <caption>{format!("{} per condition ({images} images per condition; model chance {:.1} %, people 5-way chance 20 %; ⚑ = one class takes ≥ 50 % of the model's answers)", if balanced { "Model: balanced accuracy (mean of the categories' recalls); people: accuracy" } else { "Accuracy" }, 100.0 * chance)}</caption>
             <thead><tr>
                 <th scope="col">{"visible (%)"}</th><th scope="col">{"bubbles reached (%)"}</th>
                 { for c.curves.iter().map(|curve| html! {
@@ -180,6 +180,8 @@ fn table(c: &OcclusionCurves, images: usize) -> Html {
 
 fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> Html {
     let benchmark = score.benchmark.id.as_str();
+    // The object photos' categories are unequal: that benchmark scores balanced accuracy.
+    let balanced = benchmark == OBJECTS_BENCHMARK;
     let (Some(Details::Occlusion(d)), Some(curves)) = (&score.details, curves) else {
         return html! { <p class="error" role="alert">{"This score carries no occlusion curves."}</p> };
     };
@@ -220,10 +222,10 @@ fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> H
                     <li id="occlusion-t1">{format!("at T = 1 (feedforward sweep only, the analogue of backward masking): similarity {:.3}, accuracy below 15 % {}", f.vs_unmasked.curve_similarity, pct(f.low_visibility_accuracy))}</li>
                 }
                 <li>{format!("below 15 % visibility: model {} · people {} unmasked, {} masked (Tang et al.: 60.5 % → 44.6 %)", pct(d.model.low_visibility_accuracy), pct(d.human_low_visibility.0), pct(d.human_low_visibility.1))}</li>
-                <li>{format!("relative accuracy = (accuracy − chance) / (unoccluded − chance), clipped to [0, 1]; model unoccluded accuracy {}; a model at chance scores {:.4} whatever it answers", pct(Some(d.model.whole_accuracy)), curves.chance_floor)}</li>
+                <li>{format!("relative accuracy = (accuracy − chance) / (unoccluded − chance), clipped to [0, 1]; model unoccluded {}accuracy {}; a model at chance scores {:.4} whatever it answers", if balanced { "balanced " } else { "" }, pct(Some(d.model.whole_accuracy)), curves.chance_floor)}</li>
                 { for score.notes.iter().map(|n| html! { <li class="note">{n}</li> }) }
             </ul>
-            <details><summary>{"The numbers"}</summary>{ table(curves, d.images) }</details>
+            <details><summary>{"The numbers"}</summary>{ table(curves, d.images, balanced) }</details>
         </div>
     }
 }

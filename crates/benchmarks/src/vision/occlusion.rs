@@ -191,6 +191,44 @@ pub struct Task<'a> {
     pub chance: f64,
     /// How bubble seeds are made.
     pub seed_rule: &'a str,
+    /// Score accuracy as balanced accuracy (the mean of the per-class recalls), for
+    /// unequal classes: any answer that ignores the image — always the largest class —
+    /// then scores chance (1 / classes), not that class's share. Equal classes (CIFAR-10)
+    /// use plain accuracy, which is then the same number.
+    pub balanced: bool,
+}
+
+impl Task<'_> {
+    /// Accuracy of `predicted` against `labels` as this task scores it ([`Task::balanced`]).
+    pub fn accuracy(&self, predicted: &[usize], labels: &[usize]) -> f64 {
+        if self.balanced {
+            balanced_accuracy(predicted, labels)
+        } else {
+            accuracy(predicted, labels)
+        }
+    }
+}
+
+/// The mean over the classes present in `labels` of the share of their items predicted
+/// right (0 for no labels).
+pub fn balanced_accuracy(predicted: &[usize], labels: &[usize]) -> f64 {
+    let classes = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let (mut right, mut total) = (vec![0usize; classes], vec![0usize; classes]);
+    for (p, &l) in predicted.iter().zip(labels) {
+        total[l] += 1;
+        right[l] += usize::from(*p == l);
+    }
+    let recalls: Vec<f64> = right
+        .iter()
+        .zip(&total)
+        .filter(|(_, &t)| t > 0)
+        .map(|(&r, &t)| r as f64 / t as f64)
+        .collect();
+    if recalls.is_empty() {
+        0.0
+    } else {
+        recalls.iter().sum::<f64>() / recalls.len() as f64
+    }
 }
 
 /// CIFAR-10's 10 classes (`tang2018-occlusion`, `tang2018-attractor`).
@@ -198,6 +236,7 @@ pub const CIFAR_TASK: Task<'static> = Task {
     classes: &cifar::CLASSES,
     chance: 1.0 / CLASSES as f64,
     seed_rule: SEED_RULE,
+    balanced: false,
 };
 
 fn cifar_chance() -> f64 {
@@ -333,8 +372,8 @@ fn variant(
     labels: &[usize],
     human: &HumanCurves,
 ) -> Result<Variant> {
-    let whole = accuracy(&p.whole, labels);
-    let acc: Vec<f64> = p.bins.iter().map(|b| accuracy(b, labels)).collect();
+    let whole = task.accuracy(&p.whole, labels);
+    let acc: Vec<f64> = p.bins.iter().map(|b| task.accuracy(b, labels)).collect();
     let chance = task.chance;
     let curve = AccuracyCurve {
         accuracy: &acc,
@@ -632,6 +671,31 @@ mod tests {
     use super::*;
     use crate::score::{DataRef, ModelRef};
     use crate::views::OcclusionCurves;
+
+    #[test]
+    fn balanced_accuracy_gives_a_constant_answer_chance() {
+        // Three classes of 1, 2 and 5 items: always answering the largest is right 5/8 of
+        // the time, but its balanced accuracy is 1/3.
+        let labels = [0, 1, 1, 2, 2, 2, 2, 2];
+        assert_eq!(accuracy(&[2; 8], &labels), 5.0 / 8.0);
+        assert_eq!(balanced_accuracy(&[2; 8], &labels), 1.0 / 3.0);
+        assert_eq!(balanced_accuracy(&labels, &labels), 1.0);
+        let half = [0, 1, 0, 2, 2, 0, 0, 0];
+        assert!((balanced_accuracy(&half, &labels) - (1.0 + 0.5 + 0.4) / 3.0).abs() < 1e-15);
+        assert_eq!(balanced_accuracy(&[], &[]), 0.0);
+        // Equal classes: the same as plain accuracy.
+        let eq = [0, 0, 1, 1];
+        assert_eq!(
+            balanced_accuracy(&[0, 1, 1, 1], &eq),
+            accuracy(&[0, 1, 1, 1], &eq)
+        );
+        let unbalanced = Task {
+            balanced: true,
+            ..CIFAR_TASK
+        };
+        assert_eq!(unbalanced.accuracy(&[2; 8], &labels), 1.0 / 3.0);
+        assert_eq!(CIFAR_TASK.accuracy(&[2; 8], &labels), 5.0 / 8.0);
+    }
 
     fn row(masked: u8, lo: f64, n: u32, acc: f64) -> HumanAccuracyBin {
         HumanAccuracyBin {

@@ -12,7 +12,6 @@
 
 use brainprobe_metrics::occlusion::{relative_accuracy, AccuracyCurve};
 
-use super::bubbles::accuracy;
 use super::object_photos::{
     classify_held_out, leave_one_out, model_only_bins, record_features, ObjectPhotos,
     BACKGROUND_TOLERANCE, CATEGORIES, SEED_RULE,
@@ -31,7 +30,7 @@ use crate::subject::VisionSubject;
 /// `tang2018-occlusion-objects`.
 pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     id: "tang2018-occlusion-objects",
-    version: 1,
+    version: 2,
     modality: Modality::Vision,
     data: &["tang2018_occlusion", "kriegeskorte2008_92images"],
     kind: Kind::OcclusionObjects,
@@ -43,11 +42,12 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     baseline: None,
 };
 
-/// Six categories, chance 1/6.
+/// Six categories of unequal size (12 to 23 photos), scored by balanced accuracy, chance 1/6.
 pub const OBJECT_TASK: Task<'static> = Task {
     classes: &CATEGORIES,
     chance: 1.0 / CATEGORIES.len() as f64,
     seed_rule: SEED_RULE,
+    balanced: true,
 };
 
 /// What to run: which photos and how far the bins go (the benchmark: all 92, to 100 %).
@@ -143,14 +143,14 @@ pub async fn run_with(
         &model,
         None,
     )?;
-    let whole_acc = accuracy(&model.whole, labels);
+    let whole_acc = OBJECT_TASK.accuracy(&model.whole, labels);
     if let Some(Details::Occlusion(d)) = &mut score.details {
         d.model_only_bins = extra
             .iter()
             .zip(&extra_pred)
             .zip(&feats.visible[scored.len()..])
             .map(|((&(lo, hi), p), &v)| {
-                let a = accuracy(p, labels);
+                let a = OBJECT_TASK.accuracy(p, labels);
                 ModelOnlyBin {
                     lo_pct: lo,
                     hi_pct: hi,
@@ -178,7 +178,7 @@ pub async fn run_with(
         .unwrap_or(0);
     score.notes.push(stimulus_note(&photos));
     score.notes.push(format!(
-        "readout: RidgeCV on ±1 one-hot targets of the 6 categories (α by exact leave-one-out error over 1e-3…1e3, chosen {amin}–{amax}), standardised `{}` features of the whole photos, leave one photo out (fitted on the other {} whole photos, applied to the held-out photo whole and occluded); chance 1/6 (the largest category has {largest} of {} photos); people's chance 1/5",
+        "readout: RidgeCV on ±1 one-hot targets of the 6 categories (α by exact leave-one-out error over 1e-3…1e3, chosen {amin}–{amax}), standardised `{}` features of the whole photos, leave one photo out (fitted on the other {} whole photos, applied to the held-out photo whole and occluded); accuracy is balanced accuracy (the mean of the six categories' recalls: the categories are unequal, the largest has {largest} of {} photos, and a readout that always answers it scores chance, 1/6, not its share); people's chance 1/5",
         super::object_photos::feature_layer(subject),
         photos.len().saturating_sub(1),
         photos.len()
