@@ -7,4 +7,5 @@ pub mod run_outcome;
 pub mod run_progress;
 pub mod stimulus_grid;
 pub mod sweep_animation;
+pub mod timer;
 pub mod use_run;

@@ -4,13 +4,17 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::timer::every;
+
 /// Milliseconds per animation frame.
 pub const FRAME_MS: u32 = 450;
 
 /// The state and controls of one animation.
 pub struct SweepAnimation {
-    /// The frame on show (0 = before any sweep), at most the last.
+    /// The frame on show (0 = before any sweep), at most [`SweepAnimation::last`].
     pub now: usize,
+    /// The last frame.
+    pub last: usize,
     /// Whether it is playing.
     pub playing: bool,
     /// Play / Pause (Play at the end starts over).
@@ -77,6 +81,7 @@ pub fn use_sweep_animation(last: usize) -> SweepAnimation {
     };
     SweepAnimation {
         now: (*sweep).min(last),
+        last,
         playing: *playing,
         on_play,
         on_scrub,
@@ -84,44 +89,20 @@ pub fn use_sweep_animation(last: usize) -> SweepAnimation {
     }
 }
 
-/// Calls `f` every `ms` milliseconds until the returned guard is dropped.
-#[cfg(target_arch = "wasm32")]
-fn every(ms: u32, f: impl Fn() + 'static) -> impl Drop {
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    struct Interval {
-        handle: i32,
-        _closure: Closure<dyn Fn()>,
-    }
-    impl Drop for Interval {
-        fn drop(&mut self) {
-            if let Some(w) = web_sys::window() {
-                w.clear_interval_with_handle(self.handle);
-            }
+impl SweepAnimation {
+    /// Play/Pause, the scrubber and the frame count, with ids `{prefix}-play`,
+    /// `{prefix}-sweep` and `{prefix}-sweep-value`.
+    pub fn controls(&self, prefix: &str) -> Html {
+        let (now, last) = (self.now, self.last);
+        let sweep = format!("{prefix}-sweep");
+        html! {
+            <div class="controls">
+                <button id={format!("{prefix}-play")} onclick={self.on_play.clone()} aria-pressed={self.playing.to_string()}>{ if self.playing { "Pause" } else { "Play" } }</button>
+                <label for={sweep.clone()}>{"sweep "}</label>
+                <input id={sweep.clone()} type="range" min="0" max={last.to_string()} step="1" value={now.to_string()} oninput={self.on_scrub.clone()}
+                       aria-valuetext={format!("after {now} sweeps")} />
+                <output for={sweep} id={format!("{prefix}-sweep-value")} data-value={now.to_string()}>{format!("{now} / {last} sweeps")}</output>
+            </div>
         }
     }
-    let closure = Closure::<dyn Fn()>::new(f);
-    let handle = web_sys::window()
-        .and_then(|w| {
-            w.set_interval_with_callback_and_timeout_and_arguments_0(
-                closure.as_ref().unchecked_ref(),
-                ms as i32,
-            )
-            .ok()
-        })
-        .unwrap_or(0);
-    Interval {
-        handle,
-        _closure: closure,
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn every(_ms: u32, _f: impl Fn() + 'static) -> impl Drop {
-    /// Nothing to stop natively.
-    struct NoTimer;
-    impl Drop for NoTimer {
-        fn drop(&mut self) {}
-    }
-    NoTimer
 }

@@ -194,13 +194,7 @@ pub fn attractor_section(p: &AttractorProps) -> Html {
                 <p class="lead">{format!("The {}-unit decoder features of each occluded image, binarised, start a Hopfield network that stores one prototype per class ({} patterns from {} training images). Each sweep updates every unit once; the state is read out as its nearest prototype. Step 0 is that readout with no dynamics.", d.units, d.patterns, d.train_images)}</p>
                 <p class="provenance muted" id="attractor-source">{format!("Committed CLI run (results/leaderboard.json) of {} on {}: this benchmark needs CIFAR-10 training images, which the browser bundle does not hold.", score.model.id, score.model.device)}</p>
             }
-            <div class="controls">
-                <button id="attractor-play" onclick={anim.on_play} aria-pressed={anim.playing.to_string()}>{ if anim.playing { "Pause" } else { "Play" } }</button>
-                <label for="attractor-sweep">{"sweep "}</label>
-                <input id="attractor-sweep" type="range" min="0" max={last.to_string()} step="1" value={now.to_string()} oninput={anim.on_scrub}
-                       aria-valuetext={format!("after {now} sweeps")} />
-                <output for="attractor-sweep" id="attractor-sweep-value" data-value={now.to_string()}>{format!("{now} / {last} sweeps")}</output>
-            </div>
+            { anim.controls("attractor") }
             <div class="plot-pair">
                 <div class="plot-with-legend">
                     <LinePlot id="attractor-bins-plot" x_label={format!("visibility (% of pixels visible): bins 0–{} %, whole images at 100", d.bins.last().map_or(0.0, |b| b.hi_pct))} y_label="accuracy (% correct)"

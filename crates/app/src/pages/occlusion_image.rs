@@ -19,6 +19,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::pixel_canvas::PixelCanvas;
+use crate::components::timer::later;
 use crate::state::{spawn, Runs};
 use crate::worker::protocol::{
     ClassifyResult, DeviceChoice, Guess, ImageSource, Job, JobResult, RunErrorKind,
@@ -373,53 +374,6 @@ pub fn image_explorer(p: &ImageExplorerProps) -> Html {
             { status }
         </section>
     }
-}
-
-/// Calls `f` after `ms` milliseconds unless the returned guard is dropped first.
-#[cfg(target_arch = "wasm32")]
-fn later(ms: i32, f: impl FnOnce() + 'static) -> impl Drop {
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    struct Timer {
-        handle: i32,
-        _closure: Closure<dyn FnMut()>,
-    }
-    impl Drop for Timer {
-        fn drop(&mut self) {
-            if let Some(w) = web_sys::window() {
-                w.clear_timeout_with_handle(self.handle);
-            }
-        }
-    }
-    let mut f = Some(f);
-    let closure = Closure::<dyn FnMut()>::new(move || {
-        if let Some(f) = f.take() {
-            f();
-        }
-    });
-    let handle = web_sys::window()
-        .and_then(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                closure.as_ref().unchecked_ref(),
-                ms,
-            )
-            .ok()
-        })
-        .unwrap_or(0);
-    Timer {
-        handle,
-        _closure: closure,
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn later(_ms: i32, _f: impl FnOnce() + 'static) -> impl Drop {
-    /// Nothing to stop natively.
-    struct NoTimer;
-    impl Drop for NoTimer {
-        fn drop(&mut self) {}
-    }
-    NoTimer
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -79,13 +79,7 @@ fn frames(t: &AttractorTrace, anim: SweepAnimation) -> Html {
     let series = Rc::new(overlap_series(t));
     html! {
         <div class="attractor-trace" id="trace-result" data-sweeps={t.sweeps.len().to_string()} data-settled={t.settled_after.to_string()}>
-            <div class="controls">
-                <button id="trace-play" onclick={anim.on_play} aria-pressed={anim.playing.to_string()}>{ if anim.playing { "Pause" } else { "Play" } }</button>
-                <label for="trace-sweep">{"sweep "}</label>
-                <input id="trace-sweep" type="range" min="0" max={last.to_string()} step="1" value={now.to_string()} oninput={anim.on_scrub}
-                       aria-valuetext={format!("after {now} sweeps")} />
-                <output for="trace-sweep" id="trace-sweep-value" data-value={now.to_string()}>{format!("{now} / {last} sweeps")}</output>
-            </div>
+            { anim.controls("trace") }
             <div class="image-pair">
                 <figure>
                     <PixelCanvas id="trace-photo" pixels={Rc::new(t.shown.rgb.clone())} side={t.shown.side} label={format!("photo {} behind bubbles", t.photo)} />
@@ -131,13 +125,15 @@ pub fn attractor_trace_view(p: &TraceProps) -> Html {
         visibility_pct: bin,
     };
     let key = (job.clone(), p.device);
-    let trace = runs
+    // The shared result, not a copy of its states, on every animation frame.
+    let result = runs
         .as_ref()
-        .and_then(|r| match r.state.results.get(&key).map(|r| &**r) {
-            Some(JobResult::Attractor(t)) => Some(t.clone()),
-            _ => None,
-        });
-    let last = trace.as_ref().map_or(0, |t| last_frame(t));
+        .and_then(|r| r.state.results.get(&key).cloned());
+    let trace = match result.as_deref() {
+        Some(JobResult::Attractor(t)) => Some(&**t),
+        _ => None,
+    };
+    let last = trace.map_or(0, last_frame);
     let anim = use_sweep_animation(last);
     {
         // A new result starts playing from sweep 0.
@@ -177,7 +173,7 @@ pub fn attractor_trace_view(p: &TraceProps) -> Html {
         })
     };
     let state = &*runs.state;
-    let body = match (&trace, state.errors.get(&key)) {
+    let body = match (trace, state.errors.get(&key)) {
         (Some(t), _) => frames(t, anim),
         (_, Some(e)) => html! {
             <p class="error" role="alert" id="trace-error">{"The attractor run failed: "}{&e.message}{ if e.kind == RunErrorKind::Gpu || e.kind == RunErrorKind::Worker { " — tick “run on the CPU” above to retry there." } else { "" } }</p>

@@ -61,6 +61,12 @@ pub fn binarise_rows(x: ArrayView2<f32>, thr: &[f64]) -> Vec<Vec<i8>> {
         .collect()
 }
 
+/// ±1 patterns as the rows of a real matrix (what the state readout is fitted on).
+pub fn pattern_matrix(patterns: &[Vec<i8>]) -> Array2<f64> {
+    let n = patterns.first().map_or(0, Vec::len);
+    Array2::from_shape_fn((patterns.len(), n), |(i, j)| f64::from(patterns[i][j]))
+}
+
 /// Outcome of one condition (whole photos or one bin).
 pub struct ConditionRun {
     /// Right/wrong per photo and answers (the attractor's shared bin type).
@@ -144,9 +150,7 @@ pub async fn run_with(
     let classes = CATEGORIES.len();
     let thr = unit_means(feats.whole.view());
     let patterns = binarise_rows(feats.whole.view(), &thr);
-    let pattern_rows = Array2::from_shape_fn((patterns.len(), thr.len()), |(i, j)| {
-        f64::from(patterns[i][j])
-    });
+    let pattern_rows = pattern_matrix(&patterns);
     let ff = leave_one_out(feats.whole.mapv(f64::from).view(), labels, classes)?;
     let state_readout = leave_one_out(pattern_rows.view(), labels, classes)?;
     let net = Hopfield::new(patterns);
@@ -263,7 +267,7 @@ mod tests {
         });
         let thr = unit_means(whole.view());
         let patterns = binarise_rows(whole.view(), &thr);
-        let rows = Array2::from_shape_fn((patterns.len(), n), |(i, j)| f64::from(patterns[i][j]));
+        let rows = pattern_matrix(&patterns);
         let ff = leave_one_out(whole.mapv(f64::from).view(), &labels, classes).unwrap();
         let sr = leave_one_out(rows.view(), &labels, classes).unwrap();
         let net = Hopfield::new(patterns.clone());

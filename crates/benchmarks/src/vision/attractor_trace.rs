@@ -9,18 +9,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::attractor_objects::{binarise_rows, pattern_matrix, unit_means};
 use super::hopfield::{binarise, Hopfield};
 use super::object_photos::{
-    model_input, record_features, record_layer, to_rgb_f32, to_u8, LinearReadout, ObjectPhotos,
-    CATEGORIES,
+    model_input, record_features, record_layer, LinearReadout, ObjectPhotos, CATEGORIES,
 };
-use super::occlusion_image::{bin_of, ShownImage, BIN_WIDTH_PCT, WHOLE_PCT};
+use super::occlusion_image::{bin_of, ShownImage, WHOLE_PCT};
 use crate::context::RunContext;
 use crate::data::DataLog;
 use crate::error::{BenchError, Result};
 use crate::progress::Progress;
-use crate::subject::{Subject, VisionSubject};
-use ndarray::{Array2, Axis};
+use crate::subject::Subject;
+use ndarray::Axis;
 
 /// States kept for the animation (the readout is kept for every sweep); the networks here
 /// settle within a few sweeps.
@@ -112,12 +112,7 @@ pub async fn trace(
     }
     let whole = record_features(vision, &photos, &[], progress).await?.whole;
     let lo = bin_of(lo_pct);
-    let (img, visible_pct) = if lo >= WHOLE_PCT {
-        (to_rgb_f32(photos.images[photo].view()), 100.0)
-    } else {
-        let lo = f64::from(lo);
-        photos.occluded(photo, lo, lo + f64::from(BIN_WIDTH_PCT))?
-    };
+    let (img, visible_pct) = photos.at_bin(photo, lo)?;
     let occluded = record_layer(
         vision,
         &[model_input(vision, &img)],
@@ -125,46 +120,17 @@ pub async fn trace(
         progress,
     )
     .await?;
-    trace_features(
-        vision,
-        &photos,
-        whole,
-        occluded,
-        photo,
-        lo,
-        ctx,
-        visible_pct,
-        &img,
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn trace_features(
-    vision: &VisionSubject,
-    photos: &ObjectPhotos,
-    whole: Array2<f32>,
-    occluded: Array2<f32>,
-    photo: usize,
-    lo: u32,
-    ctx: &RunContext,
-    visible_pct: f64,
-    img: &brainprobe_models::vision::preprocess::RgbF32,
-) -> Result<AttractorTrace> {
-    let thr = super::attractor_objects::unit_means(whole.view());
-    let patterns = super::attractor_objects::binarise_rows(whole.view(), &thr);
+    let thr = unit_means(whole.view());
+    let patterns = binarise_rows(whole.view(), &thr);
     let others: Vec<usize> = (0..photos.len()).filter(|&j| j != photo).collect();
     let labels: Vec<usize> = others.iter().map(|&j| photos.labels[j]).collect();
-    let whole64 = whole.mapv(f64::from);
     let ff = LinearReadout::fit(
-        whole64.select(Axis(0), &others).view(),
+        whole.mapv(f64::from).select(Axis(0), &others).view(),
         &labels,
         CATEGORIES.len(),
     )?;
-    let pattern_rows = Array2::from_shape_fn((patterns.len(), thr.len()), |(i, j)| {
-        f64::from(patterns[i][j])
-    });
     let readout = LinearReadout::fit(
-        pattern_rows.select(Axis(0), &others).view(),
+        pattern_matrix(&patterns).select(Axis(0), &others).view(),
         &labels,
         CATEGORIES.len(),
     )?;
@@ -175,8 +141,10 @@ fn trace_features(
     let start = binarise(&features, &thr);
     // The benchmark's sweep seed for this photo: 10 000 · lo + i in a bin, i for whole photos.
     let seed = if lo >= WHOLE_PCT { 0 } else { 10_000 * lo } + photo as u32;
+    // One readout per state the network passed through (the starting state, then each sweep
+    // that changed something); `run_with` pads its answers to every sweep after settling.
     let mut states: Vec<Vec<i8>> = Vec::new();
-    let (_, settled, _) = net.run_with(start, ctx.options.attractor_steps, seed, |s| {
+    let (answers, settled, _) = net.run_with(start, ctx.options.attractor_steps, seed, |s| {
         states.push(s.to_vec());
         readout.classify(s.iter().map(|&v| f64::from(v)))
     });
@@ -184,7 +152,7 @@ fn trace_features(
     for (k, s) in states.iter().enumerate() {
         let nearest = net.nearest(s);
         sweeps.push(Sweep {
-            answer: category(readout.classify(s.iter().map(|&v| f64::from(v)))),
+            answer: category(answers[k]),
             nearest: photos.index[nearest],
             nearest_category: category(photos.labels[nearest]),
             own_overlap: overlap(s, &own),
@@ -194,17 +162,13 @@ fn trace_features(
         });
     }
     states.truncate(MAX_STATES);
-    let rgb = to_u8(img)?;
     Ok(AttractorTrace {
         model: vision.model_ref(vision.steps).id,
         photo: photos.index[photo],
         category: category(photos.labels[photo]),
         lo_pct: lo,
         visible_pct,
-        shown: ShownImage {
-            side: rgb.dim().0,
-            rgb: rgb.iter().copied().collect(),
-        },
+        shown: ShownImage::of(&img)?,
         units: net.units(),
         patterns: net.patterns.len(),
         feedforward,

@@ -238,6 +238,18 @@ impl ObjectPhotos {
     }
 }
 
+impl ObjectPhotos {
+    /// Photo `k` as a slider shows it: whole when `lo_pct` ≥ 100, else behind the bubbles of
+    /// the 5 % bin starting at `lo_pct` ([`ObjectPhotos::occluded`]); with its visibility.
+    pub fn at_bin(&self, k: usize, lo_pct: u32) -> Result<(RgbF32, f64)> {
+        if lo_pct >= 100 {
+            return Ok((to_rgb_f32(self.images[k].view()), 100.0));
+        }
+        let lo = f64::from(lo_pct);
+        self.occluded(k, lo, lo + BIN_WIDTH_PCT)
+    }
+}
+
 /// An RGB [0, 1] image as `(H, W, 3)` u8 (the photos are 8-bit: exact).
 pub fn to_u8(img: &RgbF32) -> Result<Array3<u8>> {
     let px = img

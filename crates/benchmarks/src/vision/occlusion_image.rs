@@ -23,6 +23,7 @@ use crate::data::DataLog;
 use crate::error::BenchError;
 use crate::progress::Progress;
 use crate::subject::Subject;
+use brainprobe_models::vision::preprocess::RgbF32;
 
 /// Width of a visibility bin in percent, as in the human data (0–5, 5–10, …).
 pub const BIN_WIDTH_PCT: u32 = 5;
@@ -79,6 +80,17 @@ pub struct ShownImage {
     pub side: usize,
     /// side² × 3 RGB bytes, row-major, channel last.
     pub rgb: Vec<u8>,
+}
+
+impl ShownImage {
+    /// A square RGB [0, 1] image as 8-bit pixels.
+    pub fn of(img: &RgbF32) -> Result<Self, BenchError> {
+        let rgb = to_u8(img)?;
+        Ok(Self {
+            side: rgb.dim().0,
+            rgb: rgb.iter().copied().collect(),
+        })
+    }
 }
 
 /// The answer of [`classify`].
@@ -272,17 +284,8 @@ pub async fn classify(
         ImageSource::Photo(i) => {
             let mut log = DataLog::new(&ctx.assets);
             let photos = ObjectPhotos::load(&mut log, Some(&[*i])).await?;
-            let (img, visible) = if lo_pct >= WHOLE_PCT {
-                (to_rgb_f32(photos.images[0].view()), 100.0)
-            } else {
-                let lo = f64::from(bin_of(lo_pct));
-                photos.occluded(0, lo, lo + f64::from(BIN_WIDTH_PCT))?
-            };
-            let rgb = to_u8(&img)?;
-            let shown = ShownImage {
-                side: rgb.dim().0,
-                rgb: rgb.iter().copied().collect(),
-            };
+            let (img, visible) = photos.at_bin(0, bin_of(lo_pct))?;
+            let shown = ShownImage::of(&img)?;
             let label = CATEGORIES.get(photos.labels[0]).map(|c| c.to_string());
             (model_input(vision, &img), label, visible, Some(shown))
         }
