@@ -116,17 +116,7 @@ pub fn prepare_data() -> Result<(), String> {
         }
     })
     .map_err(|e| e.to_string())?;
-    println!(
-        "prepare-data: {} files verified, {} copied, bundles {}",
-        report.verified,
-        report.copied,
-        if report.bundles_rebuilt {
-            "rebuilt"
-        } else {
-            "already current"
-        }
-    );
-    for line in &report.models {
+    for line in report.lines() {
         println!("prepare-data: {line}");
     }
     Ok(())

@@ -45,6 +45,17 @@ impl BertConfig {
         }
     }
 
+    /// The reduced MiniLM of the browser parity fixture (`bert-2l`): 2 layers, 1 000 tokens,
+    /// 64 positions — small enough to ship with the tests, compared with candle natively.
+    pub fn parity_2l() -> Self {
+        Self {
+            vocab_size: 1000,
+            num_hidden_layers: 2,
+            max_position_embeddings: 64,
+            ..Self::minilm_l6()
+        }
+    }
+
     /// Checks what the encoder supports: `gelu`, heads dividing the width, ≥ 3 positions
     /// and ≥ 1 token type.
     pub fn validate(&self) -> Result<(), String> {

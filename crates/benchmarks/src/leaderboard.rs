@@ -286,24 +286,10 @@ impl Leaderboard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::find;
-    use crate::score::{Ceiling, DataRef, Details, ErrorEstimate, ModelRef, Value};
+    use crate::score::{Ceiling, Details, ErrorEstimate, Value};
 
     fn pereira(model: &str, per_split: &[f64]) -> Score {
-        let mut s = Score::new(
-            find("pereira2018-langnet").unwrap(),
-            serde_json::from_value::<ModelRef>(serde_json::json!({
-                "id": model, "weights_sha256": "", "updates": 0, "timesteps": null,
-                "device": "cpu"
-            }))
-            .unwrap(),
-            DataRef {
-                manifest_sha256: "m".into(),
-                bundle_version: 1,
-                files: Vec::new(),
-            },
-            "r",
-        );
+        let mut s = crate::score::test_score("pereira2018-langnet", model, "r");
         s.set_raw(Value::Defined(
             per_split.iter().sum::<f64>() / per_split.len() as f64,
         ));

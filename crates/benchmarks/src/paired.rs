@@ -142,8 +142,7 @@ pub fn against_baseline(model: &Score, baseline: &Score) -> Option<Paired> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::find;
-    use crate::score::{DataRef, ModelRef, Value};
+    use crate::score::Value;
 
     #[test]
     fn differences_are_paired_split_by_split() {
@@ -178,20 +177,7 @@ mod tests {
     }
 
     fn score(benchmark: &str, model: &str, raw: f64, details: Details) -> Score {
-        let mut s = Score::new(
-            find(benchmark).unwrap(),
-            serde_json::from_value::<ModelRef>(serde_json::json!({
-                "id": model, "weights_sha256": "", "updates": 0, "timesteps": null,
-                "device": "cpu"
-            }))
-            .unwrap(),
-            DataRef {
-                manifest_sha256: "m".into(),
-                bundle_version: 1,
-                files: Vec::new(),
-            },
-            "test",
-        );
+        let mut s = crate::score::test_score(benchmark, model, "test");
         s.set_raw(Value::Defined(raw));
         s.details = Some(details);
         s

@@ -195,8 +195,12 @@ pub async fn run(
             Kind::ItRsa(target) => kriegeskorte2008::run(spec, target, vision, ctx, progress).await,
             Kind::Occlusion => occlusion::run(spec, vision, ctx, progress).await,
             Kind::Attractor => attractor::run(spec, vision, ctx, progress).await,
-            Kind::OcclusionObjects => occlusion_objects::run(spec, vision, ctx, progress).await,
-            Kind::AttractorObjects => attractor_objects::run(spec, vision, ctx, progress).await,
+            Kind::OcclusionObjects => {
+                occlusion_objects::run_with(spec, vision, ctx, progress, &Default::default()).await
+            }
+            Kind::AttractorObjects => {
+                attractor_objects::run_with(spec, vision, ctx, progress, &Default::default()).await
+            }
             _ => Err(wrong()),
         },
         (Subject::Language(lm), Modality::Language) => match spec.kind {

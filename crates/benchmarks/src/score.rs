@@ -394,6 +394,22 @@ pub fn best_index(values: &[Value]) -> Option<usize> {
     best.map(|(i, _)| i)
 }
 
+/// Test support: an empty score of benchmark `id` for `model` on the Cpu, with placeholder
+/// weights and data references.
+#[cfg(test)]
+pub(crate) fn test_score(id: &str, model: &str, metric: &str) -> Score {
+    let model = serde_json::from_value::<ModelRef>(serde_json::json!({
+        "id": model, "weights_sha256": "", "updates": 0, "timesteps": null, "device": "cpu"
+    }))
+    .unwrap();
+    let data = DataRef {
+        manifest_sha256: "m".into(),
+        bundle_version: 1,
+        files: Vec::new(),
+    };
+    Score::new(crate::registry::find(id).unwrap(), model, data, metric)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,25 +4,10 @@
 //! values. Kept fast: two Natural Stories stories, the 92 images, Cpu. Needs the bundles and
 //! the word counts (`cargo xtask prepare-data`).
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+use common::brainprobe_text;
 
 use serde_json::Value;
-
-fn brainprobe_env(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let out = Command::new(env!("CARGO_BIN_EXE_brainprobe"))
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(&root)
-        .output()
-        .expect("brainprobe runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn score(model: &str, benchmark: &str, subset: Option<&str>) -> Value {
     let mut args = vec![
@@ -38,7 +23,7 @@ fn score(model: &str, benchmark: &str, subset: Option<&str>) -> Value {
     if let Some(n) = subset {
         args.extend(["--subset", n]);
     }
-    let (ok, out, err) = brainprobe_env(&args, &[]);
+    let (ok, out, err) = brainprobe_text(&args, &[]);
     assert!(ok, "{model} on {benchmark}: {err}");
     serde_json::from_str(&out).expect("JSON")
 }
@@ -79,7 +64,7 @@ fn check_delta(model: &Value, base: &Value, per: &str, against: &str, pairs: usi
 
 #[test]
 fn models_lists_the_controls() {
-    let (ok, out, err) = brainprobe_env(&["models"], &[]);
+    let (ok, out, err) = brainprobe_text(&["models"], &[]);
     assert!(ok, "{err}");
     for id in [
         "baseline-length",
@@ -120,7 +105,7 @@ fn the_unigram_control_is_scored_on_surprisal_and_nowhere_causal_else() {
         .contains("add-one")
         || n.as_str().unwrap_or("").contains("(count + 1)")));
     // The other controls have no surprisal.
-    let (ok, _, err) = brainprobe_env(
+    let (ok, _, err) = brainprobe_text(
         &[
             "score",
             "--model",
@@ -134,7 +119,7 @@ fn the_unigram_control_is_scored_on_surprisal_and_nowhere_causal_else() {
     );
     assert!(!ok && err.contains("does not apply"), "{err}");
     // Without the word counts the error says how to make them.
-    let (ok, _, err) = brainprobe_env(
+    let (ok, _, err) = brainprobe_text(
         &[
             "score",
             "--model",
@@ -164,7 +149,7 @@ fn it_rsa_pairs_with_the_pixel_control_by_subject() {
     assert_eq!(monkey["delta"]["pairs"], 1);
     assert!(monkey["delta"]["se"].is_null(), "one RDM: no SE");
     // No classifier: refused where one is needed.
-    let (ok, _, err) = brainprobe_env(
+    let (ok, _, err) = brainprobe_text(
         &[
             "score",
             "--model",

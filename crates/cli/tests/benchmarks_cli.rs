@@ -2,17 +2,8 @@
 //! Cpu). Needs the bundles (`cargo xtask prepare-data`). The occlusion and attractor
 //! benchmarks are exercised at small sizes by `crates/benchmarks/tests/vision.rs`.
 
-use std::path::Path;
-use std::process::Command;
-
-fn brainprobe(args: &[&str]) -> std::process::Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    Command::new(env!("CARGO_BIN_EXE_brainprobe"))
-        .args(args)
-        .current_dir(&root)
-        .output()
-        .expect("brainprobe runs")
-}
+mod common;
+use common::brainprobe;
 
 #[test]
 fn score_prints_a_table_and_json_with_provenance() {

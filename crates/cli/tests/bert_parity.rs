@@ -31,15 +31,6 @@ use candle_transformers::models::bert::{BertModel, Config};
 
 const TOLERANCE: f32 = 1e-4;
 
-/// The reduced model of the browser fixture.
-fn reduced_config() -> BertConfig {
-    BertConfig {
-        vocab_size: 1000,
-        num_hidden_layers: 2,
-        max_position_embeddings: 64,
-        ..BertConfig::minilm_l6()
-    }
-}
 const REDUCED_KEY: &str = "bert-2l-parity";
 const FIXTURE: &str = "../models/tests/fixtures/bert-2l.parity.safetensors";
 
@@ -197,7 +188,7 @@ fn pretrained_minilm_matches_candle_on_cpu_and_gpu() {
 
 #[test]
 fn reduced_fixture_equals_candle() {
-    let cfg = reduced_config();
+    let cfg = BertConfig::parity_2l();
     let weights = untrained_weights(REDUCED_KEY, &cfg, 1);
     let st = to_safetensors(&cfg, &weights);
     let ids: Vec<u32> = vec![2, 17, 400, 999, 5, 63, 3];

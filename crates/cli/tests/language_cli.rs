@@ -5,23 +5,9 @@
 //! and is skipped, saying why, without it.
 
 use std::path::Path;
-use std::process::Command;
 
-use ndarray::Array2;
-use ndarray_npy::ReadNpyExt;
-
-fn brainprobe(args: &[&str]) -> std::process::Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    Command::new(env!("CARGO_BIN_EXE_brainprobe"))
-        .args(args)
-        .current_dir(&root)
-        .output()
-        .expect("brainprobe runs")
-}
-
-fn read(path: &Path) -> Array2<f32> {
-    Array2::<f32>::read_npy(std::fs::File::open(path).expect("npy written")).expect("valid npy")
-}
+mod common;
+use common::{brainprobe, read_npy};
 
 fn record(model: &str, layer: &str, device: &str, out: &Path, limit: &str) -> String {
     let run = brainprobe(&[
@@ -67,10 +53,10 @@ fn embedding_models_record_one_row_per_pereira_sentence() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("random.npy");
     record("random-embedding", "all", "cpu", &out, "1000");
-    assert_eq!(read(&out).dim(), (627, 192));
+    assert_eq!(read_npy(&out).dim(), (627, 192));
     let out = dir.path().join("ppmi.npy");
     let stderr = record("embed-ppmi", "embedding", "cpu", &out, "1000");
-    let v = read(&out);
+    let v = read_npy(&out);
     assert_eq!(v.dim(), (627, 256));
     assert!(v.iter().all(|x| x.is_finite()));
     assert!(
@@ -122,8 +108,8 @@ fn gpu_matches_cpu(model: &str, layers: &[&str], width: usize) -> String {
     let stderr = record(model, "all", "cpu", &cpu, LIMIT);
     record(model, "all", "gpu", &gpu, LIMIT);
     for layer in layers {
-        let a = read(&dir.path().join(format!("cpu.{layer}.npy")));
-        let b = read(&dir.path().join(format!("gpu.{layer}.npy")));
+        let a = read_npy(&dir.path().join(format!("cpu.{layer}.npy")));
+        let b = read_npy(&dir.path().join(format!("gpu.{layer}.npy")));
         assert_eq!(a.dim(), (8, width), "{model} {layer}");
         let scale = a.iter().fold(0f32, |m, v| m.max(v.abs()));
         let diff = a

@@ -2,21 +2,10 @@
 //! (empty, 10 000 characters, emoji, right-to-left text), on the cheap embed-ppmi model
 //! (Cpu). Needs the bundles (`cargo xtask prepare-data`).
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
 fn brainprobe(args: &[&str]) -> (bool, String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let out = Command::new(env!("CARGO_BIN_EXE_brainprobe"))
-        .args(args)
-        .current_dir(&root)
-        .output()
-        .expect("brainprobe runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::brainprobe_text(args, &[])
 }
 
 #[test]
@@ -137,21 +126,20 @@ fn predict_langnet_handles_bad_input() {
 /// `--readout` on a quick subset: `mean` changes gpt-mini's Pereira number, the notes and
 /// the JSON name the readout, the default is the model's own (`last-token`, the same
 /// numbers as asking for it), and a vision benchmark refuses the flag.
+/// `score` arguments for gpt-mini on the first `subset` Pereira sentences, on the Cpu.
+fn gpt_mini_pereira(subset: &str) -> Vec<&str> {
+    let model = ["--model", "gpt-mini", "--benchmark", "pereira2018-langnet"];
+    let mut args = vec!["score"];
+    args.extend(model);
+    args.extend(["--device", "cpu", "--subset", subset]);
+    args
+}
+
 #[test]
 fn readout_mean_changes_the_number_and_the_note() {
     let score = |readout: Option<&str>| {
-        let mut args = vec![
-            "score",
-            "--model",
-            "gpt-mini",
-            "--benchmark",
-            "pereira2018-langnet",
-            "--device",
-            "cpu",
-            "--subset",
-            "60",
-            "--json",
-        ];
+        let mut args = gpt_mini_pereira("60");
+        args.push("--json");
         if let Some(r) = readout {
             args.extend(["--readout", r]);
         }
@@ -193,19 +181,9 @@ fn readout_mean_changes_the_number_and_the_note() {
         notes(&mean)
     );
     // the table names it too; a vision benchmark and an unknown readout are refused
-    let (ok, out, err) = brainprobe(&[
-        "score",
-        "--model",
-        "gpt-mini",
-        "--benchmark",
-        "pereira2018-langnet",
-        "--device",
-        "cpu",
-        "--subset",
-        "40",
-        "--readout",
-        "last-word",
-    ]);
+    let mut args = gpt_mini_pereira("40");
+    args.extend(["--readout", "last-word"]);
+    let (ok, out, err) = brainprobe(&args);
     assert!(ok, "{err}");
     assert!(out.contains("gpt-mini (readout last-word) on cpu"), "{out}");
     assert!(out.contains("note: Readout `last-word`"), "{out}");

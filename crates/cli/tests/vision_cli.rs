@@ -3,26 +3,10 @@
 //! Needs the bundles (`cargo xtask prepare-data`) and, for the Gpu, an adapter
 //! (lavapipe with `WGPU_BACKEND=vulkan`).
 
-use std::path::Path;
-use std::process::Command;
-
-use ndarray::Array2;
-use ndarray_npy::ReadNpyExt;
+mod common;
+use common::{brainprobe, read_npy};
 
 const MODEL: &str = "cornet-s-mini";
-
-fn brainprobe(args: &[&str]) -> std::process::Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    Command::new(env!("CARGO_BIN_EXE_brainprobe"))
-        .args(args)
-        .current_dir(&root)
-        .output()
-        .expect("brainprobe runs")
-}
-
-fn read(path: &Path) -> Array2<f32> {
-    Array2::<f32>::read_npy(std::fs::File::open(path).expect("npy written")).expect("valid npy")
-}
 
 #[test]
 fn record_on_gpu_matches_cpu_for_the_92_images() {
@@ -49,8 +33,8 @@ fn record_on_gpu_matches_cpu_for_the_92_images() {
         );
     }
     for (layer, width) in [("V4.t3", 64 * 8 * 8), ("IT", 128 * 4 * 4), ("decoder", 128)] {
-        let cpu = read(&dir.path().join(format!("cpu.{layer}.npy")));
-        let gpu = read(&dir.path().join(format!("gpu.{layer}.npy")));
+        let cpu = read_npy(&dir.path().join(format!("cpu.{layer}.npy")));
+        let gpu = read_npy(&dir.path().join(format!("gpu.{layer}.npy")));
         assert_eq!(cpu.dim(), (92, width), "{layer}");
         assert_eq!(gpu.dim(), cpu.dim(), "{layer}");
         let scale = cpu.iter().fold(0f32, |m, v| m.max(v.abs()));

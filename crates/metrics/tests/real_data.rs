@@ -119,39 +119,29 @@ fn kriegeskorte2008_nili_bounds() {
         rdms8.extend(sessions);
     }
     assert_eq!(subjects4[0].len(), 4186);
+    let check = |k: &str, lower: f64, upper: f64| {
+        for (side, got) in [("lower", lower), ("upper", upper)] {
+            let key = format!("{k}_{side}");
+            close(&key, got, exp[&key].as_f64().unwrap(), 1e-9);
+        }
+    };
     for (tag, vecs) in [("subjects4", &subjects4), ("rdms8", &rdms8)] {
         for (sim, method) in [
             ("spearman", RsaMethod::Spearman),
             ("tau_a", RsaMethod::KendallTauA),
         ] {
             let b = nili_bounds(vecs, method, Pooling::RankAverage).unwrap();
-            let k = format!("kriegeskorte2008_hit_{tag}_{sim}_rankavg");
-            close(
-                &format!("{k}_lower"),
+            check(
+                &format!("kriegeskorte2008_hit_{tag}_{sim}_rankavg"),
                 b.lower,
-                exp[format!("{k}_lower")].as_f64().unwrap(),
-                1e-9,
-            );
-            close(
-                &format!("{k}_upper"),
                 b.upper,
-                exp[format!("{k}_upper")].as_f64().unwrap(),
-                1e-9,
             );
         }
         let b = nili_bounds(vecs, RsaMethod::Spearman, Pooling::RawAverage).unwrap();
-        let k = format!("kriegeskorte2008_hit_{tag}_spearman_rawavg");
-        close(
-            &format!("{k}_lower"),
+        check(
+            &format!("kriegeskorte2008_hit_{tag}_spearman_rawavg"),
             b.lower,
-            exp[format!("{k}_lower")].as_f64().unwrap(),
-            1e-9,
-        );
-        close(
-            &format!("{k}_upper"),
             b.upper,
-            exp[format!("{k}_upper")].as_f64().unwrap(),
-            1e-9,
         );
     }
 }

@@ -200,32 +200,12 @@ fn tensor_checks_name_the_tensor_and_what_was_expected() {
     assert!(e.contains("output.weight"), "{e}");
 }
 
-#[test]
-fn the_prepare_step_writes_the_keys_the_reader_reads() {
-    assert_eq!(
-        brainprobe_data::prepare_smollm2::ARCH_KEYS,
-        LlamaConfig::GGUF_KEYS
-    );
-}
-
 /// The prepared SmolLM2 GGUF, or `None` (with the reason printed) when prepare-data has not
 /// fetched it here.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn real_smollm2() -> Option<Vec<u8>> {
     use brainprobe_data::prepare_smollm2::{GGUF_FILE, SMOLLM2_ID};
-    let path = crate::native::prepared_root()
-        .join(SMOLLM2_ID)
-        .join(GGUF_FILE);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            eprintln!(
-                "skipped: {} is not there ({e}); `cargo xtask prepare-data` fetches it with pip",
-                path.display()
-            );
-            None
-        }
-    }
+    crate::native::prepared_or_skip(SMOLLM2_ID, GGUF_FILE)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

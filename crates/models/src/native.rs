@@ -34,3 +34,20 @@ pub fn weights_root() -> PathBuf {
 pub fn prepared_root() -> PathBuf {
     root(PREPARED_ENV, "data/cache/models")
 }
+
+/// The bytes of prepared file `file` of model `id`, or `None` with the reason printed: for
+/// tests and tools that use a pretrained model where `cargo xtask prepare-data` has fetched
+/// it (with pip) and skip, saying why, where it has not.
+pub fn prepared_or_skip(id: &str, file: &str) -> Option<Vec<u8>> {
+    let path = prepared_root().join(id).join(file);
+    match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            eprintln!(
+                "skipped: {} is not there ({e}); `cargo xtask prepare-data` fetches it with pip",
+                path.display()
+            );
+            None
+        }
+    }
+}

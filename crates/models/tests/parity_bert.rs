@@ -17,18 +17,9 @@ use crate::common::{gpu, relative_error, TestResult};
 const TOLERANCE: f32 = 1e-4;
 const FIXTURE: &[u8] = include_bytes!("fixtures/bert-2l.parity.safetensors");
 
-fn reduced_config() -> BertConfig {
-    BertConfig {
-        vocab_size: 1000,
-        num_hidden_layers: 2,
-        max_position_embeddings: 64,
-        ..BertConfig::minilm_l6()
-    }
-}
-
 async fn check(device: &Device) -> TestResult {
     let err = |e: brainprobe_models::ModelError| format!("bert-2l: {e}");
-    let cfg = reduced_config();
+    let cfg = BertConfig::parity_2l();
     let weights = untrained_weights("bert-2l-parity", &cfg, 1);
     let tokenizer =
         brainprobe_text::wordpiece_from_vocab(b"[PAD]\n[UNK]\n[CLS]\n[SEP]\n", true, "t")

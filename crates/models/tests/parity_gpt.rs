@@ -7,6 +7,7 @@
 //! surprisal of a part is the sum of its tokens' −log2 P.
 
 use brainprobe_engine::Device;
+use brainprobe_models::language::causal::record_model;
 use brainprobe_models::language::gpt::Gpt;
 use brainprobe_models::language::{LayerSelection, Readout};
 use brainprobe_models::{parse_manifest, Weights};
@@ -71,15 +72,15 @@ async fn gpt_record_reads_last_tokens() -> TestResult {
         long.clone(),
         vec![String::new(), "Hi".into()],
     ];
-    let rec = model
-        .record(
-            &passages,
-            &LayerSelection::Named(vec!["block.3".into()]),
-            Readout::LastToken,
-            |_, _| {},
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    let rec = record_model(
+        &model,
+        &passages,
+        &LayerSelection::Named(vec!["block.3".into()]),
+        Readout::LastToken,
+        |_, _| {},
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let n = words.len() + long.len() + 2;
     let layer = &rec.layers[0];
     if layer.values.dim() != (n, 192) {

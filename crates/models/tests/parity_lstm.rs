@@ -9,6 +9,7 @@
 
 use brainprobe_engine::Device;
 use brainprobe_models::language::causal::next_token_logprobs;
+use brainprobe_models::language::causal::record_model;
 use brainprobe_models::language::lstm::{Lstm, CHUNK};
 use brainprobe_models::language::{LayerSelection, Readout};
 use brainprobe_models::{parse_manifest, Weights};
@@ -104,15 +105,15 @@ async fn lstm_record_gives_rows_and_surprisal() -> TestResult {
         .map(String::from)
         .collect();
     let passages = vec![words.clone(), vec![String::new(), "Hi".into()]];
-    let rec = model
-        .record(
-            &passages,
-            &LayerSelection::Named(vec!["lstm.1".into()]),
-            Readout::LastToken,
-            |_, _| {},
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    let rec = record_model(
+        &model,
+        &passages,
+        &LayerSelection::Named(vec!["lstm.1".into()]),
+        Readout::LastToken,
+        |_, _| {},
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let n = words.len() + 2;
     if rec.layers[0].values.dim() != (n, 256) {
         return Err(format!(

@@ -5,6 +5,7 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[macro_use]
+extern crate brainprobe_engine;
 mod common;
 mod parity_bert;
 mod parity_cornet;

@@ -148,19 +148,19 @@ mod tests {
     use super::*;
     use candle_nn::VarBuilder;
 
+    /// The variables of `vm` with their names, as the optimiser takes them.
+    fn named_vars(vm: &VarMap) -> Vec<(String, candle_core::Var)> {
+        let data = vm.data().lock().unwrap();
+        data.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
     #[test]
     fn run_state_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let vm = VarMap::new();
         let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
         let fc = candle_nn::linear(3, 2, vb.pp("fc")).unwrap();
-        let vars: Vec<_> = vm
-            .data()
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let vars = named_vars(&vm);
         let mut opt = AdamW::new(vars.clone(), 0.1).unwrap();
         let x = Tensor::ones((4, 3), DType::F32, &Device::Cpu).unwrap();
         let loss = candle_core::Module::forward(&fc, &x)
@@ -180,13 +180,7 @@ mod tests {
         let vm2 = VarMap::new();
         let vb2 = VarBuilder::from_varmap(&vm2, DType::F32, &Device::Cpu);
         candle_nn::linear(3, 2, vb2.pp("fc")).unwrap();
-        let vars2: Vec<_> = vm2
-            .data()
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let vars2 = named_vars(&vm2);
         let mut opt2 = AdamW::new(vars2, 0.1).unwrap();
         assert_eq!(load_run(dir.path(), &vm2, &mut opt2).unwrap(), Some(1));
         let after = var_tensors(&vm2)["fc.weight"]

@@ -6,6 +6,12 @@ use std::path::Path;
 
 use candle_core::Tensor;
 
+/// max |a − b| over all elements of two candle tensors of one shape: how the parity checks
+/// (fixtures, our ops against candle's) measure a difference.
+pub fn max_abs_diff(a: &Tensor, b: &Tensor) -> candle_core::Result<f32> {
+    (a - b)?.abs()?.max_all()?.to_scalar::<f32>()
+}
+
 /// True when `id` names language weights (gpt-mini, its checkpoints, lstm-mini).
 fn is_language(id: &str) -> bool {
     id.starts_with("gpt-mini") || id.starts_with("lstm-mini")

@@ -33,14 +33,7 @@ fn fixtures_equal_candle_forward_of_committed_weights() {
             let got = stored
                 .get(key)
                 .unwrap_or_else(|| panic!("{id}: fixture lacks `{key}`"));
-            let diff = (got - want)
-                .unwrap()
-                .abs()
-                .unwrap()
-                .max_all()
-                .unwrap()
-                .to_scalar::<f32>()
-                .unwrap();
+            let diff = brainprobe_train::parity::max_abs_diff(got, want).unwrap();
             assert!(diff <= 1e-5, "{id}: `{key}` differs from candle by {diff}; regenerate with `cargo run -p brainprobe-train --release -- parity-fixture {id}`");
         }
         checked += 1;

@@ -67,27 +67,7 @@ pub fn cifar_grid(props: &CifarGridProps) -> Html {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
 fn draw(canvas: &NodeRef, props: &CifarGridProps) {
-    use wasm_bindgen::{Clamped, JsCast};
-    let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() else {
-        return;
-    };
     let (w, h, rgba) = grid_rgba(&props.bundle, props.per_class);
-    canvas.set_width(w as u32);
-    canvas.set_height(h as u32);
-    let ctx = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
-    if let (Some(ctx), Ok(data)) = (
-        ctx,
-        web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w as u32, h as u32),
-    ) {
-        let _ = ctx.put_image_data(&data, 0.0, 0.0);
-    }
+    super::pixel_canvas::paint_rgba(canvas, &rgba, w, h);
 }
-
-#[cfg(not(target_arch = "wasm32"))]
-fn draw(_canvas: &NodeRef, _props: &CifarGridProps) {}

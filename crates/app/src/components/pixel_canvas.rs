@@ -50,17 +50,22 @@ pub fn pixel_canvas(p: &PixelCanvasProps) -> Html {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
 fn draw(canvas: &NodeRef, rgb: &[u8], side: usize) {
+    if let Some(rgba) = to_rgba(rgb, side) {
+        paint_rgba(canvas, &rgba, side, side);
+    }
+}
+
+/// Sizes the canvas behind `canvas` to `w` × `h` and puts the RGBA bytes `rgba` on it (does
+/// nothing outside the browser, or when the canvas or its 2-d context is missing).
+#[cfg(target_arch = "wasm32")]
+pub fn paint_rgba(canvas: &NodeRef, rgba: &[u8], w: usize, h: usize) {
     use wasm_bindgen::{Clamped, JsCast};
-    let (Some(canvas), Some(rgba)) = (
-        canvas.cast::<web_sys::HtmlCanvasElement>(),
-        to_rgba(rgb, side),
-    ) else {
+    let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() else {
         return;
     };
-    canvas.set_width(side as u32);
-    canvas.set_height(side as u32);
+    canvas.set_width(w as u32);
+    canvas.set_height(h as u32);
     let ctx = canvas
         .get_context("2d")
         .ok()
@@ -68,18 +73,15 @@ fn draw(canvas: &NodeRef, rgb: &[u8], side: usize) {
         .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
     if let (Some(ctx), Ok(data)) = (
         ctx,
-        web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-            Clamped(&rgba),
-            side as u32,
-            side as u32,
-        ),
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w as u32, h as u32),
     ) {
         let _ = ctx.put_image_data(&data, 0.0, 0.0);
     }
 }
 
+/// Outside the browser there is no canvas to paint.
 #[cfg(not(target_arch = "wasm32"))]
-fn draw(_canvas: &NodeRef, _rgb: &[u8], _side: usize) {}
+pub fn paint_rgba(_canvas: &NodeRef, _rgba: &[u8], _w: usize, _h: usize) {}
 
 #[cfg(test)]
 mod tests {

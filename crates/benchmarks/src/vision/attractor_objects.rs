@@ -18,13 +18,11 @@ use ndarray::{Array2, ArrayView2, Axis};
 use super::attractor::{frac, summary, BinRun, Pooled, METRIC};
 use super::hopfield::{binarise, Hopfield};
 use super::object_photos::{
-    classify_held_out, feature_layer, leave_one_out, model_only_bins, record_features,
-    LinearReadout, ObjectPhotos, CATEGORIES,
+    classify_held_out, feature_layer, leave_one_out, record_features, LinearReadout, CATEGORIES,
 };
-use super::occlusion::{Answers, HumanCurves, LOW_VISIBILITY_PCT};
+use super::occlusion::{Answers, LOW_VISIBILITY_PCT};
 use super::occlusion_objects::{stimulus_note, ObjectRun};
 use crate::context::RunContext;
-use crate::data::DataLog;
 use crate::error::Result;
 use crate::progress::Progress;
 use crate::registry::{BenchmarkSpec, Kind, Modality, Needs};
@@ -117,17 +115,8 @@ pub fn run_condition(
     }
 }
 
-/// Runs the benchmark on all 92 photos up to 100 % visibility.
-pub async fn run(
-    spec: &BenchmarkSpec,
-    subject: &VisionSubject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
-) -> Result<Score> {
-    run_with(spec, subject, ctx, progress, &ObjectRun::default()).await
-}
-
-/// Runs the benchmark on `what` (tests use a few photos).
+/// Runs the benchmark on `what` (the benchmark: [`ObjectRun::default`], all 92 photos up to
+/// 100 % visibility; tests use a few photos).
 pub async fn run_with(
     spec: &BenchmarkSpec,
     subject: &VisionSubject,
@@ -135,16 +124,9 @@ pub async fn run_with(
     progress: &dyn Progress,
     what: &ObjectRun,
 ) -> Result<Score> {
-    let mut log = DataLog::new(&ctx.assets);
-    let human = HumanCurves::load(&mut log, ctx.options.max_visibility_pct).await?;
-    let photos = ObjectPhotos::load(&mut log, what.images.as_deref()).await?;
-    let mut bins: Vec<(f64, f64)> = human
-        .unmasked
-        .iter()
-        .map(|b| (b.lo_pct, b.hi_pct))
-        .collect();
-    let last = bins.last().map_or(0.0, |b| b.1);
-    bins.extend(model_only_bins(last, what.upto_pct));
+    let inputs = what.inputs(ctx).await?;
+    let (log, photos) = (inputs.log, inputs.photos);
+    let bins: Vec<(f64, f64)> = inputs.scored.into_iter().chain(inputs.extra).collect();
     let feats = record_features(subject, &photos, &bins, progress).await?;
     let labels = &photos.labels;
     let classes = CATEGORIES.len();

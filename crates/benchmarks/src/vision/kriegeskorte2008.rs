@@ -398,14 +398,18 @@ fn modal(xs: &[usize]) -> Option<usize> {
     counts.into_iter().find(|(_, c)| *c == top).map(|(v, _)| v)
 }
 
-/// The 92 images, preprocessed for `subject` (shared image path), in stimulus order.
-pub async fn images(subject: &VisionSubject, log: &mut DataLog<'_>) -> Result<Vec<Vec<f32>>> {
+/// The 92 image files' bytes, in stimulus order.
+pub async fn image_files(log: &mut DataLog<'_>) -> Result<Vec<Vec<u8>>> {
     let paths: Vec<String> = (0..kriegeskorte::N_IMAGES)
         .map(kriegeskorte::image_path)
         .collect();
-    let bytes = log
-        .read_group("kriegeskorte2008_92images/images/", &paths)
-        .await?;
+    log.read_group("kriegeskorte2008_92images/images/", &paths)
+        .await
+}
+
+/// The 92 images, preprocessed for `subject` (shared image path), in stimulus order.
+pub async fn images(subject: &VisionSubject, log: &mut DataLog<'_>) -> Result<Vec<Vec<f32>>> {
+    let bytes = image_files(log).await?;
     bytes
         .iter()
         .map(|b| {

@@ -174,12 +174,7 @@ impl ObjectPhotos {
             kriegeskorte::STIMULI,
             &log.read(kriegeskorte::STIMULI).await?,
         )?;
-        let paths: Vec<String> = (0..kriegeskorte::N_IMAGES)
-            .map(kriegeskorte::image_path)
-            .collect();
-        let bytes = log
-            .read_group("kriegeskorte2008_92images/images/", &paths)
-            .await?;
+        let bytes = super::kriegeskorte2008::image_files(log).await?;
         let all: Vec<usize> = (0..kriegeskorte::N_IMAGES).collect();
         let pick = pick.unwrap_or(&all);
         let mut out = ObjectPhotos {

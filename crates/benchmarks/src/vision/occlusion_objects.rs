@@ -59,6 +59,42 @@ pub struct ObjectRun {
     pub upto_pct: f64,
 }
 
+/// What both object-photo benchmarks read before recording.
+pub struct ObjectInputs<'a> {
+    /// The files read.
+    pub log: DataLog<'a>,
+    /// People's curves (bins up to the run's visibility limit).
+    pub human: HumanCurves,
+    /// The run's photos.
+    pub photos: ObjectPhotos,
+    /// People's bins (lo, hi percent).
+    pub scored: Vec<(f64, f64)>,
+    /// Model-only bins after them, up to [`ObjectRun::upto_pct`].
+    pub extra: Vec<(f64, f64)>,
+}
+
+impl ObjectRun {
+    /// Reads people's curves and the run's photos, and lays out the bins.
+    pub async fn inputs<'a>(&self, ctx: &'a RunContext) -> Result<ObjectInputs<'a>> {
+        let mut log = DataLog::new(&ctx.assets);
+        let human = HumanCurves::load(&mut log, ctx.options.max_visibility_pct).await?;
+        let photos = ObjectPhotos::load(&mut log, self.images.as_deref()).await?;
+        let scored: Vec<(f64, f64)> = human
+            .unmasked
+            .iter()
+            .map(|b| (b.lo_pct, b.hi_pct))
+            .collect();
+        let extra = model_only_bins(scored.last().map_or(0.0, |b| b.1), self.upto_pct);
+        Ok(ObjectInputs {
+            log,
+            human,
+            photos,
+            scored,
+            extra,
+        })
+    }
+}
+
 impl Default for ObjectRun {
     fn default() -> Self {
         Self {
@@ -79,17 +115,8 @@ pub fn stimulus_note(photos: &ObjectPhotos) -> String {
     )
 }
 
-/// Runs the benchmark on all 92 photos up to 100 % visibility.
-pub async fn run(
-    spec: &BenchmarkSpec,
-    subject: &VisionSubject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
-) -> Result<Score> {
-    run_with(spec, subject, ctx, progress, &ObjectRun::default()).await
-}
-
-/// Runs the benchmark on `what` (tests use a few photos).
+/// Runs the benchmark on `what` (the benchmark: [`ObjectRun::default`], all 92 photos up to
+/// 100 % visibility; tests use a few photos).
 pub async fn run_with(
     spec: &BenchmarkSpec,
     subject: &VisionSubject,
@@ -97,16 +124,13 @@ pub async fn run_with(
     progress: &dyn Progress,
     what: &ObjectRun,
 ) -> Result<Score> {
-    let mut log = DataLog::new(&ctx.assets);
-    let human = HumanCurves::load(&mut log, ctx.options.max_visibility_pct).await?;
-    let photos = ObjectPhotos::load(&mut log, what.images.as_deref()).await?;
-    let scored: Vec<(f64, f64)> = human
-        .unmasked
-        .iter()
-        .map(|b| (b.lo_pct, b.hi_pct))
-        .collect();
-    let last = scored.last().map_or(0.0, |b| b.1);
-    let extra = model_only_bins(last, what.upto_pct);
+    let ObjectInputs {
+        log,
+        human,
+        photos,
+        scored,
+        extra,
+    } = what.inputs(ctx).await?;
     let bins: Vec<(f64, f64)> = scored.iter().chain(&extra).copied().collect();
     let feats = record_features(subject, &photos, &bins, progress).await?;
     let readouts = leave_one_out(

@@ -35,18 +35,7 @@ pub fn run(args: PrepareArgs) -> Result<(), String> {
     })
     .map_err(|e| e.to_string());
     bar.finish_and_clear();
-    let report = report?;
-    println!(
-        "{} files verified, {} copied; bundles {}",
-        report.verified,
-        report.copied,
-        if report.bundles_rebuilt {
-            "rebuilt"
-        } else {
-            "already current"
-        }
-    );
-    for line in &report.models {
+    for line in report?.lines() {
         println!("{line}");
     }
     Ok(())

@@ -1,36 +1,12 @@
 //! Shared by the parity tests (native harness `parity.rs`, browser harness `web.rs`): a seeded
-//! RNG, the GPU under test, tolerance checks, and `parity_test!`, which turns each async test
-//! body into a native `#[test]` and a `#[wasm_bindgen_test]`.
+//! RNG, the GPU under test and tolerance checks (`parity_test!`, which turns each async test
+//! body into a native `#[test]` and a `#[wasm_bindgen_test]`, is `brainprobe_engine`'s).
 
 #![allow(dead_code)]
 
 use std::ops::RangeFrom;
 
 use brainprobe_engine::{Device, GpuOptions, Tensor};
-
-/// Turns `async fn name() -> Result<(), String>` bodies into tests on both targets.
-macro_rules! parity_test {
-    ($($name:ident),* $(,)?) => {
-        mod run {
-            $(
-                #[cfg(not(target_arch = "wasm32"))]
-                #[test]
-                fn $name() {
-                    if let Err(e) = pollster::block_on(super::$name()) {
-                        panic!("{e}");
-                    }
-                }
-                #[cfg(target_arch = "wasm32")]
-                #[wasm_bindgen_test::wasm_bindgen_test]
-                async fn $name() {
-                    if let Err(e) = super::$name().await {
-                        panic!("{e}");
-                    }
-                }
-            )*
-        }
-    };
-}
 
 /// Test result: the error says which op, where and by how much.
 pub type TestResult = Result<(), String>;

@@ -27,10 +27,9 @@ use std::ops::Range;
 
 use brainprobe_engine::Tensor;
 use brainprobe_text::pool_token_rows;
-use ndarray::Array2;
 
 use super::bert::Bert;
-use super::{non_empty_parts, select_layers, LayerActivations, PartRecording, Passage, Readout};
+use super::{non_empty_parts, select_layers, PartRecording, Passage, Readout};
 use crate::error::{ModelError, Result};
 use crate::vision::record::LayerSelection;
 
@@ -126,17 +125,8 @@ impl Bert {
         let layers = names
             .into_iter()
             .zip(out)
-            .map(|(name, data)| {
-                let values = Array2::from_shape_vec((total, d), data)
-                    .map_err(|e| ModelError::Text(e.to_string()))?;
-                Ok(LayerActivations { name, values })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(PartRecording {
-            layers,
-            surprisal_bits: None,
-            notes,
-        })
+            .map(|(name, data)| (name, d, data));
+        PartRecording::from_layers(layers, None, notes)
     }
 
     /// The forward passes (with the positions `readout` reads), the rows of empty parts

@@ -7,15 +7,12 @@
 //! in bits.
 
 use brainprobe_engine::Tensor;
+use std::future::Future;
 use std::ops::Range;
 
 use brainprobe_text::{pool_token_rows, word_surprisal_bits, Tokenizer};
-use ndarray::Array2;
 
-use super::{
-    non_empty_parts, select_layers, LayerActivations, LayerSelection, PartRecording, Passage,
-    Readout,
-};
+use super::{non_empty_parts, select_layers, LayerSelection, PartRecording, Passage, Readout};
 use crate::error::{ModelError, Result};
 
 /// One window of a long sequence: tokens `[begin, end)` are run together; tokens from
@@ -239,22 +236,61 @@ where
         done += passage.len();
         progress(done, total);
     }
-    let layers = wanted
-        .into_iter()
-        .zip(columns)
-        .zip(&widths)
-        .map(|((name, values), &w)| {
-            let rows = values.len().checked_div(w).unwrap_or(0);
-            Array2::from_shape_vec((rows, w), values)
-                .map(|values| LayerActivations { name, values })
-                .map_err(|e| ModelError::Text(e.to_string()))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(PartRecording {
-        layers,
-        surprisal_bits: Some(surprisal),
+    let layers = wanted.into_iter().zip(widths).zip(columns);
+    PartRecording::from_layers(
+        layers.map(|((name, w), values)| (name, w, values)),
+        Some(surprisal),
         notes,
-    })
+    )
+}
+
+/// What recording needs of a causal model (gpt-mini, lstm-mini, SmolLM2): who it is, its
+/// tokenizer, its layer names and its per-token states.
+pub trait CausalModel {
+    /// Its id, tokenizer and recorded layer names.
+    fn parts(&self) -> (&str, &Tokenizer, Vec<String>);
+    /// Per-token states of the layers `keep` and next-token log-probabilities of `ids`
+    /// (the model's own `token_states`).
+    fn states(&self, ids: Vec<u32>, keep: Vec<usize>) -> impl Future<Output = Result<TokenStates>>;
+}
+
+/// Every causal model keeps `id`, `tokenizer` and `config` (with `layer_names`) fields and
+/// has a `token_states` method; one implementation serves them all.
+macro_rules! causal_models {
+    ($($model:ty),*) => {$(
+        impl CausalModel for $model {
+            fn parts(&self) -> (&str, &Tokenizer, Vec<String>) {
+                (&self.id, &self.tokenizer, self.config.layer_names())
+            }
+            async fn states(&self, ids: Vec<u32>, keep: Vec<usize>) -> Result<TokenStates> {
+                self.token_states(&ids, &keep).await
+            }
+        }
+    )*};
+}
+causal_models!(super::gpt::Gpt, super::lstm::Lstm, super::llama::Llama);
+
+/// Records `passages` with `model` ([`record_causal`]): one row per part per selected layer
+/// (its tokens under `readout`) and per-part surprisal in bits.
+pub async fn record_model(
+    model: &impl CausalModel,
+    passages: &[Passage],
+    layers: &LayerSelection,
+    readout: Readout,
+    progress: impl FnMut(usize, usize),
+) -> Result<PartRecording> {
+    let (id, tokenizer, names) = model.parts();
+    record_causal(
+        id,
+        tokenizer,
+        &names,
+        passages,
+        layers,
+        readout,
+        |ids, keep| model.states(ids, keep),
+        progress,
+    )
+    .await
 }
 
 #[cfg(test)]

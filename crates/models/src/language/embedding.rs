@@ -20,10 +20,8 @@
 
 use std::collections::HashMap;
 
-use ndarray::Array2;
-
 use super::seeded::normal_values;
-use super::{select_layers, LayerActivations, PartRecording, Passage, Readout};
+use super::{select_layers, PartRecording, Passage, Readout};
 use crate::error::{ModelError, Result};
 use crate::vision::record::LayerSelection;
 use crate::weights::Weights;
@@ -231,17 +229,6 @@ fn record_means(
             "{id}: {wordless} parts had no words after removing . ? ! , : and got zero vectors."
         ));
     }
-    let layers = names
-        .into_iter()
-        .map(|name| {
-            let values = Array2::from_shape_vec((total, dim), data.clone())
-                .map_err(|e| ModelError::Text(e.to_string()))?;
-            Ok(LayerActivations { name, values })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(PartRecording {
-        layers,
-        surprisal_bits: None,
-        notes,
-    })
+    let layers = names.into_iter().map(|name| (name, dim, data.clone()));
+    PartRecording::from_layers(layers, None, notes)
 }

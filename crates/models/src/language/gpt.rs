@@ -133,11 +133,6 @@ impl Gpt {
         })
     }
 
-    /// Recorded layer names, in order.
-    pub fn layer_names(&self) -> Vec<String> {
-        self.config.layer_names()
-    }
-
     /// Forward pass of `ids` (1 ≤ len ≤ context), causal attention.
     pub fn forward(&self, ids: &[u32]) -> Result<GptForward> {
         let c = &self.config;
@@ -175,7 +170,7 @@ impl Gpt {
         Ok(GptForward { layers, logits })
     }
 
-    /// Hidden states of the layers `keep` (indices into [`Gpt::layer_names`]) and
+    /// Hidden states of the layers `keep` (indices into [`GptConfig::layer_names`]) and
     /// next-token log-probabilities for every token of `ids`, with sliding windows of the
     /// context length and stride half of it (METRICS §3.2) when `ids` is longer: each
     /// token is read from the window that scores it, so it has at least context/2 tokens
@@ -184,31 +179,6 @@ impl Gpt {
         windowed_token_states(ids, keep, self.config.context, self.config.vocab, |w| {
             self.forward(w).map(|out| (out.layers, out.logits))
         })
-        .await
-    }
-}
-
-impl Gpt {
-    /// Records `passages` (see [`super::causal::record_causal`]): one row per part per
-    /// selected layer (its tokens under `readout`) and per-part surprisal in bits.
-    pub async fn record(
-        &self,
-        passages: &[super::Passage],
-        layers: &super::LayerSelection,
-        readout: super::Readout,
-        progress: impl FnMut(usize, usize),
-    ) -> Result<super::PartRecording> {
-        let names = self.layer_names();
-        super::causal::record_causal(
-            &self.id,
-            &self.tokenizer,
-            &names,
-            passages,
-            layers,
-            readout,
-            |ids, keep| async move { self.token_states(&ids, &keep).await },
-            progress,
-        )
         .await
     }
 }

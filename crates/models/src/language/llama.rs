@@ -174,11 +174,6 @@ impl Llama {
         })
     }
 
-    /// Recorded layer names, in order.
-    pub fn layer_names(&self) -> Vec<String> {
-        self.config.layer_names()
-    }
-
     /// Runs tokens `ids` (positions 0..T) through the model: the residual stream after the
     /// embedding and after each block, the final-norm output and the logits.
     pub fn forward(&self, ids: &[u32]) -> Result<LlamaForward> {
@@ -232,7 +227,7 @@ impl Llama {
         RECORD_WINDOW.min(self.config.context_length).max(2)
     }
 
-    /// Hidden states of the layers `keep` (indices into [`Llama::layer_names`]) and
+    /// Hidden states of the layers `keep` (indices into [`LlamaConfig::layer_names`]) and
     /// next-token log-probabilities for every token of `ids`, in sliding windows of
     /// [`Llama::window`] tokens with stride half of it (METRICS §3.2), as gpt-mini's.
     pub async fn token_states(&self, ids: &[u32], keep: &[usize]) -> Result<TokenStates> {
@@ -242,8 +237,8 @@ impl Llama {
         .await
     }
 
-    /// Records `passages` (see [`super::causal::record_causal`]): one row per part per
-    /// selected layer (its tokens under `readout`) and per-part surprisal in bits.
+    /// Records `passages` ([`super::causal::record_model`]), its notes opening with what the
+    /// model is (instruction-tuned, 4-bit), which goes with every score of it.
     pub async fn record(
         &self,
         passages: &[super::Passage],
@@ -251,19 +246,8 @@ impl Llama {
         readout: super::Readout,
         progress: impl FnMut(usize, usize),
     ) -> Result<super::PartRecording> {
-        let names = self.layer_names();
-        let mut rec = super::causal::record_causal(
-            &self.id,
-            &self.tokenizer,
-            &names,
-            passages,
-            layers,
-            readout,
-            |ids, keep| async move { self.token_states(&ids, &keep).await },
-            progress,
-        )
-        .await?;
-        // what the model is goes with every score of it (instruction-tuned, 4-bit)
+        let mut rec =
+            super::causal::record_model(self, passages, layers, readout, progress).await?;
         if let Ok(info) = crate::registry::lookup(&self.id) {
             rec.notes
                 .insert(0, format!("{}: {}.", self.id, info.description));

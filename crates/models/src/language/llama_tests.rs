@@ -28,7 +28,7 @@ fn long_sequences_are_read_in_half_overlapping_windows() {
     let m = tiny();
     assert_eq!(m.window(), 16); // the tiny context is shorter than RECORD_WINDOW
     let ids: Vec<u32> = (0..40).map(|i| (i * 7 % 6) as u32).collect();
-    let last = m.layer_names().len() - 1;
+    let last = m.config.layer_names().len() - 1;
     let states = pollster::block_on(m.token_states(&ids, &[1, last])).unwrap();
     let d = m.config.embedding_length;
     assert_eq!(states.widths, vec![d, d]);

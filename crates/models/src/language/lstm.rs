@@ -98,11 +98,6 @@ impl Lstm {
         })
     }
 
-    /// Recorded layer names, in order.
-    pub fn layer_names(&self) -> Vec<String> {
-        self.config.layer_names()
-    }
-
     /// The zero state every passage starts from.
     pub fn zero_state(&self) -> Result<LstmState> {
         let zeros = || Tensor::zeros(&[1, self.config.hidden], &self.device);
@@ -162,7 +157,7 @@ impl Lstm {
         })
     }
 
-    /// Hidden states of the layers `keep` (indices into [`Lstm::layer_names`]) and
+    /// Hidden states of the layers `keep` (indices into [`LstmConfig::layer_names`]) and
     /// next-token log-probabilities for every token of `ids`, read in one pass from the
     /// zero state (chunks of [`CHUNK`] carry the state; no window ever drops context).
     pub async fn token_states(&self, ids: &[u32], keep: &[usize]) -> Result<TokenStates> {
@@ -193,28 +188,5 @@ impl Lstm {
             state = out.state;
         }
         Ok(states)
-    }
-
-    /// Records `passages` (see [`super::causal::record_causal`]): one row per part per
-    /// selected layer (its tokens under `readout`) and per-part surprisal in bits.
-    pub async fn record(
-        &self,
-        passages: &[super::Passage],
-        layers: &super::LayerSelection,
-        readout: super::Readout,
-        progress: impl FnMut(usize, usize),
-    ) -> Result<super::PartRecording> {
-        let names = self.layer_names();
-        super::causal::record_causal(
-            &self.id,
-            &self.tokenizer,
-            &names,
-            passages,
-            layers,
-            readout,
-            |ids, keep| async move { self.token_states(&ids, &keep).await },
-            progress,
-        )
-        .await
     }
 }

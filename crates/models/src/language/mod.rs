@@ -40,6 +40,31 @@ pub struct PartRecording {
     pub notes: Vec<String>,
 }
 
+impl PartRecording {
+    /// The recording of per-layer row-major values: each `(name, width, values)` becomes a
+    /// `[values.len() / width, width]` layer (no rows when the width is 0).
+    pub fn from_layers(
+        layers: impl IntoIterator<Item = (String, usize, Vec<f32>)>,
+        surprisal_bits: Option<Vec<f64>>,
+        notes: Vec<String>,
+    ) -> crate::Result<Self> {
+        let layers = layers
+            .into_iter()
+            .map(|(name, width, values)| {
+                let rows = values.len().checked_div(width).unwrap_or(0);
+                ndarray::Array2::from_shape_vec((rows, width), values)
+                    .map(|values| LayerActivations { name, values })
+                    .map_err(|e| crate::ModelError::Text(e.to_string()))
+            })
+            .collect::<crate::Result<Vec<_>>>()?;
+        Ok(Self {
+            layers,
+            surprisal_bits,
+            notes,
+        })
+    }
+}
+
 /// The layer names a selection keeps from `available`, or an error naming the unknown one.
 pub fn select_layers(
     model: &str,

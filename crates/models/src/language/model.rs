@@ -5,6 +5,7 @@ use brainprobe_engine::Device;
 
 use super::baseline::TextBaseline;
 use super::bert::Bert;
+use super::causal::record_model;
 use super::embedding::{RandomEmbedding, WordEmbedding};
 use super::gpt::Gpt;
 use super::llama::Llama;
@@ -50,9 +51,9 @@ impl LanguageModel {
     pub fn layer_names(&self) -> Vec<String> {
         match self {
             LanguageModel::Bert(m) => m.layer_names(),
-            LanguageModel::Gpt(m) => m.layer_names(),
-            LanguageModel::Lstm(m) => m.layer_names(),
-            LanguageModel::Llama(m) => m.layer_names(),
+            LanguageModel::Gpt(m) => m.config.layer_names(),
+            LanguageModel::Lstm(m) => m.config.layer_names(),
+            LanguageModel::Llama(m) => m.config.layer_names(),
             LanguageModel::Embedding(_) | LanguageModel::Random(_) => {
                 vec![super::embedding::LAYER.to_string()]
             }
@@ -163,11 +164,11 @@ impl LanguageModel {
             }
             LanguageModel::Gpt(m) => {
                 same_device(&m.id, &m.device, device)?;
-                m.record(passages, layers, readout, progress).await
+                record_model(m, passages, layers, readout, progress).await
             }
             LanguageModel::Lstm(m) => {
                 same_device(&m.id, &m.device, device)?;
-                m.record(passages, layers, readout, progress).await
+                record_model(m, passages, layers, readout, progress).await
             }
             LanguageModel::Llama(m) => {
                 same_device(&m.id, &m.device, device)?;

@@ -1,34 +1,9 @@
 //! Shared by the native (`parity.rs`) and browser (`web.rs`) harnesses: the GPU under
-//! test, the relative-error check, and `parity_test!`, which turns each async body into a
-//! native `#[test]` and a `#[wasm_bindgen_test]`.
+//! test and the relative-error check (`parity_test!` is `brainprobe_engine`'s).
 
 #![allow(dead_code)]
 
 use brainprobe_engine::{Device, GpuOptions};
-
-/// Turns `async fn name() -> Result<(), String>` bodies into tests on both targets.
-macro_rules! parity_test {
-    ($($name:ident),* $(,)?) => {
-        mod run {
-            $(
-                #[cfg(not(target_arch = "wasm32"))]
-                #[test]
-                fn $name() {
-                    if let Err(e) = pollster::block_on(super::$name()) {
-                        panic!("{e}");
-                    }
-                }
-                #[cfg(target_arch = "wasm32")]
-                #[wasm_bindgen_test::wasm_bindgen_test]
-                async fn $name() {
-                    if let Err(e) = super::$name().await {
-                        panic!("{e}");
-                    }
-                }
-            )*
-        }
-    };
-}
 
 /// Test result: the error names the model, device, layer and error.
 pub type TestResult = Result<(), String>;

@@ -212,16 +212,7 @@ mod tests {
         let probe = Tensor::randn(0f32, 1.0, (4, 3, 5, 5), &dev).unwrap();
         let y1 = ours.forward_t(x.as_tensor(), true).unwrap();
         let y2 = theirs.forward_t(x.as_tensor(), true).unwrap();
-        let diff = |a: &Tensor, b: &Tensor| {
-            (a - b)
-                .unwrap()
-                .abs()
-                .unwrap()
-                .max_all()
-                .unwrap()
-                .to_scalar::<f32>()
-                .unwrap()
-        };
+        let diff = |a: &Tensor, b: &Tensor| crate::parity::max_abs_diff(a, b).unwrap();
         assert!(diff(&y1, &y2) < 1e-5);
         let g1 = (y1 * &probe)
             .unwrap()

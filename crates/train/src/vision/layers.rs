@@ -51,71 +51,57 @@ impl ConvOp {
         })
     }
 
-    /// Patches `[b, c·k·k, oh·ow]`; row (ci·k + ky)·k + kx matches the OIHW kernel order.
-    fn im2col(&self, x: &[f32], g: Geometry) -> Vec<f32> {
-        let (ckk, hw) = (g.c * g.k * g.k, g.oh * g.ow);
-        let mut cols = vec![0f32; g.b * ckk * hw];
-        cols.par_chunks_mut(ckk * hw)
-            .enumerate()
-            .for_each(|(n, image_cols)| {
-                for ci in 0..g.c {
-                    let plane = &x[(n * g.c + ci) * g.h * g.w..][..g.h * g.w];
-                    for ky in 0..g.k {
-                        for kx in 0..g.k {
-                            let row = (ci * g.k + ky) * g.k + kx;
-                            let dst = &mut image_cols[row * hw..][..hw];
-                            for oy in 0..g.oh {
-                                let iy = (oy * self.stride + ky) as isize - self.padding as isize;
-                                if iy < 0 || iy >= g.h as isize {
-                                    continue;
-                                }
-                                for ox in 0..g.ow {
-                                    let ix =
-                                        (ox * self.stride + kx) as isize - self.padding as isize;
-                                    if ix >= 0 && ix < g.w as isize {
-                                        dst[oy * g.ow + ox] =
-                                            plane[iy as usize * g.w + ix as usize];
-                                    }
-                                }
+    /// Calls `visit(row, out, input)` for every kernel tap of one image that lands inside it:
+    /// patch row (ci·k + ky)·k + kx (the OIHW kernel order), output position oy·ow + ox, and
+    /// input index within the image (ci·h + iy)·w + ix. Taps on the padding are skipped.
+    fn taps(&self, g: Geometry, mut visit: impl FnMut(usize, usize, usize)) {
+        for ci in 0..g.c {
+            for ky in 0..g.k {
+                for kx in 0..g.k {
+                    let row = (ci * g.k + ky) * g.k + kx;
+                    for oy in 0..g.oh {
+                        let iy = (oy * self.stride + ky) as isize - self.padding as isize;
+                        if iy < 0 || iy >= g.h as isize {
+                            continue;
+                        }
+                        for ox in 0..g.ow {
+                            let ix = (ox * self.stride + kx) as isize - self.padding as isize;
+                            if ix >= 0 && ix < g.w as isize {
+                                let input = (ci * g.h + iy as usize) * g.w + ix as usize;
+                                visit(row, oy * g.ow + ox, input);
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Patches `[b, c·k·k, oh·ow]`; row (ci·k + ky)·k + kx matches the OIHW kernel order.
+    fn im2col(&self, x: &[f32], g: Geometry) -> Vec<f32> {
+        let (ckk, hw, chw) = (g.c * g.k * g.k, g.oh * g.ow, g.c * g.h * g.w);
+        let mut cols = vec![0f32; g.b * ckk * hw];
+        cols.par_chunks_mut(ckk * hw)
+            .enumerate()
+            .for_each(|(n, image_cols)| {
+                let image = &x[n * chw..][..chw];
+                self.taps(g, |row, out, input| {
+                    image_cols[row * hw + out] = image[input]
+                });
             });
         cols
     }
 
     /// The adjoint of [`ConvOp::im2col`]: sums patch gradients back into the input.
     fn col2im(&self, cols: &[f32], g: Geometry) -> Vec<f32> {
-        let (ckk, hw) = (g.c * g.k * g.k, g.oh * g.ow);
-        let mut x = vec![0f32; g.b * g.c * g.h * g.w];
-        x.par_chunks_mut(g.c * g.h * g.w)
-            .enumerate()
-            .for_each(|(n, image)| {
-                for ci in 0..g.c {
-                    let plane = &mut image[ci * g.h * g.w..][..g.h * g.w];
-                    for ky in 0..g.k {
-                        for kx in 0..g.k {
-                            let row = (ci * g.k + ky) * g.k + kx;
-                            let src = &cols[(n * ckk + row) * hw..][..hw];
-                            for oy in 0..g.oh {
-                                let iy = (oy * self.stride + ky) as isize - self.padding as isize;
-                                if iy < 0 || iy >= g.h as isize {
-                                    continue;
-                                }
-                                for ox in 0..g.ow {
-                                    let ix =
-                                        (ox * self.stride + kx) as isize - self.padding as isize;
-                                    if ix >= 0 && ix < g.w as isize {
-                                        plane[iy as usize * g.w + ix as usize] +=
-                                            src[oy * g.ow + ox];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        let (ckk, hw, chw) = (g.c * g.k * g.k, g.oh * g.ow, g.c * g.h * g.w);
+        let mut x = vec![0f32; g.b * chw];
+        x.par_chunks_mut(chw).enumerate().for_each(|(n, image)| {
+            let image_cols = &cols[n * ckk * hw..][..ckk * hw];
+            self.taps(g, |row, out, input| {
+                image[input] += image_cols[row * hw + out]
             });
+        });
         x
     }
 }
@@ -317,16 +303,7 @@ mod tests {
         let wt = candle_core::Var::from_tensor(&conv.weight).unwrap();
         let ours = conv.forward(x.as_tensor()).unwrap();
         let reference = direct_conv(x.as_tensor(), wt.as_tensor(), k / 2, stride);
-        let max_diff = |a: &Tensor, b: &Tensor| {
-            (a - b)
-                .unwrap()
-                .abs()
-                .unwrap()
-                .max_all()
-                .unwrap()
-                .to_scalar::<f32>()
-                .unwrap()
-        };
+        let max_diff = |a: &Tensor, b: &Tensor| crate::parity::max_abs_diff(a, b).unwrap();
         assert!(max_diff(&ours, &reference) < 1e-5);
         let probe = Tensor::randn(0f32, 1.0, ours.shape(), &Device::Cpu).unwrap();
         let g1 = (ours * &probe)
