@@ -25,6 +25,8 @@ fn allowed(krate: &str) -> Option<&'static [&'static str]> {
             "train",
         ],
         "app" => &["benchmarks", "models", "engine", "data", "text"],
+        // a tool, like the CLI: fuzzes the parsers of every layer
+        "fuzz" => &["app", "benchmarks", "models", "engine", "data", "text", "arch"],
         _ => return None,
     })
 }

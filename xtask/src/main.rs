@@ -1,4 +1,4 @@
-//! `cargo xtask setup|prepare-data|build-web|serve|browser-test|test` — the project's two
+//! `cargo xtask setup|prepare-data|build-web|serve|browser-test|fuzz|test` — the project's two
 //! README commands and the steps they are made of.
 
 mod check_deps;
@@ -52,6 +52,18 @@ enum Task {
         /// Crates to test (e.g. `engine`); default: every crate with a webdriver.json.
         crates: Vec<String>,
     },
+    /// Fuzz a parser of untrusted bytes (release build of `brainprobe-fuzz`); no target:
+    /// list the targets. Crashing inputs go to target/fuzz/<target>/.
+    Fuzz {
+        /// Target name (`all`: every target in turn); none: list them.
+        target: Option<String>,
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Seed of the mutation RNG.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Everything: fmt check, clippy (native + wasm32), native tests, browser tests, e2e.
     Test {
         /// Skip the headless-Chromium parts (wasm tests and e2e).
@@ -94,12 +106,42 @@ fn main() {
         Task::BrowserTest { crates } => setup::setup()
             .and_then(|()| prepare_data())
             .and_then(|()| test_all::browser_tests(&crates)),
+        Task::Fuzz {
+            target,
+            seconds,
+            seed,
+        } => fuzz(target, seconds, seed),
         Task::Test { no_browser } => test_all::test(!no_browser),
     };
     if let Err(e) = result {
         eprintln!("xtask: error: {e}");
         std::process::exit(1);
     }
+}
+
+/// `cargo xtask fuzz`: runs (or lists) the fuzz targets in a release build.
+fn fuzz(target: Option<String>, seconds: u64, seed: u64) -> Result<(), String> {
+    let mut args = vec![
+        "run".to_string(),
+        "--release".into(),
+        "-q".into(),
+        "-p".into(),
+        "brainprobe-fuzz".into(),
+        "--".into(),
+    ];
+    match target {
+        None => args.push("list".into()),
+        Some(t) => args.extend([
+            "run".into(),
+            t,
+            "--seconds".into(),
+            seconds.to_string(),
+            "--seed".into(),
+            seed.to_string(),
+        ]),
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    command::run(command::cmd("cargo", &args))
 }
 
 /// Runs prepare-data with a one-line progress display.

@@ -29,7 +29,7 @@ fn names_json() -> (Vec<u8>, Vec<u8>) {
 #[test]
 fn converts_a_legacy_state_dict_and_class_names_into_the_prepared_files() {
     let (clean, syn) = names_json();
-    let weights = zip_of(&[(WEIGHTS_MEMBER, &crate::torch_legacy::tests::fixture())]);
+    let weights = zip_of(&[(WEIGHTS_MEMBER, &crate::torch_legacy::fixture::fixture())]);
     let classes = zip_of(&[(CLEAN_NAMES, &clean), (SYNONYMS, &syn)]);
     let files = convert_wheels(&weights, &classes, "downloads").unwrap();
     let st = SafeTensors::deserialize(&files[WEIGHTS_FILE]).unwrap();
@@ -91,7 +91,7 @@ fn missing_members_wrong_counts_and_a_zip_pth_are_clear_errors() {
 
 #[test]
 fn a_value_outside_f16_is_refused() {
-    let mut pth = crate::torch_legacy::tests::fixture();
+    let mut pth = crate::torch_legacy::fixture::fixture();
     // The first stored f32 of storage "7" (right after its 8-byte count) becomes 1e6.
     let at = pth
         .windows(8)

@@ -276,6 +276,11 @@ fn gather_f32(
     Ok(out)
 }
 
+/// A tiny legacy file for tests and fuzzing seeds.
+#[cfg(any(test, feature = "test-fixtures"))]
+#[path = "torch_legacy_fixture.rs"]
+pub mod fixture;
+
 #[cfg(test)]
 #[path = "torch_legacy_tests.rs"]
-pub(crate) mod tests;
+mod tests;
