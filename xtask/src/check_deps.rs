@@ -26,7 +26,15 @@ fn allowed(krate: &str) -> Option<&'static [&'static str]> {
         ],
         "app" => &["benchmarks", "models", "engine", "data", "text"],
         // a tool, like the CLI: fuzzes the parsers of every layer
-        "fuzz" => &["app", "benchmarks", "models", "engine", "data", "text", "arch"],
+        "fuzz" => &[
+            "app",
+            "benchmarks",
+            "models",
+            "engine",
+            "data",
+            "text",
+            "arch",
+        ],
         _ => return None,
     })
 }

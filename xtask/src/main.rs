@@ -52,7 +52,7 @@ enum Task {
         /// Crates to test (e.g. `engine`); default: every crate with a webdriver.json.
         crates: Vec<String>,
     },
-    /// Fuzz a parser of untrusted bytes (release build of `brainprobe-fuzz`); no target:
+    /// Fuzz a parser of untrusted bytes (`brainprobe-fuzz`, with debug assertions); no target:
     /// list the targets. Crashing inputs go to target/fuzz/<target>/.
     Fuzz {
         /// Target name (`all`: every target in turn); none: list them.
@@ -119,11 +119,12 @@ fn main() {
     }
 }
 
-/// `cargo xtask fuzz`: runs (or lists) the fuzz targets in a release build.
+/// `cargo xtask fuzz`: runs (or lists) the fuzz targets.
 fn fuzz(target: Option<String>, seconds: u64, seed: u64) -> Result<(), String> {
+    // The dev profile on purpose: dependencies are optimised (opt-level 2) and our crates
+    // keep debug assertions, so an integer overflow is a crash the fuzzer reports.
     let mut args = vec![
         "run".to_string(),
-        "--release".into(),
         "-q".into(),
         "-p".into(),
         "brainprobe-fuzz".into(),

@@ -30,6 +30,18 @@ pub fn parse_npy<T: ReadableElement>(
     bytes: &[u8],
     expected: Option<&[usize]>,
 ) -> Result<ArrayD<T>> {
+    // ndarray-npy sizes its buffer from the header: check the claim against the bytes first.
+    let declared = npy_declared_elements(bytes).map_err(|e| DataError::malformed(path, e))?;
+    let need = declared.checked_mul(std::mem::size_of::<T>().max(1));
+    if need.is_none_or(|n| n > bytes.len()) {
+        return Err(DataError::malformed(
+            path,
+            format!(
+                "the header declares {declared} elements, more than the file's {} bytes hold",
+                bytes.len()
+            ),
+        ));
+    }
     let array = ArrayD::<T>::read_npy(bytes).map_err(|e| DataError::malformed(path, e))?;
     if let Some(shape) = expected {
         if array.shape() != shape {
@@ -40,6 +52,42 @@ pub fn parse_npy<T: ReadableElement>(
         }
     }
     Ok(array)
+}
+
+/// The number of elements a `.npy` header's `shape` declares (the product of its entries),
+/// read from the header text without trusting it for an allocation.
+fn npy_declared_elements(bytes: &[u8]) -> std::result::Result<usize, String> {
+    let rest = bytes
+        .strip_prefix(b"\x93NUMPY")
+        .ok_or("not a .npy file (no magic string)")?;
+    let header = match rest.first() {
+        Some(1) if rest.len() >= 4 => {
+            let n = u16::from_le_bytes([rest[2], rest[3]]) as usize;
+            rest.get(4..4 + n)
+        }
+        Some(2 | 3) if rest.len() >= 6 => {
+            let n = u32::from_le_bytes([rest[2], rest[3], rest[4], rest[5]]) as usize;
+            rest.get(6..6usize.saturating_add(n))
+        }
+        _ => return Err("unsupported .npy version or truncated header".into()),
+    };
+    let header = header.ok_or("truncated .npy header")?;
+    let text = std::str::from_utf8(header).map_err(|e| format!("header: {e}"))?;
+    let shape = text
+        .split_once("'shape':")
+        .and_then(|(_, s)| s.split_once('('))
+        .and_then(|(_, s)| s.split_once(')'))
+        .map(|(inside, _)| inside)
+        .ok_or("header has no shape tuple")?;
+    shape
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .try_fold(1usize, |n, d| {
+            let d: usize = d.parse().map_err(|_| format!("shape entry `{d}`"))?;
+            n.checked_mul(d)
+                .ok_or_else(|| "shape overflows".to_string())
+        })
 }
 
 /// Reshapes a dynamic array to a fixed dimensionality with a named error.
@@ -139,6 +187,21 @@ pub fn array_from_vec<T>(shape: &[usize], data: Vec<T>) -> Result<ArrayD<T>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_claiming_more_than_the_file_holds_is_refused_before_allocating() {
+        let small = npy_bytes(&ndarray::Array2::<f32>::zeros((2, 3))).unwrap();
+        // (2, 3) -> (99999, 99999): a 40 GB buffer if the header were trusted
+        let at = small.windows(6).position(|w| w == b"(2, 3)").unwrap();
+        let mut bytes = small.clone();
+        bytes.splice(at..at + 6, b"(99999, 99999)".iter().copied());
+        let err = parse_npy::<f32>("x.npy", &bytes, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("declares 9999800001 elements"), "{err}");
+        assert!(parse_npy::<f32>("x.npy", &small, Some(&[2, 3])).is_ok());
+        assert!(parse_npy::<f32>("x.npy", &small[..small.len() - 1], None).is_err());
+    }
 
     #[derive(Debug, serde::Deserialize)]
     struct Row {

@@ -10,7 +10,7 @@
 //! bytes that are left before anything is allocated or copied.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Cursor};
+use std::io::Cursor;
 
 use candle_core::pickle::{Object, Stack};
 use candle_core::DType;
@@ -158,11 +158,84 @@ fn check_rebuild_args(value: &Object) -> std::result::Result<(), String> {
     }
 }
 
-/// One pickle from `r` (up to its STOP op code).
-fn pickle<R: BufRead>(r: &mut R) -> std::result::Result<Object, String> {
+/// One pickle from `r` (up to its STOP op code), its op codes checked first
+/// ([`check_op_codes`]) so that candle's unpickler never sizes a buffer from a length the
+/// input does not hold.
+fn pickle(r: &mut Cursor<&[u8]>) -> std::result::Result<Object, String> {
+    let rest = r.get_ref().get(r.position() as usize..).unwrap_or_default();
+    check_op_codes(rest)?;
     let mut stack = Stack::empty();
     stack.read_loop(r).map_err(|e| e.to_string())?;
     stack.finalize().map_err(|e| e.to_string())
+}
+
+/// Walks the op codes of one pickle (those candle's unpickler reads) up to STOP: every
+/// argument must lie inside `bytes` (BINUNICODE's length is checked before candle allocates
+/// it), and LONG1 may hold at most 8 bytes (candle shifts each byte into an i64).
+fn check_op_codes(bytes: &[u8]) -> std::result::Result<(), String> {
+    let mut at = 0usize;
+    let need = |at: usize, n: usize| -> std::result::Result<usize, String> {
+        at.checked_add(n)
+            .filter(|&end| end <= bytes.len())
+            .ok_or_else(|| format!("op code argument at byte {at} runs past the end"))
+    };
+    loop {
+        let op = *bytes.get(at).ok_or("pickle ends without STOP")?;
+        at += 1;
+        at = match op {
+            b'.' => return Ok(()),
+            0x80 | b'q' | b'h' | b'K' => need(at, 1)?,
+            b'M' => need(at, 2)?,
+            b'r' | b'j' | b'J' => need(at, 4)?,
+            b'G' => need(at, 8)?,
+            b'X' => {
+                let end = need(at, 4)?;
+                let len =
+                    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+                need(end, len as usize)?
+            }
+            0x8a => {
+                let end = need(at, 1)?;
+                let n = bytes[at] as usize;
+                if n > 8 {
+                    return Err(format!(
+                        "LONG1 of {n} bytes at byte {at} (at most 8 are read)"
+                    ));
+                }
+                need(end, n)?
+            }
+            b'c' => {
+                let mut end = at;
+                for _ in 0..2 {
+                    let line = bytes[end..].iter().position(|&b| b == b'\n');
+                    end += line.ok_or("GLOBAL name without a newline")? + 1;
+                }
+                end
+            }
+            b')'
+            | b'R'
+            | b'('
+            | b't'
+            | b'Q'
+            | 0x85..=0x89
+            | b'N'
+            | b's'
+            | b'u'
+            | b'}'
+            | b'd'
+            | b'b'
+            | 0x81
+            | b']'
+            | b'a'
+            | b'e' => at,
+            other => {
+                return Err(format!(
+                    "unsupported op code 0x{other:02x} at byte {}",
+                    at - 1
+                ))
+            }
+        };
+    }
 }
 
 /// The `(key, value)` pairs of an `OrderedDict` as candle's unpickler leaves it: a dict,

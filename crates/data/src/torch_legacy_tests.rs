@@ -114,3 +114,21 @@ fn short_or_negative_tensor_records_are_errors_not_panics() {
     let err = read_state_dict(&negative, "f").unwrap_err().to_string();
     assert!(err.contains("offset"), "{err}");
 }
+
+#[test]
+fn lengths_past_the_input_and_long_integers_are_refused_before_candle_reads_them() {
+    // found by `cargo xtask fuzz torch`: a BINUNICODE length of ~1.7 GB made candle's
+    // unpickler allocate it before reading; a LONG1 of more than 8 bytes overflows its shift
+    let mut out = header();
+    out.extend([0x80, 2, b'X']);
+    out.extend(0x6500_0000u32.to_le_bytes());
+    out.extend(b"abc.");
+    let err = read_state_dict(&out, "f").unwrap_err().to_string();
+    assert!(err.contains("runs past the end"), "{err}");
+    let mut out = header();
+    out.extend([0x80, 2, 0x8a, 9]);
+    out.extend([1u8; 9]);
+    out.push(b'.');
+    let err = read_state_dict(&out, "f").unwrap_err().to_string();
+    assert!(err.contains("LONG1 of 9 bytes"), "{err}");
+}

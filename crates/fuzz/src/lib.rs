@@ -175,7 +175,11 @@ mod tests {
                 assert!((target.run)(s), "{}: seed {i} is refused", target.name);
             }
             let report = fuzz(&target, Duration::from_millis(1500), 1);
-            assert!(report.runs > seeds.len() as u64, "{}: {report:?}", target.name);
+            assert!(
+                report.runs > seeds.len() as u64,
+                "{}: {report:?}",
+                target.name
+            );
             assert!(
                 report.crashes.is_empty(),
                 "{}: {:?}",

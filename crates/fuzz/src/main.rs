@@ -1,5 +1,5 @@
 //! `brainprobe-fuzz`: lists the fuzz targets or runs one for a while (`cargo xtask fuzz`
-//! builds and calls it in release mode). Crashing inputs are written to
+//! builds and calls it). Crashing inputs are written to
 //! `target/fuzz/<target>/` and the run fails.
 
 use std::path::PathBuf;

@@ -13,7 +13,7 @@ impl Rng {
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -26,7 +26,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
 }
@@ -61,7 +61,7 @@ fn one(out: &mut Vec<u8>, other: &[u8], rng: &mut Rng) {
     let at = rng.below(len.max(1));
     match rng.below(9) {
         0 if len > 0 => out[at] ^= 1 << rng.below(8),
-        1 if len > 0 => out[at] = rng.next() as u8,
+        1 if len > 0 => out[at] = rng.next_u64() as u8,
         2 if len > 0 => out[at] = [0u8, 0x7f, 0x80, 0xff, b'"', b',', b'\n', b'.'][rng.below(8)],
         3 => {
             let value = INTERESTING[rng.below(INTERESTING.len())];
@@ -75,7 +75,7 @@ fn one(out: &mut Vec<u8>, other: &[u8], rng: &mut Rng) {
         }
         4 => {
             let n = 1 + rng.below(16);
-            let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+            let bytes: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
             out.splice(at.min(len)..at.min(len), bytes);
         }
         5 if len > 0 => {
@@ -95,7 +95,7 @@ fn one(out: &mut Vec<u8>, other: &[u8], rng: &mut Rng) {
             out.truncate(keep);
             out.extend_from_slice(&other[from..end]);
         }
-        _ => out.push(rng.next() as u8),
+        _ => out.push(rng.next_u64() as u8),
     }
 }
 
@@ -109,7 +109,9 @@ mod tests {
         let (mut a, mut b) = (Rng::new(7), Rng::new(7));
         let (x, y) = (mutate(&input, b"x", &mut a), mutate(&input, b"x", &mut b));
         assert_eq!(x, y);
-        let changed = (0..100).filter(|_| mutate(&input, b"", &mut a) != input).count();
+        let changed = (0..100)
+            .filter(|_| mutate(&input, b"", &mut a) != input)
+            .count();
         assert!(changed > 80, "{changed}");
         assert!((0..1000).all(|_| mutate(&[], &[], &mut a).len() < 64));
     }

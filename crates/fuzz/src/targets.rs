@@ -21,7 +21,12 @@ mod tiny_llama;
 /// Every target.
 pub fn all() -> Vec<Target> {
     vec![
-        Target { name: "npy", what: "NumPy .npy arrays (bundles)", seeds: npy_seeds, run: npy },
+        Target {
+            name: "npy",
+            what: "NumPy .npy arrays (bundles)",
+            seeds: npy_seeds,
+            run: npy,
+        },
         Target {
             name: "safetensors",
             what: "safetensors weights (committed and converted models)",
@@ -40,7 +45,12 @@ pub fn all() -> Vec<Target> {
             seeds: image_seeds,
             run: image,
         },
-        Target { name: "csv", what: "the datasets' CSV tables", seeds: csv_seeds, run: csv },
+        Target {
+            name: "csv",
+            what: "the datasets' CSV tables",
+            seeds: csv_seeds,
+            run: csv,
+        },
         Target {
             name: "tokenizer",
             what: "typed text through the byte-level BPE and WordPiece tokenizers",
@@ -72,7 +82,11 @@ fn npy_seeds() -> Vec<Vec<u8>> {
     let f = ndarray::Array2::<f32>::from_shape_fn((3, 4), |(i, j)| i as f32 - 0.5 * j as f32);
     let i = ndarray::Array1::<i64>::from_iter(0..5);
     let u = ndarray::Array3::<u8>::from_shape_fn((2, 2, 3), |(a, b, c)| (a * 7 + b * 3 + c) as u8);
-    vec![npy_bytes(&f).unwrap(), npy_bytes(&i).unwrap(), npy_bytes(&u).unwrap()]
+    vec![
+        npy_bytes(&f).unwrap(),
+        npy_bytes(&i).unwrap(),
+        npy_bytes(&u).unwrap(),
+    ]
 }
 
 fn npy(b: &[u8]) -> bool {
@@ -84,7 +98,9 @@ fn npy(b: &[u8]) -> bool {
 
 fn safetensors_seeds() -> Vec<Vec<u8>> {
     use safetensors::tensor::{serialize, Dtype, TensorView};
-    let f32s: Vec<u8> = (0..6).flat_map(|i| (i as f32 * 0.25).to_le_bytes()).collect();
+    let f32s: Vec<u8> = (0..6)
+        .flat_map(|i| (i as f32 * 0.25).to_le_bytes())
+        .collect();
     let f16s: Vec<u8> = [0x3c00u16, 0xbc00, 0x0000, 0x4000]
         .iter()
         .flat_map(|h| h.to_le_bytes())
@@ -93,7 +109,7 @@ fn safetensors_seeds() -> Vec<Vec<u8>> {
         ("w", TensorView::new(Dtype::F32, vec![2, 3], &f32s).unwrap()),
         ("b", TensorView::new(Dtype::F16, vec![4], &f16s).unwrap()),
     ];
-    vec![serialize(views, &None).unwrap()]
+    vec![serialize(views, None).unwrap()]
 }
 
 fn safetensors(b: &[u8]) -> bool {
@@ -115,8 +131,17 @@ fn manifest_seeds() -> Vec<Vec<u8>> {
         include_bytes!("../../../weights/gpt-mini/manifest.toml").to_vec(),
         include_bytes!("../../../weights/cornet-s-mini/manifest.toml").to_vec(),
         include_bytes!("../../../weights/lstm-mini/manifest.toml").to_vec(),
-        include_bytes!("../../../data/manifest.toml")[..4096].to_vec(),
+        first_dataset(include_str!("../../../data/manifest.toml")),
     ]
+}
+
+/// The data manifest up to its second dataset (a valid manifest of one dataset).
+fn first_dataset(manifest: &str) -> Vec<u8> {
+    let second = manifest
+        .match_indices("\n[[dataset]]\n")
+        .nth(1)
+        .map_or(manifest.len(), |(i, _)| i + 1);
+    manifest.as_bytes()[..second].to_vec()
 }
 
 fn manifest(b: &[u8]) -> bool {
@@ -224,7 +249,10 @@ fn tokenize(b: &[u8]) -> bool {
     let mut ok = false;
     for tok in [bpe, wordpiece] {
         if let Ok(enc) = tok.encode_words(&words, true) {
-            assert!(enc.ids.len() >= words.len().min(1), "fewer tokens than words");
+            assert!(
+                enc.ids.len() >= words.len().min(1),
+                "fewer tokens than words"
+            );
             ok = true;
         }
         let _ = tok.encode_text(&text, false);
