@@ -10,183 +10,15 @@
 //! `cargo test`; `cargo xtask test` builds it (`cargo xtask build-web`) and runs it with
 //! `--ignored`.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use serde_json::{json, Value};
+use xtask::browser::Driver;
 use xtask::static_server::StaticServer;
 
-struct Driver {
-    child: Child,
-    base: String,
-    session: Option<String>,
-    /// Chromium's profile; removed when the driver (and so the session) is gone.
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        if let Some(id) = self.session.take() {
-            let _ = ureq::delete(&format!("{}/session/{id}", self.base)).call();
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free local port")
-}
-
-fn call(method: &str, url: &str, body: Option<Value>) -> Value {
-    let req = ureq::request(method, url);
-    let res = match body {
-        Some(b) => req.send_json(b),
-        None => req.call(),
-    };
-    match res {
-        Ok(r) => r.into_json().expect("JSON from chromedriver"),
-        Err(ureq::Error::Status(code, r)) => {
-            panic!(
-                "{method} {url} -> HTTP {code}: {}",
-                r.into_string().unwrap_or_default()
-            )
-        }
-        Err(e) => panic!("{method} {url}: {e}"),
-    }
-}
-
-impl Driver {
-    fn start() -> Self {
-        Self::start_with(json!({}))
-    }
-
-    /// A browser whose network requests (the performance log, page and worker) and
-    /// console messages (the browser log) can be read back with [`Driver::log`].
-    fn start_logging() -> Self {
-        Self::start_with(json!({"goog:loggingPrefs": {"performance": "ALL", "browser": "ALL"}}))
-    }
-
-    /// The entries of log `kind` (`performance`, `browser`) since the last read.
-    fn log(&self, kind: &str) -> Vec<Value> {
-        call("POST", &self.url("se/log"), Some(json!({ "type": kind })))["value"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// A browser with `extra` merged into the session's `alwaysMatch` capabilities.
-    fn start_with(extra: Value) -> Self {
-        let port = free_port();
-        let chromedriver =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let child = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e}"));
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while ureq::get(&format!("{base}/status")).call().is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let profile = tempfile::tempdir().expect("temp profile dir");
-        let profile_arg = format!("--user-data-dir={}", profile.path().display());
-        let mut driver = Driver {
-            child,
-            base,
-            session: None,
-            _profile: profile,
-        };
-        let mut caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": [
-            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--enable-unsafe-webgpu", "--window-size=1280,2400",
-            profile_arg
-        ]}}}});
-        if let (Some(always), Some(extra)) = (
-            caps["capabilities"]["alwaysMatch"].as_object_mut(),
-            extra.as_object(),
-        ) {
-            always.extend(extra.clone());
-        }
-        let v = call("POST", &format!("{}/session", driver.base), Some(caps));
-        driver.session = v["value"]["sessionId"].as_str().map(str::to_string);
-        assert!(driver.session.is_some(), "no session: {v}");
-        driver
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!(
-            "{}/session/{}/{path}",
-            self.base,
-            self.session.as_deref().unwrap_or_default()
-        )
-    }
-
-    fn script(&self, script: &str) -> Value {
-        call(
-            "POST",
-            &self.url("execute/sync"),
-            Some(json!({"script": script, "args": []})),
-        )["value"]
-            .clone()
-    }
-
-    fn go(&self, url: &str) {
-        call("POST", &self.url("url"), Some(json!({ "url": url })));
-    }
-
-    /// Resizes the browser window (e.g. to a phone's width).
-    fn resize(&self, width: u32, height: u32) {
-        call(
-            "POST",
-            &self.url("window/rect"),
-            Some(json!({ "width": width, "height": height })),
-        );
-    }
-
-    /// Changes the location hash (the app follows it without reloading).
-    fn go_hash(&self, hash: &str) {
-        self.script(&format!("location.hash = {}; return 1;", json!(hash)));
-    }
-
-    /// Saves a screenshot as `target/e2e/<name>`.
-    fn screenshot(&self, name: &str) {
-        let shot = call("GET", &self.url("screenshot"), None)["value"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(&shot)
-            .expect("base64 screenshot");
-        assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
-        let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
-        std::fs::create_dir_all(&out).expect("target/e2e");
-        std::fs::write(out.join(name), png).expect("write screenshot");
-        println!("screenshot: {}", out.join(name).display());
-    }
-
-    fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let v = self.script(script);
-            if !v.is_null() {
-                return v;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
+#[path = "e2e_offline.rs"]
+mod offline;
 
 #[test]
 #[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
@@ -334,17 +166,36 @@ fn cli_score(model: &str, benchmark: &str) -> f64 {
         .unwrap_or_else(|| panic!("no committed CLI score for {model} × {benchmark}"))
 }
 
-/// Waits for the Vision page's score (or its error) and returns the value.
-fn vision_score(driver: &Driver) -> f64 {
+/// Waits for `page`'s score (`#<page>-score`, or its error `#<page>-error`) for at most
+/// `secs` seconds and returns the value.
+fn page_score(driver: &Driver, page: &str, secs: u64) -> f64 {
     let v = driver.wait_for(
-        "the Vision page's score",
-        "const s = document.querySelector('#vision-score'); const e = document.querySelector('#vision-error'); \
-         return e ? 'error: ' + e.textContent : (s ? s.dataset.value : null);",
-        Duration::from_secs(300),
+        &format!("the {page} page's score"),
+        &format!(
+            "const s = document.querySelector('#{page}-score'); const e = document.querySelector('#{page}-error'); \
+             return e ? 'error: ' + e.textContent : (s ? s.dataset.value : null);"
+        ),
+        Duration::from_secs(secs),
     );
     let text = v.as_str().unwrap_or_default();
     text.parse::<f64>()
-        .unwrap_or_else(|_| panic!("Vision page: {text}"))
+        .unwrap_or_else(|_| panic!("{page} page: {text}"))
+}
+
+/// Turns `page`'s "force CPU" switch on, runs again and checks the score against the
+/// CLI's `expected` (within 1e-4); returns it.
+fn rerun_on_the_cpu(driver: &Driver, page: &str, expected: f64) -> f64 {
+    driver.script(&format!("document.querySelector('#{page}-cpu').click(); return 1;"));
+    driver.script(&format!("document.querySelector('#{page}-run').click(); return 1;"));
+    let cpu = page_score(driver, page, if page == "vision" { 300 } else { 400 });
+    println!("{page}: CPU {cpu:.6}");
+    assert!((cpu - expected).abs() < 1e-4, "CPU {cpu} vs CLI {expected}");
+    cpu
+}
+
+/// Waits for the Vision page's score (or its error) and returns the value.
+fn vision_score(driver: &Driver) -> f64 {
+    page_score(driver, "vision", 300)
 }
 
 #[test]
@@ -385,11 +236,7 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
     driver.screenshot("vision-page.png");
 
     // Forced CPU (which turns "force WebGPU" off): same number.
-    driver.script("document.querySelector('#vision-cpu').click(); return 1;");
-    driver.script("document.querySelector('#vision-run').click(); return 1;");
-    let cpu = vision_score(&driver);
-    println!("vision: CPU {cpu:.6}");
-    assert!((cpu - expected).abs() < 1e-4, "CPU {cpu} vs CLI {expected}");
+    let cpu = rerun_on_the_cpu(&driver, "vision", expected);
 
     // Cancel a run of another model (back on the GPU, forced), then run again: the fresh
     // worker still works.
@@ -988,15 +835,7 @@ fn cli_language_score(model: &str, benchmark: &str, n: usize) -> f64 {
 
 /// Waits for the Language page's score (or its error) and returns the value.
 fn language_score(driver: &Driver) -> f64 {
-    let v = driver.wait_for(
-        "the Language page's score",
-        "const s = document.querySelector('#language-score'); const e = document.querySelector('#language-error'); \
-         return e ? 'error: ' + e.textContent : (s ? s.dataset.value : null);",
-        Duration::from_secs(400),
-    );
-    let text = v.as_str().unwrap_or_default();
-    text.parse::<f64>()
-        .unwrap_or_else(|_| panic!("Language page: {text}"))
+    page_score(driver, "language", 400)
 }
 
 /// Types `text` into the sentence box, presses Predict and returns the result element's
@@ -1078,11 +917,7 @@ fn language_page_scores_like_the_cli_and_takes_any_sentence() {
     at_least(&marks, 2, 2, "published rows");
     driver.screenshot("language-page.png");
 
-    driver.script("document.querySelector('#language-cpu').click(); return 1;");
-    driver.script("document.querySelector('#language-run').click(); return 1;");
-    let cpu = language_score(&driver);
-    println!("language: CPU {cpu:.6}");
-    assert!((cpu - expected).abs() < 1e-4, "CPU {cpu} vs CLI {expected}");
+    let cpu = rerun_on_the_cpu(&driver, "language", expected);
 
     // The data files came through the Cache API (a reload reads them locally).
     let cached = driver.script(
@@ -1500,4 +1335,36 @@ fn smollm2_asks_before_its_download_scores_like_the_cli_and_reloads_from_the_cac
     assert!((second - first).abs() < 1e-9, "{second} vs {first}");
     assert_eq!(fetched(&server), 1, "the second load read the Cache API");
     driver.screenshot("language-smollm2.png");
+}
+
+/// SmolLM2 on the page's WebGPU path (forced: this machine's adapter is software) on a
+/// Pereira subset equals the CLI's `score --subset N` on its CPU. Slow on SwiftShader, so
+/// `cargo xtask test` skips it (`SLOW_E2E`); run it by name.
+#[test]
+#[ignore = "needs `cargo xtask build-web` output and prepared data; slow, run by name"]
+fn smollm2_scores_like_the_cli_on_webgpu() {
+    let (model, benchmark, n) = ("smollm2-135m", "pereira2018-langnet", 30);
+    let (_server, driver) = open(&format!(
+        "#language?model={model}&benchmark={benchmark}&subset={n}"
+    ));
+    let expected = cli_language_score(model, benchmark, n);
+    driver.wait_for(
+        "the Language page",
+        "return document.querySelector('#language-run') ? 1 : null;",
+        Duration::from_secs(60),
+    );
+    driver.script("document.querySelector('#language-webgpu').click(); return 1;");
+    driver.script("document.querySelector('#language-run').click(); return 1;");
+    let started = Instant::now();
+    let gpu = page_score(&driver, "language", 3000);
+    let device = driver.script("return document.querySelector('#language-result').textContent;");
+    println!(
+        "smollm2-135m on WebGPU: page {gpu:.6}, CLI {expected:.6}, {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        device.as_str().unwrap_or_default().contains("ran on: gpu"),
+        "the result says it ran on the GPU: {device}"
+    );
+    assert!((gpu - expected).abs() < 1e-4, "WebGPU {gpu} vs CLI {expected}");
 }

@@ -4,3 +4,9 @@
 import init from './app.js';
 
 init();
+
+// Offline second visits: sw.js keeps the app shell of this build (see www/sw.js). Not on
+// file:// or where the browser has no service workers; a failure only costs offline use.
+if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+  navigator.serviceWorker.register('sw.js').catch((e) => console.warn('service worker:', e));
+}

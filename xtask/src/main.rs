@@ -1,8 +1,10 @@
-//! `cargo xtask setup|prepare-data|build-web|serve|browser-test|fuzz|test` — the project's two
+//! `cargo xtask setup|prepare-data|build-web|serve|browser-test|bench-web|fuzz|test` — the project's two
 //! README commands and the steps they are made of.
 
+mod bench_web;
 mod check_deps;
 mod command;
+mod service_worker;
 mod setup;
 mod test_all;
 mod web_build;
@@ -42,7 +44,8 @@ enum Task {
     /// Check that crate dependencies follow DESIGN.md's direction.
     CheckDeps,
     /// Write `SHA256SUMS` over `assets/` and `weights/` of a built site (default: Trunk's
-    /// staging directory `$TRUNK_STAGING_DIR`, else `dist/`); Trunk's post-build hook.
+    /// staging directory `$TRUNK_STAGING_DIR`, else `dist/`) and its service worker
+    /// (`sw.js`, with the build's digest); Trunk's post-build hook.
     Sha256sums {
         /// The built site's directory.
         dir: Option<PathBuf>,
@@ -64,6 +67,13 @@ enum Task {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Time the same jobs natively (engine CPU, one thread) and in headless Chromium (wasm
+    /// CPU path, WebGPU) on the built site in dist/; prints seconds and ratios.
+    BenchWeb {
+        /// Skip the WebGPU runs (slow on a software adapter).
+        #[arg(long)]
+        no_webgpu: bool,
+    },
     /// Everything: fmt check, clippy (native + wasm32), native tests, browser tests, e2e.
     Test {
         /// Skip the headless-Chromium parts (wasm tests and e2e).
@@ -72,13 +82,7 @@ enum Task {
     },
 }
 
-/// The workspace root (parent of this crate).
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
+pub use xtask::root;
 
 fn main() {
     let cli = Cli::parse();
@@ -95,13 +99,16 @@ fn main() {
             let dir = dir
                 .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from))
                 .unwrap_or_else(|| root().join("dist"));
-            web_build::write_sha256sums(&dir, &["assets", "weights"]).map(|n| {
-                println!(
-                    "sha256sums: {} lines in {}",
-                    n,
-                    dir.join("SHA256SUMS").display()
-                )
-            })
+            web_build::write_sha256sums(&dir, &["assets", "weights"])
+                .map(|n| {
+                    println!(
+                        "sha256sums: {} lines in {}",
+                        n,
+                        dir.join("SHA256SUMS").display()
+                    )
+                })
+                .and_then(|()| service_worker::write(&root().join("www/sw.js"), &dir))
+                .map(|digest| println!("sw.js: build {digest}"))
         }
         Task::BrowserTest { crates } => setup::setup()
             .and_then(|()| prepare_data())
@@ -111,6 +118,7 @@ fn main() {
             seconds,
             seed,
         } => fuzz(target, seconds, seed),
+        Task::BenchWeb { no_webgpu } => bench_web::bench_web(!no_webgpu),
         Task::Test { no_browser } => test_all::test(!no_browser),
     };
     if let Err(e) = result {

@@ -38,12 +38,13 @@ fn runtime_dir() -> Result<PathBuf, String> {
 }
 
 /// The e2e tests left out of every run for time: the full tang2018-occlusion score computed
-/// in the browser (~20 min on SwiftShader), and EfficientNet-Lite0's IT RSA on the Vision
-/// page (92 photos at 224 px through SwiftShader and the wasm CPU path; not yet timed
-/// within CI's budget). Run them by name when that code changes.
-pub const SLOW_E2E: [&str; 2] = [
+/// in the browser (~20 min on SwiftShader), EfficientNet-Lite0's IT RSA on the Vision page
+/// on WebGPU (92 photos at 224 px through SwiftShader, ~10 min) and SmolLM2 on 30 Pereira
+/// sentences on WebGPU (SwiftShader). Run them by name when that code changes.
+pub const SLOW_E2E: [&str; 3] = [
     "occlusion_score_computed_in_the_browser_equals_the_cli",
     "vision_page_scores_efficientnet_on_webgpu_like_the_cli",
+    "smollm2_scores_like_the_cli_on_webgpu",
 ];
 
 /// Wall time of each phase, printed as a table when the run ends (passed or not).
@@ -135,23 +136,20 @@ fn test_phases(browser: bool, phases: &mut Phases) -> Result<(), String> {
     }
     phases.run("browser tests (wasm32)", || browser_tests(&[]))?;
     phases.run("build-web", web_build::build)?;
-    let mut e2e = cmd(
-        "cargo",
-        &[
-            "test",
-            "-p",
-            "xtask",
-            "--test",
-            "e2e",
-            "--",
-            "--ignored",
-            "--nocapture",
-            "--skip",
-            SLOW_E2E[0],
-            "--skip",
-            SLOW_E2E[1],
-        ],
-    );
+    let mut args = vec![
+        "test",
+        "-p",
+        "xtask",
+        "--test",
+        "e2e",
+        "--",
+        "--ignored",
+        "--nocapture",
+    ];
+    for slow in SLOW_E2E {
+        args.extend(["--skip", slow]);
+    }
+    let mut e2e = cmd("cargo", &args);
     e2e.env("BRAINPROBE_E2E_DIST", root().join("dist"));
     phases.run("e2e (headless Chromium)", || run(e2e))?;
     println!("xtask test: everything passed");

@@ -71,13 +71,14 @@ pub fn build() -> Result<(), String> {
     let files = copy_dir(&root.join("www/assets"), &dist.join("assets"))?;
     let weights = copy_weights(&root.join("weights"), &dist.join("weights"))?;
     let digests = write_sha256sums(&dist, &["assets", "weights"])?;
+    let build = crate::service_worker::write(&root.join("www/sw.js"), &dist)?;
     let report = size_report(&dist)?;
     std::fs::write(dist.join("size-report.txt"), &report)
         .map_err(|e| format!("write size-report.txt: {e}"))?;
     print!("{report}");
     println!(
         "build-web: {} ready ({files} asset files, {weights} model files, {digests} digests in \
-         SHA256SUMS) in {:.1} s",
+         SHA256SUMS, service worker of build {build}) in {:.1} s",
         dist.display(),
         started.elapsed().as_secs_f64()
     );
