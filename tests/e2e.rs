@@ -23,22 +23,7 @@ mod offline;
 #[test]
 #[ignore = "needs `cargo xtask build-web` output and prepared data; run by `cargo xtask test`"]
 fn data_page_shows_every_dataset_and_an_adapter() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dist = std::env::var("BRAINPROBE_E2E_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("dist"));
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} has no index.html: run `cargo xtask build-web` first",
-        dist.display()
-    );
-    let server = StaticServer::start(&dist, 0).expect("static server");
-    let driver = Driver::start();
-    call(
-        "POST",
-        &driver.url("url"),
-        Some(json!({"url": format!("{}/#data", server.url)})),
-    );
+    let (_server, driver) = open("#data");
 
     let state = driver.wait_for(
         "the Data page to load its bundles",
@@ -185,8 +170,12 @@ fn page_score(driver: &Driver, page: &str, secs: u64) -> f64 {
 /// Turns `page`'s "force CPU" switch on, runs again and checks the score against the
 /// CLI's `expected` (within 1e-4); returns it.
 fn rerun_on_the_cpu(driver: &Driver, page: &str, expected: f64) -> f64 {
-    driver.script(&format!("document.querySelector('#{page}-cpu').click(); return 1;"));
-    driver.script(&format!("document.querySelector('#{page}-run').click(); return 1;"));
+    driver.script(&format!(
+        "document.querySelector('#{page}-cpu').click(); return 1;"
+    ));
+    driver.script(&format!(
+        "document.querySelector('#{page}-run').click(); return 1;"
+    ));
     let cpu = page_score(driver, page, if page == "vision" { 300 } else { 400 });
     println!("{page}: CPU {cpu:.6}");
     assert!((cpu - expected).abs() < 1e-4, "CPU {cpu} vs CLI {expected}");
@@ -236,7 +225,7 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
     driver.screenshot("vision-page.png");
 
     // Forced CPU (which turns "force WebGPU" off): same number.
-    let cpu = rerun_on_the_cpu(&driver, "vision", expected);
+    rerun_on_the_cpu(&driver, "vision", expected);
 
     // Cancel a run of another model (back on the GPU, forced), then run again: the fresh
     // worker still works.
@@ -917,7 +906,7 @@ fn language_page_scores_like_the_cli_and_takes_any_sentence() {
     at_least(&marks, 2, 2, "published rows");
     driver.screenshot("language-page.png");
 
-    let cpu = rerun_on_the_cpu(&driver, "language", expected);
+    rerun_on_the_cpu(&driver, "language", expected);
 
     // The data files came through the Cache API (a reload reads them locally).
     let cached = driver.script(
@@ -1366,5 +1355,8 @@ fn smollm2_scores_like_the_cli_on_webgpu() {
         device.as_str().unwrap_or_default().contains("ran on: gpu"),
         "the result says it ran on the GPU: {device}"
     );
-    assert!((gpu - expected).abs() < 1e-4, "WebGPU {gpu} vs CLI {expected}");
+    assert!(
+        (gpu - expected).abs() < 1e-4,
+        "WebGPU {gpu} vs CLI {expected}"
+    );
 }

@@ -37,7 +37,10 @@ const RUN_LIMIT: Duration = Duration::from_secs(1800);
 
 /// Runs the benchmark; `webgpu`: also time the WebGPU path (slow on a software adapter).
 pub fn bench_web(webgpu: bool) -> Result<(), String> {
-    run(cmd("cargo", &["build", "--release", "-q", "-p", "brainprobe-cli"]))?;
+    run(cmd(
+        "cargo",
+        &["build", "--release", "-q", "-p", "brainprobe-cli"],
+    ))?;
     let cli = root().join("target/release/brainprobe");
     let dist = root().join("dist");
     if !dist.join("index.html").is_file() {
@@ -48,7 +51,10 @@ pub fn bench_web(webgpu: bool) -> Result<(), String> {
     let mut rows = Vec::new();
     for job in &JOBS {
         let native = time_native(&cli, job)?;
-        let hash = format!("#{}?model={}&benchmark={}", job.page, job.model, job.benchmark);
+        let hash = format!(
+            "#{}?model={}&benchmark={}",
+            job.page, job.model, job.benchmark
+        );
         driver.go(&format!("{}/{hash}", server.url));
         page_run(&driver, job, "cpu")?; // warm-up: caches, worker start
         let wasm = page_run(&driver, job, "cpu")?;
@@ -135,7 +141,9 @@ fn page_run(driver: &Driver, job: &Job, device: &str) -> Result<(f64, String), S
         "const c = document.querySelector('#{page}-{device}'); if (!c.checked) c.click(); return 1;"
     ));
     let started = Instant::now();
-    driver.script(&format!("document.querySelector('#{page}-run').click(); return 1;"));
+    driver.script(&format!(
+        "document.querySelector('#{page}-run').click(); return 1;"
+    ));
     // The button says "Running…" (disabled) while the run is on: wait for that, then for
     // its end, so a score left from the previous run is never taken for this one's.
     let pending = format!("return document.querySelector('#{page}-run').disabled;");

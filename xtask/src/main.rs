@@ -9,7 +9,7 @@ mod setup;
 mod test_all;
 mod web_build;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use xtask::static_server::StaticServer;
@@ -39,6 +39,15 @@ enum Task {
     Serve {
         /// Port on 127.0.0.1.
         #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Serve a directory as it is (no setup, no build) until killed: the e2e tests' stand-in
+    /// for a server that can disappear with all its connections.
+    ServeDir {
+        /// The directory.
+        dir: PathBuf,
+        /// Port on 127.0.0.1.
+        #[arg(long)]
         port: u16,
     },
     /// Check that crate dependencies follow DESIGN.md's direction.
@@ -94,6 +103,10 @@ fn main() {
             .and_then(|()| prepare_data())
             .and_then(|()| web_build::build()),
         Task::Serve { port } => serve(port),
+        Task::ServeDir { dir, port } => StaticServer::start(&dir, port).map(|server| {
+            println!("serving {} at {}", dir.display(), server.url);
+            server.wait()
+        }),
         Task::CheckDeps => check_deps::check_deps(),
         Task::Sha256sums { dir } => {
             let dir = dir

@@ -88,7 +88,10 @@ pub fn write(template: &Path, site: &Path) -> Result<String, String> {
     let digest = build_digest(site, &files)?;
     let list = serde_json::to_string(&files).map_err(|e| e.to_string())?;
     if !text.contains("__BUILD_DIGEST__") || !text.contains("__SHELL_FILES__") {
-        return Err(format!("{} lacks the build placeholders", template.display()));
+        return Err(format!(
+            "{} lacks the build placeholders",
+            template.display()
+        ));
     }
     let out = text
         .replace("__BUILD_DIGEST__", &digest)
@@ -118,8 +121,11 @@ mod tests {
             std::fs::write(site.join(rel), text).expect("write");
         }
         let template = site.join("sw-template.js");
-        std::fs::write(&template, "const B = '__BUILD_DIGEST__';\nconst S = __SHELL_FILES__;\n")
-            .expect("template");
+        std::fs::write(
+            &template,
+            "const B = '__BUILD_DIGEST__';\nconst S = __SHELL_FILES__;\n",
+        )
+        .expect("template");
         let first = write(&template, site).expect("written");
         let sw = std::fs::read_to_string(site.join("sw.js")).expect("sw.js");
         assert_eq!(
