@@ -822,6 +822,21 @@ fn cli_language_score(model: &str, benchmark: &str, n: usize) -> f64 {
         .unwrap_or_else(|| panic!("CLI score undefined: {score}"))
 }
 
+/// The Language page on `model` × `benchmark` (first `n` stimuli), ready to run, and the
+/// CLI's `score --subset n` to compare with.
+fn open_language(model: &str, benchmark: &str, n: usize) -> (StaticServer, Driver, f64) {
+    let (server, driver) = open(&format!(
+        "#language?model={model}&benchmark={benchmark}&subset={n}"
+    ));
+    let expected = cli_language_score(model, benchmark, n);
+    driver.wait_for(
+        "the Language page",
+        "return document.querySelector('#language-run') ? 1 : null;",
+        Duration::from_secs(60),
+    );
+    (server, driver, expected)
+}
+
 /// Waits for the Language page's score (or its error) and returns the value.
 fn language_score(driver: &Driver) -> f64 {
     page_score(driver, "language", 400)
@@ -868,15 +883,7 @@ fn language_page_scores_like_the_cli_and_takes_any_sentence() {
     // 60 sentences: SwiftShader runs a sentence's forward pass in about a second, so the
     // full 627 would take ten minutes per device; the CLI scores the same subset.
     let n = 60;
-    let (_server, driver) = open(&format!(
-        "#language?model={model}&benchmark={benchmark}&subset={n}"
-    ));
-    let expected = cli_language_score(model, benchmark, n);
-    driver.wait_for(
-        "the Language page",
-        "return document.querySelector('#language-run') ? 1 : null;",
-        Duration::from_secs(60),
-    );
+    let (_server, driver, expected) = open_language(model, benchmark, n);
     // The training panel needs no run: six committed checkpoints.
     let training = driver.script(
         "const p = document.querySelector('#training-points'); \
@@ -1333,15 +1340,7 @@ fn smollm2_asks_before_its_download_scores_like_the_cli_and_reloads_from_the_cac
 #[ignore = "needs `cargo xtask build-web` output and prepared data; slow, run by name"]
 fn smollm2_scores_like_the_cli_on_webgpu() {
     let (model, benchmark, n) = ("smollm2-135m", "pereira2018-langnet", 30);
-    let (_server, driver) = open(&format!(
-        "#language?model={model}&benchmark={benchmark}&subset={n}"
-    ));
-    let expected = cli_language_score(model, benchmark, n);
-    driver.wait_for(
-        "the Language page",
-        "return document.querySelector('#language-run') ? 1 : null;",
-        Duration::from_secs(60),
-    );
+    let (_server, driver, expected) = open_language(model, benchmark, n);
     driver.script("document.querySelector('#language-webgpu').click(); return 1;");
     driver.script("document.querySelector('#language-run').click(); return 1;");
     let started = Instant::now();

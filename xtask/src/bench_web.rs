@@ -82,11 +82,11 @@ pub fn bench_web(webgpu: bool) -> Result<(), String> {
     );
     println!("|---|---|---|---|---|---|");
     for (job, native, wasm, gpu) in rows {
-        let gpu_cells = gpu
-            .map(|g| format!("{g:.2} | – | {:.2}", wasm / g))
-            .unwrap_or_else(|| "– | – | –".into());
+        let (gpu, gpu_speed) = gpu.map_or(("–".to_string(), "–".to_string()), |g| {
+            (format!("{g:.2}"), format!("{:.2}", wasm / g))
+        });
         println!(
-            "| {} × {} | {native:.2} | {wasm:.2} | {:.2} | {gpu_cells} |",
+            "| {} × {} | {native:.2} | {wasm:.2} | {gpu} | {:.2} | {gpu_speed} |",
             job.model,
             job.benchmark,
             native / wasm
