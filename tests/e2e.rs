@@ -1192,14 +1192,12 @@ fn a_session_on_every_page_stays_on_its_origin_within_its_content_policy() {
     top1(&driver);
     driver.go_hash("#leaderboard");
     let cell = "cell-cornet-z-mini-kriegeskorte2008-monkey-it-rsa";
-    driver.wait_for(
+    driver.wait_for_element(
         "the leaderboard table",
-        &format!("return document.querySelector('#{cell} button') ? 1 : null;"),
+        &format!("#{cell} button"),
         Duration::from_secs(60),
     );
-    driver.script(&format!(
-        "document.querySelector('#{cell} button').click(); return 1;"
-    ));
+    driver.click(&format!("#{cell} button"));
     driver.wait_for(
         "a leaderboard cell",
         &format!("const c = document.querySelector('#{cell}'); return c && (c.dataset.value || c.classList.contains('failed')) ? 1 : null;"),

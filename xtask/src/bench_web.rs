@@ -132,9 +132,9 @@ fn time_native(cli: &std::path::Path, job: &Job) -> Result<(f64, String), String
 /// page's switch of that name), and the score as the page shows it.
 fn page_run(driver: &Driver, job: &Job, device: &str) -> Result<(f64, String), String> {
     let page = job.page;
-    driver.wait_for(
+    driver.wait_for_element(
         "the page's Run button",
-        &format!("return document.querySelector('#{page}-run') ? 1 : null;"),
+        &format!("#{page}-run"),
         Duration::from_secs(60),
     );
     driver.script(&format!(

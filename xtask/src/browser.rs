@@ -173,6 +173,23 @@ impl Driver {
         println!("screenshot: {}", out.join(name).display());
     }
 
+    /// Waits (at most `timeout`) until the page has an element matching the CSS `selector`.
+    pub fn wait_for_element(&self, what: &str, selector: &str, timeout: Duration) {
+        let script = format!(
+            "return document.querySelector({}) ? 1 : null;",
+            json!(selector)
+        );
+        self.wait_for(what, &script, timeout);
+    }
+
+    /// Clicks the first element matching the CSS `selector`.
+    pub fn click(&self, selector: &str) {
+        self.script(&format!(
+            "document.querySelector({}).click(); return 1;",
+            json!(selector)
+        ));
+    }
+
     /// Runs `script` every 200 ms until it returns non-null (that value); panics naming
     /// `what` after `timeout`.
     pub fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
