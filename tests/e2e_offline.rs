@@ -42,10 +42,7 @@ struct ServerProcess {
 
 impl ServerProcess {
     fn start(dir: &std::path::Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
+        let port = xtask::browser::free_port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
             .args([
                 "serve-dir",

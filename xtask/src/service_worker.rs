@@ -30,8 +30,7 @@ pub fn shell_files(site: &Path) -> Vec<String> {
         .filter(|f| **f == "./" || site.join(f).is_file())
         .map(|f| f.to_string())
         .collect();
-    let mut bundles = Vec::new();
-    walk(site, &site.join("assets/data"), &mut bundles);
+    let mut bundles = crate::web_build::site_files(site, "assets/data").unwrap_or_default();
     bundles.sort();
     files.extend(bundles);
     for dir in ["weights", "assets/models"] {
@@ -47,24 +46,6 @@ pub fn shell_files(site: &Path) -> Vec<String> {
         files.extend(manifests);
     }
     files
-}
-
-/// Every file under `dir` (following links), as paths relative to `site`.
-fn walk(site: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for path in entries.flatten().map(|e| e.path()) {
-        if path.is_dir() {
-            walk(site, &path, out);
-        } else if let Ok(rel) = path.strip_prefix(site) {
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            out.push(parts.join("/"));
-        }
-    }
 }
 
 /// The build's digest: the first 16 hex digits of the sha256 over the shell files' paths

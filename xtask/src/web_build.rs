@@ -280,51 +280,54 @@ fn copy_dir(from: &Path, to: &Path) -> Result<usize, String> {
 /// relative to `dist`, `/`-separated, sorted); returns the number of lines.
 pub fn write_sha256sums(dist: &Path, dirs: &[&str]) -> Result<usize, String> {
     use sha2::{Digest, Sha256};
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
-        for entry in entries {
-            let path = entry
-                .map_err(|e| format!("read {}: {e}", dir.display()))?
-                .path();
-            if path.is_dir() {
-                walk(&path, out)?;
-            } else {
-                out.push(path);
-            }
-        }
-        Ok(())
-    }
-    let mut files = Vec::new();
+    let mut lines = Vec::new();
     for dir in dirs {
-        if dist.join(dir).is_dir() {
-            walk(&dist.join(dir), &mut files)?;
+        if !dist.join(dir).is_dir() {
+            continue;
         }
-    }
-    let mut lines: Vec<String> = Vec::with_capacity(files.len());
-    for path in &files {
-        let rel = path
-            .strip_prefix(dist)
-            .map_err(|_| format!("{} is outside {}", path.display(), dist.display()))?;
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let mut file =
-            std::fs::File::open(path).map_err(|e| format!("open {}: {e}", path.display()))?;
-        let mut hasher = Sha256::new();
-        std::io::copy(&mut file, &mut hasher)
-            .map_err(|e| format!("read {}: {e}", path.display()))?;
-        lines.push(format!(
-            "{}  {}",
-            hex::encode(hasher.finalize()),
-            rel.join("/")
-        ));
+        for rel in site_files(dist, dir)? {
+            let path = dist.join(&rel);
+            let mut file =
+                std::fs::File::open(&path).map_err(|e| format!("open {}: {e}", path.display()))?;
+            let mut hasher = Sha256::new();
+            std::io::copy(&mut file, &mut hasher)
+                .map_err(|e| format!("read {}: {e}", path.display()))?;
+            lines.push(format!("{}  {rel}", hex::encode(hasher.finalize())));
+        }
     }
     lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
     let mut text = lines.join("\n");
     text.push('\n');
     std::fs::write(dist.join("SHA256SUMS"), text).map_err(|e| format!("write SHA256SUMS: {e}"))?;
     Ok(lines.len())
+}
+
+/// Every file under `site/dir` (links followed), as `/`-separated paths relative to `site`.
+pub fn site_files(site: &Path, dir: &str) -> Result<Vec<String>, String> {
+    fn walk(site: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("read {}: {e}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                walk(site, &path, out)?;
+            } else {
+                let rel = path
+                    .strip_prefix(site)
+                    .map_err(|_| format!("{} is outside {}", path.display(), site.display()))?;
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(site, &site.join(dir), &mut out)?;
+    Ok(out)
 }
 
 /// Copies `index.html` without its Trunk-only lines (`<link data-trunk …>`, read by `trunk
