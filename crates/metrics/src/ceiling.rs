@@ -79,22 +79,8 @@ fn nanmean_rows(data: ArrayView2<f64>, cols: &[usize]) -> Vec<f64> {
 /// means over subjects (NaN skipped), |Pearson| (exact), Spearman–Brown; median over splits.
 pub fn split_half_ceiling(data: ArrayView2<f64>, n_splits: usize, seed: u32) -> Result<SplitHalf> {
     let (items, subjects) = data.dim();
-    if items < 2 {
-        return Err(MetricsError::TooFew {
-            what: "split_half_ceiling",
-            unit: "items",
-            have: items,
-            need: 2,
-        });
-    }
-    if subjects < 2 {
-        return Err(MetricsError::TooFew {
-            what: "split_half_ceiling",
-            unit: "subjects",
-            have: subjects,
-            need: 2,
-        });
-    }
+    MetricsError::at_least("split_half_ceiling", "items", items, 2)?;
+    MetricsError::at_least("split_half_ceiling", "subjects", subjects, 2)?;
     if n_splits == 0 {
         return Err(MetricsError::param("n_splits", "must be at least 1"));
     }
@@ -155,14 +141,7 @@ pub fn sampling_error_reliability(
             format!("mean {k}, sd {}, n {}", sd.len(), n.len()),
         ));
     }
-    if k < 2 {
-        return Err(MetricsError::TooFew {
-            what: "sampling_error_reliability",
-            unit: "items",
-            have: k,
-            need: 2,
-        });
-    }
+    MetricsError::at_least("sampling_error_reliability", "items", k, 2)?;
     for (col, v) in [mean.view(), sd.view(), n.view()].iter().enumerate() {
         if let Some(row) = v.iter().position(|x| !x.is_finite()) {
             return Err(MetricsError::NonFinite {

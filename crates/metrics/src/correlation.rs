@@ -156,14 +156,7 @@ fn check_pair(what: &'static str, x: &[f64], y: &[f64]) -> Result<()> {
             format!("{} values", y.len()),
         ));
     }
-    if x.len() < 2 {
-        return Err(MetricsError::TooFew {
-            what,
-            unit: "values",
-            have: x.len(),
-            need: 2,
-        });
-    }
+    MetricsError::at_least(what, "values", x.len(), 2)?;
     for (col, v) in [x, y].iter().enumerate() {
         if let Some(row) = v.iter().position(|a| !a.is_finite()) {
             return Err(MetricsError::NonFinite { what, row, col });

@@ -92,6 +92,25 @@ impl MetricsError {
         }
     }
 
+    /// `Ok` when `have >= need`, else [`MetricsError::TooFew`]: the one check every metric
+    /// makes on its sample, group or subject counts before computing.
+    pub(crate) fn at_least(
+        what: &'static str,
+        unit: &'static str,
+        have: usize,
+        need: usize,
+    ) -> Result<()> {
+        if have < need {
+            return Err(MetricsError::TooFew {
+                what,
+                unit,
+                have,
+                need,
+            });
+        }
+        Ok(())
+    }
+
     pub(crate) fn param(name: &'static str, reason: impl Into<String>) -> Self {
         MetricsError::InvalidParameter {
             name,

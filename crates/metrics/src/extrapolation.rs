@@ -74,14 +74,7 @@ fn finite_points(x: &[f64], y: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
         .filter(|(a, b)| a.is_finite() && b.is_finite())
         .map(|(a, b)| (*a, *b))
         .unzip();
-    if xs.len() < 2 {
-        return Err(MetricsError::TooFew {
-            what: "fit_saturating",
-            unit: "finite points",
-            have: xs.len(),
-            need: 2,
-        });
-    }
+    MetricsError::at_least("fit_saturating", "finite points", xs.len(), 2)?;
     Ok((xs, ys))
 }
 
@@ -194,14 +187,12 @@ pub fn bootstrap_extrapolation(
         .map(|p| p.iter().copied().filter(|v| !v.is_nan()).collect())
         .collect();
     let kept: Vec<usize> = (0..pools.len()).filter(|&i| !pools[i].is_empty()).collect();
-    if kept.len() < 2 {
-        return Err(MetricsError::TooFew {
-            what: "bootstrap_extrapolation",
-            unit: "pool sizes with scores",
-            have: kept.len(),
-            need: 2,
-        });
-    }
+    MetricsError::at_least(
+        "bootstrap_extrapolation",
+        "pool sizes with scores",
+        kept.len(),
+        2,
+    )?;
     let x: Vec<f64> = kept.iter().map(|&i| xs[i]).collect();
     let mut rs = RandomState::new(seed);
     let mut params = Vec::with_capacity(n_boot);
@@ -310,14 +301,7 @@ pub fn collect_pools(
     let mut subjects = subject_of_neuroid.to_vec();
     subjects.sort_unstable();
     subjects.dedup();
-    if subjects.len() < 2 {
-        return Err(MetricsError::TooFew {
-            what: "collect_pools",
-            unit: "subjects",
-            have: subjects.len(),
-            need: 2,
-        });
-    }
+    MetricsError::at_least("collect_pools", "subjects", subjects.len(), 2)?;
     let cols_of = |s: i64| -> Vec<usize> {
         (0..y.ncols())
             .filter(|&j| subject_of_neuroid[j] == s)

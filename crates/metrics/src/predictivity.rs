@@ -105,22 +105,13 @@ fn check_inputs(x: ArrayView2<f64>, y: ArrayView2<f64>, splits: &[Split]) -> Res
                 format!("row index {i} out of range for {n} rows"),
             ));
         }
-        if s.test.len() < MIN_TEST_ROWS {
-            return Err(MetricsError::TooFew {
-                what: "cross_validate (test set)",
-                unit: "rows",
-                have: s.test.len(),
-                need: MIN_TEST_ROWS,
-            });
-        }
-        if s.train.len() < 2 {
-            return Err(MetricsError::TooFew {
-                what: "cross_validate (training set)",
-                unit: "rows",
-                have: s.train.len(),
-                need: 2,
-            });
-        }
+        MetricsError::at_least(
+            "cross_validate (test set)",
+            "rows",
+            s.test.len(),
+            MIN_TEST_ROWS,
+        )?;
+        MetricsError::at_least("cross_validate (training set)", "rows", s.train.len(), 2)?;
     }
     Ok(())
 }

@@ -140,14 +140,7 @@ pub fn fit_predict(
             what: "fit_predict",
         });
     }
-    if x_train.nrows() < 2 {
-        return Err(MetricsError::TooFew {
-            what: "fit_predict",
-            unit: "training rows",
-            have: x_train.nrows(),
-            need: 2,
-        });
-    }
+    MetricsError::at_least("fit_predict", "training rows", x_train.nrows(), 2)?;
     check_finite("fit_predict (X train)", x_train)?;
     check_finite("fit_predict (Y train)", y_train)?;
     check_finite("fit_predict (X test)", x_test)?;

@@ -20,22 +20,8 @@ pub struct Rdm {
 /// Errors on fewer than 2 conditions, fewer than 2 units, or non-finite values.
 pub fn rdm(patterns: ArrayView2<f64>) -> Result<Rdm> {
     let (n, u) = patterns.dim();
-    if n < 2 {
-        return Err(MetricsError::TooFew {
-            what: "rdm",
-            unit: "conditions",
-            have: n,
-            need: 2,
-        });
-    }
-    if u < 2 {
-        return Err(MetricsError::TooFew {
-            what: "rdm",
-            unit: "units",
-            have: u,
-            need: 2,
-        });
-    }
+    MetricsError::at_least("rdm", "conditions", n, 2)?;
+    MetricsError::at_least("rdm", "units", u, 2)?;
     if let Some(((row, col), _)) = patterns.indexed_iter().find(|(_, v)| !v.is_finite()) {
         return Err(MetricsError::NonFinite {
             what: "rdm patterns",
@@ -172,14 +158,7 @@ pub struct NiliBounds {
 }
 
 fn check_vectors(what: &'static str, v: &[Vec<f64>], min: usize) -> Result<usize> {
-    if v.len() < min {
-        return Err(MetricsError::TooFew {
-            what,
-            unit: "RDMs",
-            have: v.len(),
-            need: min,
-        });
-    }
+    MetricsError::at_least(what, "RDMs", v.len(), min)?;
     let m = v[0].len();
     if let Some(bad) = v.iter().find(|x| x.len() != m) {
         return Err(MetricsError::shape(

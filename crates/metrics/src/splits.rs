@@ -171,14 +171,7 @@ fn complement_sorted(n: usize, test: &[usize]) -> (Vec<usize>, Vec<usize>) {
 /// sorted ascending, as scikit-learn yields them.
 pub fn kfold(n: usize, k: usize, seed: u32) -> Result<Vec<Split>> {
     check_k("KFold", k)?;
-    if n < k {
-        return Err(MetricsError::TooFew {
-            what: "KFold",
-            unit: "samples",
-            have: n,
-            need: k,
-        });
-    }
+    MetricsError::at_least("KFold", "samples", n, k)?;
     let perm = RandomState::new(seed).permutation(n);
     let mut out = Vec::with_capacity(k);
     let mut start = 0;
@@ -250,14 +243,7 @@ pub fn group_kfold(groups: &[i64], k: usize, seed: u32) -> Result<Vec<Split>> {
         });
     }
     let (uniq, inv) = unique_inverse(groups);
-    if uniq.len() < k {
-        return Err(MetricsError::TooFew {
-            what: "GroupKFold",
-            unit: "groups",
-            have: uniq.len(),
-            need: k,
-        });
-    }
+    MetricsError::at_least("GroupKFold", "groups", uniq.len(), k)?;
     let perm = RandomState::new(seed).permutation(uniq.len());
     let mut fold_of_group = vec![0usize; uniq.len()];
     let mut start = 0;
@@ -276,14 +262,7 @@ pub fn group_kfold(groups: &[i64], k: usize, seed: u32) -> Result<Vec<Split>> {
 pub fn stratified_kfold(labels: &[i64], k: usize, seed: u32) -> Result<Vec<Split>> {
     check_k("StratifiedKFold", k)?;
     let n = labels.len();
-    if n < k {
-        return Err(MetricsError::TooFew {
-            what: "StratifiedKFold",
-            unit: "samples",
-            have: n,
-            need: k,
-        });
-    }
+    MetricsError::at_least("StratifiedKFold", "samples", n, k)?;
     // classes encoded by order of first appearance
     let mut order: Vec<i64> = Vec::new();
     let enc: Vec<usize> = labels

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use brainprobe_arch::WeightsManifest;
+use brainprobe_engine::{Device, Tensor};
 use safetensors::{Dtype, SafeTensors};
 use serde::de::DeserializeOwned;
 
@@ -107,6 +108,13 @@ impl Weights {
             });
         }
         Ok(t)
+    }
+
+    /// The tensor `name` (checked to have `shape`, as [`Weights::get`]) uploaded to
+    /// `device`: how every model's loader places its parameters.
+    pub fn upload(&self, name: &str, shape: &[usize], device: &Device) -> Result<Tensor> {
+        let t = self.get(name, shape)?;
+        Ok(Tensor::from_vec(t.data.clone(), shape, device)?)
     }
 
     /// The stored shape of tensor `name`, if present.

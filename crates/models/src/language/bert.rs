@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use brainprobe_engine::{Device, Tensor};
 use brainprobe_text::Tokenizer;
 
+use super::layers::{LayerNorm as Norm, Linear};
 use super::seeded::normal_values;
 use crate::error::{ModelError, Result};
 pub use brainprobe_arch::BertConfig;
@@ -63,31 +64,6 @@ pub fn untrained_weights(model: &str, cfg: &BertConfig, seed: u64) -> Weights {
         tensors.insert(name, HostTensor { shape, data });
     }
     Weights::from_tensors(model, tensors)
-}
-
-/// `x · wᵀ + b` with a PyTorch-layout weight `[out, in]`.
-struct Linear {
-    w: Tensor,
-    b: Tensor,
-}
-
-impl Linear {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(x.matmul_t(&self.w, false, true)?.add(&self.b)?)
-    }
-}
-
-/// Layer norm over the hidden axis.
-struct Norm {
-    gamma: Tensor,
-    beta: Tensor,
-    eps: f32,
-}
-
-impl Norm {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(x.layer_norm(&self.gamma, &self.beta, self.eps)?)
-    }
 }
 
 /// One post-LN encoder layer.
@@ -134,24 +110,10 @@ impl Bert {
         device: &Device,
     ) -> Result<Self> {
         let d = config.hidden_size;
-        let up = |name: &str, shape: &[usize]| -> Result<Tensor> {
-            let t = weights.get(name, shape)?;
-            Ok(Tensor::from_vec(t.data.clone(), shape, device)?)
-        };
-        let linear = |p: &str, out: usize, inp: usize| -> Result<Linear> {
-            Ok(Linear {
-                w: up(&format!("{p}.weight"), &[out, inp])?,
-                b: up(&format!("{p}.bias"), &[out])?,
-            })
-        };
+        let up = |name: &str, shape: &[usize]| weights.upload(name, shape, device);
+        let linear = |p: &str, out: usize, inp: usize| Linear::load(weights, p, out, inp, device);
         let eps = config.layer_norm_eps as f32;
-        let norm = |p: &str| -> Result<Norm> {
-            Ok(Norm {
-                gamma: up(&format!("{p}.weight"), &[d])?,
-                beta: up(&format!("{p}.bias"), &[d])?,
-                eps,
-            })
-        };
+        let norm = |p: &str| Norm::load(weights, p, d, eps, device);
         let f = config.intermediate_size;
         let layers = (0..config.num_hidden_layers)
             .map(|l| {

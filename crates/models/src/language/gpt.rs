@@ -8,32 +8,17 @@ use brainprobe_engine::{Device, Tensor};
 use brainprobe_text::Tokenizer;
 
 use super::causal::{windowed_token_states, TokenStates};
+use super::layers::{check_tokenizer_fits, LayerNorm, Linear};
 use crate::error::{ModelError, Result};
 use crate::weights::{architecture, Weights};
 pub use brainprobe_arch::GptConfig;
 use brainprobe_arch::WeightsManifest;
 
-struct Linear {
-    weight: Tensor,
-    bias: Tensor,
-}
-
-impl Linear {
-    fn run(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(x.matmul_t(&self.weight, false, true)?.add(&self.bias)?)
-    }
-}
-
-struct Norm {
-    gamma: Tensor,
-    beta: Tensor,
-}
-
 struct Block {
-    norm1: Norm,
+    norm1: LayerNorm,
     qkv: Linear,
     proj: Linear,
-    norm2: Norm,
+    norm2: LayerNorm,
     fc: Linear,
     out: Linear,
 }
@@ -51,7 +36,7 @@ pub struct Gpt {
     wte: Tensor,
     wpe: Tensor,
     blocks: Vec<Block>,
-    norm_f: Norm,
+    norm_f: LayerNorm,
 }
 
 /// One forward pass: hidden states `[T, d]` by layer name, and logits `[T, vocab]`.
@@ -82,22 +67,10 @@ impl Gpt {
             });
         }
         let (d, m) = (config.d_model, config.mlp);
-        let t = |name: &str, shape: &[usize]| -> Result<Tensor> {
-            let h = weights.get(name, shape)?;
-            Ok(Tensor::from_vec(h.data.clone(), shape, device)?)
-        };
-        let linear = |name: &str, out: usize, inp: usize| -> Result<Linear> {
-            Ok(Linear {
-                weight: t(&format!("{name}.weight"), &[out, inp])?,
-                bias: t(&format!("{name}.bias"), &[out])?,
-            })
-        };
-        let norm = |name: &str| -> Result<Norm> {
-            Ok(Norm {
-                gamma: t(&format!("{name}.weight"), &[d])?,
-                beta: t(&format!("{name}.bias"), &[d])?,
-            })
-        };
+        let eps = config.ln_eps as f32;
+        let linear =
+            |name: &str, out: usize, inp: usize| Linear::load(weights, name, out, inp, device);
+        let norm = |name: &str| LayerNorm::load(weights, name, d, eps, device);
         let blocks = (0..config.layers)
             .map(|i| {
                 let p = format!("blocks.{i}");
@@ -111,19 +84,10 @@ impl Gpt {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        if tokenizer.vocab_size() > config.vocab {
-            return Err(ModelError::Manifest {
-                model: id,
-                detail: format!(
-                    "tokenizer has {} tokens, the model {}",
-                    tokenizer.vocab_size(),
-                    config.vocab
-                ),
-            });
-        }
+        check_tokenizer_fits(&id, &tokenizer, config.vocab)?;
         Ok(Self {
-            wte: t("wte.weight", &[config.vocab, d])?,
-            wpe: t("wpe.weight", &[config.context, d])?,
+            wte: weights.upload("wte.weight", &[config.vocab, d], device)?,
+            wpe: weights.upload("wpe.weight", &[config.context, d], device)?,
             norm_f: norm("norm_f")?,
             blocks,
             tokenizer,
@@ -145,26 +109,25 @@ impl Gpt {
         }
         let (d, h) = (c.d_model, c.heads);
         let hd = d / h;
-        let eps = c.ln_eps as f32;
         let mut x = self.wte.embedding(ids)?.add(&self.wpe.slice(0, 0, n)?)?;
         let mut layers = vec![("embedding".to_string(), x.clone())];
         let heads =
             |t: &Tensor| -> Result<Tensor> { Ok(t.reshape(&[n, h, hd])?.transpose(&[1, 0, 2])?) };
         for (i, b) in self.blocks.iter().enumerate() {
-            let a = x.layer_norm(&b.norm1.gamma, &b.norm1.beta, eps)?;
-            let qkv = b.qkv.run(&a)?;
+            let a = b.norm1.forward(&x)?;
+            let qkv = b.qkv.forward(&a)?;
             let q = heads(&qkv.slice(1, 0, d)?)?;
             let k = heads(&qkv.slice(1, d, 2 * d)?)?;
             let v = heads(&qkv.slice(1, 2 * d, 3 * d)?)?;
             let att = Tensor::attention(&q, &k, &v, true)?
                 .transpose(&[1, 0, 2])?
                 .reshape(&[n, d])?;
-            x = x.add(&b.proj.run(&att)?)?;
-            let m = x.layer_norm(&b.norm2.gamma, &b.norm2.beta, eps)?;
-            x = x.add(&b.out.run(&b.fc.run(&m)?.gelu_tanh()?)?)?;
+            x = x.add(&b.proj.forward(&att)?)?;
+            let m = b.norm2.forward(&x)?;
+            x = x.add(&b.out.forward(&b.fc.forward(&m)?.gelu_tanh()?)?)?;
             layers.push((format!("block.{i}"), x.clone()));
         }
-        let f = x.layer_norm(&self.norm_f.gamma, &self.norm_f.beta, eps)?;
+        let f = self.norm_f.forward(&x)?;
         let logits = f.matmul_t(&self.wte, false, true)?;
         layers.push(("final_norm".to_string(), f));
         Ok(GptForward { layers, logits })

@@ -12,6 +12,7 @@ use brainprobe_engine::{Device, LstmWeights, Tensor};
 use brainprobe_text::Tokenizer;
 
 use super::causal::{host_rows, next_token_logprobs, TokenStates, Window};
+use super::layers::check_tokenizer_fits;
 use crate::error::{ModelError, Result};
 use crate::weights::{architecture, Weights};
 pub use brainprobe_arch::LstmConfig;
@@ -64,21 +65,9 @@ impl Lstm {
     ) -> Result<Self> {
         let id = manifest.id.clone();
         let config: LstmConfig = architecture(manifest)?;
-        if tokenizer.vocab_size() > config.vocab {
-            return Err(ModelError::Manifest {
-                model: id,
-                detail: format!(
-                    "tokenizer has {} tokens, the model {}",
-                    tokenizer.vocab_size(),
-                    config.vocab
-                ),
-            });
-        }
+        check_tokenizer_fits(&id, &tokenizer, config.vocab)?;
         let h = config.hidden;
-        let t = |name: &str, shape: &[usize]| -> Result<Tensor> {
-            let w = weights.get(name, shape)?;
-            Ok(Tensor::from_vec(w.data.clone(), shape, device)?)
-        };
+        let t = |name: &str, shape: &[usize]| weights.upload(name, shape, device);
         let layers = (0..config.layers)
             .map(|l| {
                 Ok(LstmLayer {

@@ -15,6 +15,7 @@ mod bert_record;
 pub mod causal;
 pub mod embedding;
 pub mod gpt;
+mod layers;
 pub mod llama;
 pub mod lstm;
 pub mod model;

@@ -12,7 +12,7 @@
 
 use brainprobe_engine::{Conv2dParams, Device, Tensor};
 
-use super::folded::{fold_into, FoldedConv};
+use super::folded::{ConvLoader, FoldedConv};
 
 use crate::error::{ModelError, Result};
 use crate::weights::{architecture, Weights};
@@ -21,47 +21,6 @@ use brainprobe_arch::{Normalisation, WeightsManifest};
 
 /// Batch-norm epsilon used in training (PyTorch default).
 const BN_EPS: f32 = 1e-5;
-
-/// Reads and folds convolutions from a weights file.
-struct Loader<'a> {
-    weights: &'a Weights,
-    device: &'a Device,
-}
-
-impl Loader<'_> {
-    /// Conv `name` (`[cout, cin, k, k]`, bias when `bias`), folded with batch norm `bn`.
-    fn conv(
-        &self,
-        name: &str,
-        bn: Option<&str>,
-        shape: [usize; 4],
-        bias: bool,
-        stride: usize,
-    ) -> Result<FoldedConv> {
-        let cout = shape[0];
-        let mut w = self
-            .weights
-            .get(&format!("{name}.weight"), &shape)?
-            .data
-            .clone();
-        let mut b = if bias {
-            self.weights
-                .get(&format!("{name}.bias"), &[cout])?
-                .data
-                .clone()
-        } else {
-            vec![0.0; cout]
-        };
-        if let Some(bn) = bn {
-            fold_into(self.weights, bn, &mut w, &mut b, BN_EPS)?;
-        }
-        Ok(FoldedConv {
-            weight: Tensor::from_vec(w, &shape, self.device)?,
-            bias: Tensor::from_vec(b, &[cout], self.device)?,
-            params: Conv2dParams::new(stride, shape[2] / 2),
-        })
-    }
-}
 
 /// One recurrent area: input projection, strided skip, and per-time-step folded convs.
 struct SArea {
@@ -108,14 +67,28 @@ impl Cornet {
             model: id.clone(),
             detail: "no [normalisation] for a vision model".into(),
         })?;
-        let l = Loader { weights, device };
+        let l = ConvLoader {
+            weights,
+            device,
+            eps: BN_EPS,
+        };
+        // Square kernels, "same" padding for odd sizes; the stride is the last argument.
+        let conv = |name: &str, bn: Option<&str>, shape: [usize; 4], bias: bool, stride: usize| {
+            l.folded(
+                name,
+                bn,
+                shape,
+                bias,
+                Conv2dParams::new(stride, shape[2] / 2),
+            )
+        };
         let c = config.channels;
         let body = match config.family.as_str() {
             "cornet-z" => {
                 let mut convs = Vec::new();
                 let mut cin = 3;
                 for (i, area) in AREAS.iter().enumerate() {
-                    convs.push(l.conv(
+                    convs.push(conv(
                         &format!("{area}.conv"),
                         None,
                         [c[i], cin, 3, 3],
@@ -127,28 +100,28 @@ impl Cornet {
                 Body::Z(convs)
             }
             "cornet-s" => {
-                let v1 = l.conv("V1.conv", Some("V1.norm"), [c[0], 3, 3, 3], false, 1)?;
+                let v1 = conv("V1.conv", Some("V1.norm"), [c[0], 3, 3, 3], false, 1)?;
                 let mut areas = Vec::new();
                 for i in 1..4 {
                     let (a, cin, cout, wide) = (AREAS[i], c[i - 1], c[i], c[i] * config.scale);
                     let mut steps = Vec::new();
                     for t in 0..config.timesteps[i - 1] {
                         steps.push([
-                            l.conv(
+                            conv(
                                 &format!("{a}.conv1"),
                                 Some(&format!("{a}.norm1_t{t}")),
                                 [wide, cout, 1, 1],
                                 false,
                                 1,
                             )?,
-                            l.conv(
+                            conv(
                                 &format!("{a}.conv2"),
                                 Some(&format!("{a}.norm2_t{t}")),
                                 [wide, wide, 3, 3],
                                 false,
                                 if t == 0 { 2 } else { 1 },
                             )?,
-                            l.conv(
+                            conv(
                                 &format!("{a}.conv3"),
                                 Some(&format!("{a}.norm3_t{t}")),
                                 [cout, wide, 1, 1],
@@ -158,14 +131,14 @@ impl Cornet {
                         ]);
                     }
                     areas.push(SArea {
-                        conv_input: l.conv(
+                        conv_input: conv(
                             &format!("{a}.conv_input"),
                             None,
                             [cout, cin, 1, 1],
                             false,
                             1,
                         )?,
-                        skip: l.conv(
+                        skip: conv(
                             &format!("{a}.skip"),
                             Some(&format!("{a}.norm_skip")),
                             [cout, cout, 1, 1],
@@ -187,12 +160,10 @@ impl Cornet {
                 })
             }
         };
-        let dw = weights.get("decoder.linear.weight", &[config.classes, c[3]])?;
-        let db = weights.get("decoder.linear.bias", &[config.classes])?;
         Ok(Self {
             decoder: Some((
-                Tensor::from_vec(dw.data.clone(), &dw.shape, device)?,
-                Tensor::from_vec(db.data.clone(), &db.shape, device)?,
+                weights.upload("decoder.linear.weight", &[config.classes, c[3]], device)?,
+                weights.upload("decoder.linear.bias", &[config.classes], device)?,
             )),
             id,
             config,

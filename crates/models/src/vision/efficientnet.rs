@@ -13,7 +13,7 @@
 use brainprobe_arch::{EfficientNetConfig, MbConvBlock, Normalisation, WeightsManifest};
 use brainprobe_engine::{Conv2dParams, Device, Tensor};
 
-use super::folded::{fold_into, FoldedConv};
+use super::folded::{ConvLoader, FoldedConv};
 
 use super::model::VisionOutput;
 use crate::error::{ModelError, Result};
@@ -63,38 +63,6 @@ fn same(side: usize, kernel: usize, stride: usize, groups: usize) -> Conv2dParam
     }
 }
 
-/// Reads and folds convolutions.
-struct Loader<'a> {
-    weights: &'a Weights,
-    device: &'a Device,
-    eps: f32,
-}
-
-impl Loader<'_> {
-    /// Conv `name.weight` of `shape` followed by batch norm `bn`, folded.
-    fn conv(
-        &self,
-        name: &str,
-        bn: &str,
-        shape: [usize; 4],
-        params: Conv2dParams,
-    ) -> Result<FoldedConv> {
-        let cout = shape[0];
-        let mut w = self
-            .weights
-            .get(&format!("{name}.weight"), &shape)?
-            .data
-            .clone();
-        let mut b = vec![0.0; cout];
-        fold_into(self.weights, bn, &mut w, &mut b, self.eps)?;
-        Ok(FoldedConv {
-            weight: Tensor::from_vec(w, &shape, self.device)?,
-            bias: Tensor::from_vec(b, &[cout], self.device)?,
-            params,
-        })
-    }
-}
-
 impl EfficientNet {
     /// The architecture a manifest names (only `efficientnet-lite0` is known), checked
     /// against the manifest's input size and class count.
@@ -135,13 +103,17 @@ impl EfficientNet {
         weights: &Weights,
         device: &Device,
     ) -> Result<Self> {
-        let l = Loader {
+        let l = ConvLoader {
             weights,
             device,
             eps: config.bn_eps as f32,
         };
+        // Every convolution here is followed by a batch norm and has no bias of its own.
+        let conv = |name: &str, bn: &str, shape: [usize; 4], params: Conv2dParams| {
+            l.folded(name, Some(bn), shape, false, params)
+        };
         let mut side = config.image_size;
-        let stem = l.conv(
+        let stem = conv(
             "_conv_stem",
             "_bn0",
             [config.stem, 3, 3, 3],
@@ -152,7 +124,7 @@ impl EfficientNet {
         for (i, b) in config.blocks().into_iter().enumerate() {
             let p = format!("_blocks.{i}");
             let expand = if b.has_expand {
-                Some(l.conv(
+                Some(conv(
                     &format!("{p}._expand_conv"),
                     &format!("{p}._bn0"),
                     [b.expanded, b.input, 1, 1],
@@ -161,14 +133,14 @@ impl EfficientNet {
             } else {
                 None
             };
-            let depthwise = l.conv(
+            let depthwise = conv(
                 &format!("{p}._depthwise_conv"),
                 &format!("{p}._bn1"),
                 [b.expanded, 1, b.kernel, b.kernel],
                 same(side, b.kernel, b.stride, b.expanded),
             )?;
             side = side.div_ceil(b.stride);
-            let project = l.conv(
+            let project = conv(
                 &format!("{p}._project_conv"),
                 &format!("{p}._bn2"),
                 [b.output, b.expanded, 1, 1],
@@ -182,19 +154,17 @@ impl EfficientNet {
             });
         }
         let last = config.stages.last().map_or(config.stem, |s| s.output);
-        let head = l.conv(
+        let head = conv(
             "_conv_head",
             "_bn1",
             [config.head, last, 1, 1],
             same(side, 1, 1, 1),
         )?;
-        let fw = weights.get("_fc.weight", &[config.classes, config.head])?;
-        let fb = weights.get("_fc.bias", &[config.classes])?;
         Ok(Self {
             id: id.to_string(),
             classifier: (
-                Tensor::from_vec(fw.data.clone(), &fw.shape, device)?,
-                Tensor::from_vec(fb.data.clone(), &fb.shape, device)?,
+                weights.upload("_fc.weight", &[config.classes, config.head], device)?,
+                weights.upload("_fc.bias", &[config.classes], device)?,
             ),
             config,
             normalisation,
