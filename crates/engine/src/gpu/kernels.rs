@@ -19,8 +19,9 @@ pub(crate) const LINE_WG: usize = 256;
 pub enum EntryPoint {
     /// The kernel file writes its own `main` (matmul's tiles).
     InBody,
-    /// `line_entry.wgsl`: one thread per element, [`LINE_WG`] to a workgroup; the kernel
-    /// defines `line_len()` and `line_element(i)`.
+    /// `line_entry.wgsl`: one thread per element, [`LINE_WG`] to a workgroup; the kernel's
+    /// `Params` has `n`, the number of threads with work, and the kernel defines
+    /// `line_element(i)`.
     Line,
     /// `row_entry.wgsl`: one workgroup per row, with shared reductions; the kernel defines
     /// `row_body(row, li)`.

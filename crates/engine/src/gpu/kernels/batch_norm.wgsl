@@ -12,8 +12,6 @@ struct Params { n: u32, channels: u32, spatial: u32, pad: u32 }
 @group(0) @binding(3) var<storage, read> shift: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
-fn line_len() -> u32 { return p.n; }
-
 fn line_element(i: u32) {
     let ch = (i / p.spatial) % p.channels;
     y[i] = x[i] * scale[ch] + shift[ch];

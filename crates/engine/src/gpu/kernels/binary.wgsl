@@ -18,8 +18,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-fn line_len() -> u32 { return p.n; }
-
 fn line_element(i: u32) {
     let ia = strided_offset(i, p.rank, p.shape, p.a_str);
     let ib = strided_offset(i, p.rank, p.shape, p.b_str);

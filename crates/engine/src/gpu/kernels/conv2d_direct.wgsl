@@ -9,10 +9,11 @@
 //           when has_bias = 0); 4 y: array<f32> (write, [N, O, OH, OW]).
 // Workgroup: 256 threads on a line (line_entry.wgsl), one output element per thread.
 
+// n = N * O * OH * OW outputs; the fields up to `pad` are laid out as im2col.wgsl's.
 struct Params {
     n: u32, c: u32, h: u32, w: u32,
-    o: u32, kh: u32, kw: u32, oh: u32,
-    ow: u32, stride: u32, pad: u32, has_bias: u32,
+    kh: u32, kw: u32, oh: u32, ow: u32,
+    stride: u32, pad: u32, o: u32, has_bias: u32,
     cg: u32, og: u32, pad0: u32, pad1: u32,
 }
 
@@ -20,8 +21,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
-
-fn line_len() -> u32 { return p.n * p.o * p.oh * p.ow; }
 
 fn line_element(i: u32) {
     let ox = i % p.ow;

@@ -10,8 +10,6 @@ struct Params { n: u32, dim: u32, pad0: u32, pad1: u32 }
 @group(0) @binding(2) var<storage, read> ids: array<u32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-fn line_len() -> u32 { return p.n; }
-
 fn line_element(i: u32) {
     let t = i / p.dim;
     let d = i % p.dim;

@@ -5,16 +5,16 @@
 // Bindings: 0 uniform Params; 1 x: array<f32> (read); 2 col: array<f32> (write).
 // Workgroup: 256 threads on a line (line_entry.wgsl), one col element per thread.
 
+// n = N * C*KH*KW * OH*OW col elements; the fields up to `pad` are laid out as
+// conv2d_direct.wgsl's.
 struct Params {
     n: u32, c: u32, h: u32, w: u32,
     kh: u32, kw: u32, oh: u32, ow: u32,
-    stride: u32, pad: u32, total: u32, pad0: u32,
+    stride: u32, pad: u32, pad0: u32, pad1: u32,
 }
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> col: array<f32>;
-
-fn line_len() -> u32 { return p.total; }
 
 fn line_element(i: u32) {
     let ohw = p.oh * p.ow;

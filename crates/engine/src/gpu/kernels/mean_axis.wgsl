@@ -1,16 +1,14 @@
 // mean_axis.wgsl — out[o, i] = mean_j x[o, j, i]: the mean over the middle axis of a tensor
 // viewed as [outer, len, inner] (global average pooling is [N*C, H*W, 1]).
-// Bindings: 0 uniform Params { outer, len, inner }; 1 x: array<f32> (read);
+// Bindings: 0 uniform Params { n = outer * inner, len, inner }; 1 x: array<f32> (read);
 //           2 out: array<f32> (write, [outer, inner]).
 // Workgroup: 256 threads on a line (line_entry.wgsl), one output element per thread
 //            (sequential sum over j).
 
-struct Params { outer: u32, len: u32, inner: u32, pad: u32 }
+struct Params { n: u32, len: u32, inner: u32, pad: u32 }
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
-
-fn line_len() -> u32 { return p.outer * p.inner; }
 
 fn line_element(i: u32) {
     let o = i / p.inner;

@@ -6,15 +6,14 @@
 
 override OP: u32 = 0u;
 
+// n = planes * OH * OW outputs.
 struct Params {
-    planes: u32, h: u32, w: u32, oh: u32,
+    n: u32, h: u32, w: u32, oh: u32,
     ow: u32, k: u32, stride: u32, pad: u32,
 }
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
-
-fn line_len() -> u32 { return p.planes * p.oh * p.ow; }
 
 fn line_element(i: u32) {
     let ox = i % p.ow;

@@ -14,8 +14,6 @@ struct Params { n: u32, half: u32, heads: u32, seq: u32, first: u32, pad0: u32, 
 @group(0) @binding(2) var<storage, read> cs: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-fn line_len() -> u32 { return p.n; }
-
 fn line_element(i: u32) {
     let g = p.first + i;
     let pair = g % p.half;

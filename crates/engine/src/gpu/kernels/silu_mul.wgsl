@@ -11,8 +11,6 @@ struct Params { n: u32, pad0: u32, pad1: u32, pad2: u32 }
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-fn line_len() -> u32 { return p.n; }
-
 fn line_element(i: u32) {
     let v = a[i];
     y[i] = v * sigmoid_stable(v) * b[i];

@@ -13,8 +13,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-fn line_len() -> u32 { return p.n; }
-
 fn line_element(i: u32) {
     out[i] = x[strided_offset(i, p.rank, p.shape, p.src_str)];
 }

@@ -16,8 +16,6 @@ struct Params { n: u32, alpha: f32, pad0: u32, pad1: u32 }
 const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
 const INV_SQRT_2: f32 = 0.7071067811865476;
 
-fn line_len() -> u32 { return p.n; }
-
 fn line_element(i: u32) {
     let v = x[i];
     var r = v;

@@ -33,6 +33,25 @@ struct Shapes {
     groups: usize,
 }
 
+impl Shapes {
+    /// The leading `Params` fields both conv kernels declare alike (`im2col.wgsl`,
+    /// `conv2d_direct.wgsl`): `total` threads with work, then the input and window geometry.
+    fn params(&self, total: usize) -> Params {
+        Params::default().u(&[
+            total,
+            self.c,
+            self.h,
+            self.w,
+            self.kh,
+            self.kw,
+            self.oh,
+            self.ow,
+            self.stride,
+            self.pad_begin,
+        ])
+    }
+}
+
 /// The measured choice for shapes where both algorithms work: im2col + matmul reuses each
 /// loaded input across 64 output channels of a tile, so it wins once there are enough output
 /// channels and reduction length to fill the tiles; tiny convolutions skip the extra pass.
@@ -85,23 +104,11 @@ pub(crate) fn call_conv2d(
 fn conv_direct(gpu: &Gpu, (x, w, bias): Operands<'_>, s: &Shapes) -> Result<GpuBuffer> {
     let total = s.n * s.o * s.oh * s.ow;
     let out = GpuBuffer::alloc(gpu, total, "conv2d")?;
-    let params = Params::default().u(&[
-        s.n,
-        s.c,
-        s.h,
-        s.w,
+    let params = s.params(total).u(&[
         s.o,
-        s.kh,
-        s.kw,
-        s.oh,
-        s.ow,
-        s.stride,
-        s.pad_begin,
         usize::from(bias.is_some()),
         s.c / s.groups,
         s.o / s.groups,
-        0,
-        0,
     ]);
     // Without a bias the weights are bound again in its slot (read-only, never read).
     let binds = Bind::all_whole(&[x, w, bias.unwrap_or(w), &out]);
@@ -119,20 +126,7 @@ fn conv_im2col(gpu: &Gpu, (x, w, bias): Operands<'_>, s: &Shapes) -> Result<GpuB
     if out.is_empty() {
         return Ok(out);
     }
-    let params = Params::default().u(&[
-        s.n,
-        s.c,
-        s.h,
-        s.w,
-        s.kh,
-        s.kw,
-        s.oh,
-        s.ow,
-        s.stride,
-        s.pad_begin,
-        total,
-        0,
-    ]);
+    let params = s.params(total);
     let binds = Bind::all_whole(&[x, &col]);
     Launch::new("im2col", Kernel::Im2col).over(gpu, params, &binds, total)?;
     // [O, CKK] shared by every image · [N, CKK, OH*OW] -> [N, O, OH*OW]

@@ -17,7 +17,7 @@ pub(crate) fn call_lstm_cell(
     let n = batch * hidden;
     let h = GpuBuffer::alloc(gpu, n, "lstm_cell")?;
     let c = GpuBuffer::alloc(gpu, n, "lstm_cell")?;
-    let params = Params::default().u(&[batch, hidden]);
+    let params = Params::default().u(&[n, hidden]);
     let binds = Bind::all_whole(&[gates, c_prev, &h, &c]);
     Launch::new("lstm_cell", Kernel::LstmCell).over(gpu, params, &binds, n)?;
     Ok((h, c))

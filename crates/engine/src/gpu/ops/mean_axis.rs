@@ -16,7 +16,7 @@ pub(crate) fn call_mean_axis(
 ) -> Result<GpuBuffer> {
     let n = outer * inner;
     let y = GpuBuffer::alloc(gpu, n, "mean")?;
-    let params = Params::default().u(&[outer, len, inner]);
+    let params = Params::default().u(&[n, len, inner]);
     let binds = Bind::all_whole(&[x, &y]);
     Launch::new("mean", Kernel::MeanAxis).over(gpu, params, &binds, n)?;
     Ok(y)

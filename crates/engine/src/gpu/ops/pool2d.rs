@@ -22,7 +22,7 @@ pub(crate) fn call_pool2d(
         PoolKind::Max => 0,
         PoolKind::Avg => 1,
     };
-    let params = Params::default().u(&[planes, h, w, oh, ow, p.kernel, p.stride, p.padding]);
+    let params = Params::default().u(&[n, h, w, oh, ow, p.kernel, p.stride, p.padding]);
     let binds = Bind::all_whole(&[x, &y]);
     Launch::new("pool2d", Kernel::Pool2d)
         .variant(Specialization::Op(op))
