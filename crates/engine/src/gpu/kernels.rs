@@ -1,6 +1,7 @@
 //! Every WGSL source, embedded once with `include_str!` and named by a [`Kernel`] variant.
 //! `common.wgsl` (the `Params` binding, math helpers) is prepended to each, and the shared entry
-//! point of its [`EntryPoint`] appended. The only templating is `{{name}}` substitution: the
+//! point of its [`EntryPoint`] appended (after the snippets the matmuls and the quantised
+//! kernels share: `matmul_block.wgsl`, `quant.wgsl`). The only templating is `{{name}}` substitution: the
 //! f16 weight variant of matmul and the line workgroup size; see [`Kernel::source`].
 
 use std::borrow::Cow;
@@ -9,6 +10,7 @@ const COMMON: &str = include_str!("kernels/common.wgsl");
 const LINE_ENTRY: &str = include_str!("kernels/line_entry.wgsl");
 const ROW_ENTRY: &str = include_str!("kernels/row_entry.wgsl");
 const QUANT: &str = include_str!("kernels/quant.wgsl");
+const MATMUL_BLOCK: &str = include_str!("kernels/matmul_block.wgsl");
 
 /// Threads per workgroup of the one-element-per-thread kernels (`{{line_wg}}` in
 /// `line_entry.wgsl`).
@@ -165,9 +167,10 @@ impl Kernel {
         }
     }
 
-    /// Full WGSL for `spec`: optional `enable f16;`, the common prelude, the body, the block
-    /// readers of the quantised kernels (`quant.wgsl`), then the shared entry point, with `{{b_elem}}` filled in (`f32`, or `f16` for
-    /// [`Specialization::F16B`]) and `{{line_wg}}` with [`LINE_WG`].
+    /// Full WGSL for `spec`: optional `enable f16;`, the common prelude, the body, the register
+    /// block of the tiled matmuls (`matmul_block.wgsl`), the block readers of the quantised
+    /// kernels (`quant.wgsl`), then the shared entry point, with `{{b_elem}}` filled in (`f32`,
+    /// or `f16` for [`Specialization::F16B`]) and `{{line_wg}}` with [`LINE_WG`].
     pub fn source(self, spec: Specialization) -> Cow<'static, str> {
         let f16 = spec == Specialization::F16B;
         let entry = match self.entry_point() {
@@ -176,11 +179,18 @@ impl Kernel {
             EntryPoint::Row => ROW_ENTRY,
         };
         let enable = if f16 { "enable f16;\n" } else { "" };
+        let block = match self {
+            Kernel::Matmul | Kernel::QMatmul => MATMUL_BLOCK,
+            _ => "",
+        };
         let quant = match self {
             Kernel::QMatmul | Kernel::QEmbedding => QUANT,
             _ => "",
         };
-        let template = format!("{enable}{COMMON}\n{}\n{quant}\n{entry}", self.body());
+        let template = format!(
+            "{enable}{COMMON}\n{}\n{block}\n{quant}\n{entry}",
+            self.body()
+        );
         let line_wg = LINE_WG.to_string();
         let b_elem = if f16 { "f16" } else { "f32" };
         Cow::Owned(fill(

@@ -4,7 +4,8 @@
 // a larger matrix can be bound at an aligned offset (see gpu/ops/matmul.rs).
 //
 // Bindings: 0 uniform Params; 1 a: array<f32> (read); 2 b: array<{{b_elem}}> (read, f16 when
-//           weights are stored in half precision); 3 c: array<f32> (read_write).
+//           weights are stored in half precision); 3 c: array<f32> (read_write, declared in
+//           matmul_block.wgsl).
 // Workgroup: 16 x 16 threads compute a 64 x 64 tile of C (4 x 4 per thread), stepping through
 //            K in slices of 16 held in two 16 x 64 workgroup arrays.
 //            Grid: (ceil(N / 64), ceil(M / 64), batch).
@@ -18,7 +19,6 @@ struct Params {
 
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<{{b_elem}}>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
 
 const BM: u32 = 64u;
 const BN: u32 = 64u;
@@ -41,8 +41,8 @@ fn load_b(base: u32, k: u32, n: u32) -> f32 {
     return 0.0;
 }
 
-// Writes one row of the thread's 4 x 4 block (no dynamic indexing, so the accumulators
-// stay in registers on every backend, lavapipe included).
+// Writes one row of the thread's 4 x 4 block (matmul_block.wgsl), added to what c holds when
+// `accumulate` = 1.
 fn store_row(base: u32, m: u32, n0: u32, v: vec4<f32>) {
     if (m >= p.m) {
         return;
@@ -55,11 +55,7 @@ fn store_row(base: u32, m: u32, n0: u32, v: vec4<f32>) {
         if (n0 + 2u < p.n) { add.z = c[row + 2u]; }
         if (n0 + 3u < p.n) { add.w = c[row + 3u]; }
     }
-    let r = v + add;
-    if (n0 < p.n) { c[row] = r.x; }
-    if (n0 + 1u < p.n) { c[row + 1u] = r.y; }
-    if (n0 + 2u < p.n) { c[row + 2u] = r.z; }
-    if (n0 + 3u < p.n) { c[row + 3u] = r.w; }
+    store_cols(row, n0, v + add);
 }
 
 @compute @workgroup_size(16, 16, 1)
@@ -70,10 +66,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
     let col0 = wid.x * BN;
     let a_base = p.a_off + wid.z * p.a_bs;
     let b_base = p.b_off + wid.z * p.b_bs;
-    var acc0 = vec4<f32>(0.0);
-    var acc1 = vec4<f32>(0.0);
-    var acc2 = vec4<f32>(0.0);
-    var acc3 = vec4<f32>(0.0);
+    var acc = Block(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
     // Each of the 256 threads loads one vec4 of each tile: row kk of K, 4 consecutive m / n.
     let kk = li / 16u;
     let q = (li % 16u) * 4u;
@@ -87,20 +80,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
                                load_b(b_base, gk, gn + 2u), load_b(b_base, gk, gn + 3u));
         workgroupBarrier();
         for (var k = 0u; k < BK; k++) {
-            let a4 = a_tile[k * 16u + lid.y];
-            let b4 = b_tile[k * 16u + lid.x];
-            acc0 = fma(vec4<f32>(a4.x), b4, acc0);
-            acc1 = fma(vec4<f32>(a4.y), b4, acc1);
-            acc2 = fma(vec4<f32>(a4.z), b4, acc2);
-            acc3 = fma(vec4<f32>(a4.w), b4, acc3);
+            acc = block_fma(acc, a_tile[k * 16u + lid.y], b_tile[k * 16u + lid.x]);
         }
         workgroupBarrier();
     }
-    let c_base = p.c_off + wid.z * p.c_bs;
-    let m0 = row0 + lid.y * 4u;
-    let n0 = col0 + lid.x * 4u;
-    store_row(c_base, m0, n0, acc0);
-    store_row(c_base, m0 + 1u, n0, acc1);
-    store_row(c_base, m0 + 2u, n0, acc2);
-    store_row(c_base, m0 + 3u, n0, acc3);
+    store_block(p.c_off + wid.z * p.c_bs, row0 + lid.y * 4u, col0 + lid.x * 4u, acc);
 }

@@ -1,24 +1,24 @@
-// qmatmul.wgsl — y[i, j] = sum_k x[i, k] * W[j, k]: a linear layer whose weight W [n, k] stays in
+// qmatmul.wgsl — c[i, j] = sum_k x[i, k] * W[j, k]: a linear layer whose weight W [n, k] stays in
 // GGUF blocks (quant.wgsl: Q4_1 or Q8_0 by `override OP`) and is dequantised into workgroup
-// memory one block column at a time. k is a multiple of 32. x and y are read and written
+// memory one block column at a time. k is a multiple of 32. x and c are read and written
 // through (offset, row stride) and W from a byte offset with a byte row stride, so a block of
 // rows of a larger problem can be bound at aligned offsets (see gpu/ops/qmatmul.rs).
 //
 // Bindings: 0 uniform Params; 1 x: array<f32> (read, [m, k]); 2 w: array<u32> (read, block
-//           bytes, declared in quant.wgsl); 3 y: array<f32> (write, [m, n]).
-// Workgroup: 16 x 8 threads compute a 32 (m) x 64 (n) tile of y, 4 x 4 per thread, stepping
+//           bytes, declared in quant.wgsl); 3 c: array<f32> (write, [m, n], declared in
+//           matmul_block.wgsl).
+// Workgroup: 16 x 8 threads compute a 32 (m) x 64 (n) tile of c, 4 x 4 per thread, stepping
 //            through k one block (32) at a time: the x tile is loaded as is, and each pair of
 //            threads dequantises one W row's block (16 weights each) into the W tile.
 //            Grid: (ceil(n / 64), ceil(m / 32), 1).
 
 struct Params {
     m: u32, n: u32, k: u32, x_off: u32,
-    x_rs: u32, w_off: u32, w_rs: u32, y_off: u32,
-    y_rs: u32, pad0: u32, pad1: u32, pad2: u32,
+    x_rs: u32, w_off: u32, w_rs: u32, c_off: u32,
+    c_rs: u32, pad0: u32, pad1: u32, pad2: u32,
 }
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
 const BM: u32 = 32u;
 const BN: u32 = 64u;
@@ -72,16 +72,12 @@ fn load_w(gn: u32, kb: u32, r: u32, h: u32) {
     }
 }
 
-// Writes one row of the thread's 4 x 4 block.
-fn store_row(row: u32, n0: u32, v: vec4<f32>) {
-    if (row >= p.m) {
+// Writes one row of the thread's 4 x 4 block (matmul_block.wgsl).
+fn store_row(base: u32, m: u32, n0: u32, v: vec4<f32>) {
+    if (m >= p.m) {
         return;
     }
-    let base = p.y_off + row * p.y_rs + n0;
-    if (n0 < p.n) { y[base] = v.x; }
-    if (n0 + 1u < p.n) { y[base + 1u] = v.y; }
-    if (n0 + 2u < p.n) { y[base + 2u] = v.z; }
-    if (n0 + 3u < p.n) { y[base + 3u] = v.w; }
+    store_cols(base + m * p.c_rs + n0, n0, v);
 }
 
 @compute @workgroup_size(16, 8, 1)
@@ -90,10 +86,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
     let row0 = wid.y * BM;
     let col0 = wid.x * BN;
-    var acc0 = vec4<f32>(0.0);
-    var acc1 = vec4<f32>(0.0);
-    var acc2 = vec4<f32>(0.0);
-    var acc3 = vec4<f32>(0.0);
+    var acc = Block(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
     let r = li / 2u;
     let h = li % 2u;
     let blocks = p.k / BK;
@@ -112,19 +105,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
         load_w(col0 + r, kb, r, h);
         workgroupBarrier();
         for (var kk = 0u; kk < BK; kk++) {
-            let a4 = x_tile[kk * 8u + lid.y];
-            let b4 = w_tile[kk * 16u + lid.x];
-            acc0 = fma(vec4<f32>(a4.x), b4, acc0);
-            acc1 = fma(vec4<f32>(a4.y), b4, acc1);
-            acc2 = fma(vec4<f32>(a4.z), b4, acc2);
-            acc3 = fma(vec4<f32>(a4.w), b4, acc3);
+            acc = block_fma(acc, x_tile[kk * 8u + lid.y], w_tile[kk * 16u + lid.x]);
         }
         workgroupBarrier();
     }
-    let m0 = row0 + lid.y * 4u;
-    let n0 = col0 + lid.x * 4u;
-    store_row(m0, n0, acc0);
-    store_row(m0 + 1u, n0, acc1);
-    store_row(m0 + 2u, n0, acc2);
-    store_row(m0 + 3u, n0, acc3);
+    store_block(p.c_off, row0 + lid.y * 4u, col0 + lid.x * 4u, acc);
 }
