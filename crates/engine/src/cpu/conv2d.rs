@@ -9,6 +9,47 @@ use super::array;
 use crate::error::{EngineError, Result};
 use crate::ops::Conv2dParams;
 
+/// The sizes of one convolution: `x [n, c, h, wd]`, `w [o, c / groups, kh, kw]`, `cg` and `og`
+/// input and output channels per group, output `[n, o, oh, ow]`.
+struct Geometry {
+    n: usize,
+    c: usize,
+    h: usize,
+    wd: usize,
+    o: usize,
+    kh: usize,
+    kw: usize,
+    groups: usize,
+    cg: usize,
+    og: usize,
+    oh: usize,
+    ow: usize,
+}
+
+impl Geometry {
+    /// Read from the operands' shapes and `p`.
+    fn of(x: &ArrayD<f32>, w: &ArrayD<f32>, p: &Conv2dParams) -> Self {
+        let (n, c, h, wd) = (x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3]);
+        let (o, kh, kw) = (w.shape()[0], w.shape()[2], w.shape()[3]);
+        let groups = p.groups.max(1);
+        let (oh, ow) = p.output_hw(h, wd, kh, kw);
+        Geometry {
+            n,
+            c,
+            h,
+            wd,
+            o,
+            kh,
+            kw,
+            groups,
+            cg: c / groups,
+            og: o / groups,
+            oh,
+            ow,
+        }
+    }
+}
+
 /// The convolution as `W_g [O/G, C/G*KH*KW] · col[n, g] [C/G*KH*KW, OH*OW]` per image `n` and
 /// group `g`, plus the bias. With one group this is exactly the single-matmul im2col.
 pub(crate) fn conv2d(
@@ -17,42 +58,42 @@ pub(crate) fn conv2d(
     bias: Option<&ArrayD<f32>>,
     p: &Conv2dParams,
 ) -> Result<ArrayD<f32>> {
-    let (n, c, h, wd) = (x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3]);
-    let (o, kh, kw) = (w.shape()[0], w.shape()[2], w.shape()[3]);
-    let groups = p.groups.max(1);
-    let (cg, og) = (c / groups, o / groups);
-    let (oh, ow) = p.output_hw(h, wd, kh, kw);
-    let ckk = cg * kh * kw;
+    let geo = Geometry::of(x, w, p);
+    let ckk = geo.cg * geo.kh * geo.kw;
     let w2 = w
         .view()
-        .into_shape_with_order((o, ckk))
+        .into_shape_with_order((geo.o, ckk))
         .map_err(|e| EngineError::shape("conv2d", e.to_string(), &[w.shape()]))?;
     let xs = x.as_slice().unwrap_or(&[]);
     let pad = p.pad_begin as isize;
-    let mut out = Vec::with_capacity(n * o * oh * ow);
-    let mut col = Array2::<f32>::zeros((ckk, oh * ow));
-    for ni in 0..n {
-        for gi in 0..groups {
+    let mut out = Vec::with_capacity(geo.n * geo.o * geo.oh * geo.ow);
+    let mut col = Array2::<f32>::zeros((ckk, geo.oh * geo.ow));
+    for ni in 0..geo.n {
+        for gi in 0..geo.groups {
             for ((r, s), v) in col.indexed_iter_mut() {
-                let (ci, ki, kj) = (gi * cg + r / (kh * kw), (r / kw) % kh, r % kw);
-                let iy = ((s / ow) * p.stride + ki) as isize - pad;
-                let ix = ((s % ow) * p.stride + kj) as isize - pad;
-                *v = if iy < 0 || ix < 0 || iy >= h as isize || ix >= wd as isize {
+                let (ci, ki, kj) = (
+                    gi * geo.cg + r / (geo.kh * geo.kw),
+                    (r / geo.kw) % geo.kh,
+                    r % geo.kw,
+                );
+                let iy = ((s / geo.ow) * p.stride + ki) as isize - pad;
+                let ix = ((s % geo.ow) * p.stride + kj) as isize - pad;
+                *v = if iy < 0 || ix < 0 || iy >= geo.h as isize || ix >= geo.wd as isize {
                     0.0
                 } else {
-                    xs[((ni * c + ci) * h + iy as usize) * wd + ix as usize]
+                    xs[((ni * geo.c + ci) * geo.h + iy as usize) * geo.wd + ix as usize]
                 };
             }
-            let mut y = w2.slice(s![gi * og..(gi + 1) * og, ..]).dot(&col);
+            let mut y = w2.slice(s![gi * geo.og..(gi + 1) * geo.og, ..]).dot(&col);
             if let Some(b) = bias {
                 for (oi, mut row) in y.axis_iter_mut(Axis(0)).enumerate() {
-                    row += b[[gi * og + oi]];
+                    row += b[[gi * geo.og + oi]];
                 }
             }
             out.extend(y.iter());
         }
     }
-    array("conv2d", &[n, o, oh, ow], out)
+    array("conv2d", &[geo.n, geo.o, geo.oh, geo.ow], out)
 }
 
 /// `y[n, o, oy, ox] = bias[o] + sum_{c, ki, kj} w[o, c, ki, kj] * x[n, g*C/G + c, oy*s + ki - pb,
@@ -64,45 +105,42 @@ pub(crate) fn conv2d_direct(
     bias: Option<&ArrayD<f32>>,
     p: &Conv2dParams,
 ) -> Result<ArrayD<f32>> {
-    let (n, c, h, wd) = (x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3]);
-    let (o, kh, kw) = (w.shape()[0], w.shape()[2], w.shape()[3]);
-    let (cg, og) = (c / p.groups, o / p.groups);
-    let (oh, ow) = p.output_hw(h, wd, kh, kw);
+    let geo = Geometry::of(x, w, p);
     let xs = x.as_slice().unwrap_or(&[]);
     let ws = w.as_slice().unwrap_or(&[]);
     let pad = p.pad_begin as isize;
-    let mut out = vec![0f32; n * o * oh * ow];
-    for ni in 0..n {
-        for oi in 0..o {
+    let mut out = vec![0f32; geo.n * geo.o * geo.oh * geo.ow];
+    for ni in 0..geo.n {
+        for oi in 0..geo.o {
             let b = bias.map_or(0.0, |b| b[[oi]]);
-            let first = (oi / og) * cg;
-            for oy in 0..oh {
-                for ox in 0..ow {
+            let first = (oi / geo.og) * geo.cg;
+            for oy in 0..geo.oh {
+                for ox in 0..geo.ow {
                     let mut acc = 0f64;
-                    for ci in 0..cg {
-                        for ki in 0..kh {
+                    for ci in 0..geo.cg {
+                        for ki in 0..geo.kh {
                             let iy = (oy * p.stride + ki) as isize - pad;
-                            if iy < 0 || iy >= h as isize {
+                            if iy < 0 || iy >= geo.h as isize {
                                 continue;
                             }
-                            for kj in 0..kw {
+                            for kj in 0..geo.kw {
                                 let ix = (ox * p.stride + kj) as isize - pad;
-                                if ix < 0 || ix >= wd as isize {
+                                if ix < 0 || ix >= geo.wd as isize {
                                     continue;
                                 }
-                                let xi = ((ni * c + first + ci) * h + iy as usize) * wd;
+                                let xi = ((ni * geo.c + first + ci) * geo.h + iy as usize) * geo.wd;
                                 let xv = xs[xi + ix as usize];
-                                let wv = ws[((oi * cg + ci) * kh + ki) * kw + kj];
+                                let wv = ws[((oi * geo.cg + ci) * geo.kh + ki) * geo.kw + kj];
                                 acc += xv as f64 * wv as f64;
                             }
                         }
                     }
-                    out[((ni * o + oi) * oh + oy) * ow + ox] = acc as f32 + b;
+                    out[((ni * geo.o + oi) * geo.oh + oy) * geo.ow + ox] = acc as f32 + b;
                 }
             }
         }
     }
-    array("conv2d", &[n, o, oh, ow], out)
+    array("conv2d", &[geo.n, geo.o, geo.oh, geo.ow], out)
 }
 
 #[cfg(test)]
