@@ -93,6 +93,36 @@ pub(crate) fn broadcast_shape(op: &'static str, a: &[usize], b: &[usize]) -> Res
         .collect()
 }
 
+/// `Tensor` methods that apply one parameterless [`UnaryOp`] through [`Tensor::unary`], written
+/// `doc comment, method => variant;`.
+macro_rules! unary_methods {
+    ($($(#[$doc:meta])* $name:ident => $op:ident;)*) => {
+        impl Tensor {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> Result<Tensor> {
+                    self.unary(UnaryOp::$op)
+                }
+            )*
+        }
+    };
+}
+
+unary_methods! {
+    /// max(x, 0).
+    relu => Relu;
+    /// min(max(x, 0), 6).
+    relu6 => Relu6;
+    /// GELU, tanh approximation.
+    gelu_tanh => GeluTanh;
+    /// GELU, erf form.
+    gelu_erf => GeluErf;
+    /// tanh.
+    tanh => Tanh;
+    /// Logistic sigmoid.
+    sigmoid => Sigmoid;
+}
+
 impl Tensor {
     /// Applies `op` elementwise.
     pub fn unary(&self, op: UnaryOp) -> Result<Tensor> {
@@ -100,36 +130,6 @@ impl Tensor {
             Placed::Cpu(v) => Ok(Tensor::cpu(cpu::unary(v[0], op))),
             Placed::Gpu(gpu, v) => Ok(Tensor::gpu(call_unary(&gpu, v[0], op)?, self.shape.clone())),
         }
-    }
-
-    /// max(x, 0).
-    pub fn relu(&self) -> Result<Tensor> {
-        self.unary(UnaryOp::Relu)
-    }
-
-    /// min(max(x, 0), 6).
-    pub fn relu6(&self) -> Result<Tensor> {
-        self.unary(UnaryOp::Relu6)
-    }
-
-    /// GELU, tanh approximation.
-    pub fn gelu_tanh(&self) -> Result<Tensor> {
-        self.unary(UnaryOp::GeluTanh)
-    }
-
-    /// GELU, erf form.
-    pub fn gelu_erf(&self) -> Result<Tensor> {
-        self.unary(UnaryOp::GeluErf)
-    }
-
-    /// tanh.
-    pub fn tanh(&self) -> Result<Tensor> {
-        self.unary(UnaryOp::Tanh)
-    }
-
-    /// Logistic sigmoid.
-    pub fn sigmoid(&self) -> Result<Tensor> {
-        self.unary(UnaryOp::Sigmoid)
     }
 
     /// alpha * x.
