@@ -3,7 +3,9 @@
 
 use brainprobe_engine::{Device, EngineError, GpuOptions, Tensor};
 
-use crate::common::{both, check, gpu, open_gpu, Rng, TestResult, Tol, EXACT};
+use crate::common::{
+    both, check, gpu, open_gpu, small_binding_gpu, Rng, TestResult, Tol, EXACT, SMALL_BINDING_BYTES,
+};
 use crate::parity_matmul::matmul_case;
 
 fn s<E: std::fmt::Display>(e: E) -> String {
@@ -82,12 +84,8 @@ async fn pipelines_are_cached_and_work_batched() -> TestResult {
 
 async fn chunked_matmul_under_small_binding_limit() -> TestResult {
     // 16 KiB bindings = 4096 floats: every operand below is larger, so matmul splits M, N and K.
-    let small = open_gpu(GpuOptions {
-        max_binding_bytes: Some(16 << 10),
-        ..Default::default()
-    })
-    .await?;
-    if small.describe().max_binding_bytes != Some(16 << 10) {
+    let small = small_binding_gpu().await?;
+    if small.describe().max_binding_bytes != Some(SMALL_BINDING_BYTES) {
         return Err(format!("limit not applied: {:?}", small.describe()));
     }
     matmul_case(&small, &[100, 70], &[70, 90], false, false, 40).await?;
@@ -98,11 +96,7 @@ async fn chunked_matmul_under_small_binding_limit() -> TestResult {
 }
 
 async fn chunked_unary_and_typed_error_when_unsplittable() -> TestResult {
-    let small = open_gpu(GpuOptions {
-        max_binding_bytes: Some(16 << 10),
-        ..Default::default()
-    })
-    .await?;
+    let small = small_binding_gpu().await?;
     let data = Rng::new(50).vec(10_000, -3.0, 3.0);
     let (c, g) = both(&data, &[10_000], &small)?;
     let want = c.gelu_erf().map_err(s)?.to_vec().await.map_err(s)?;

@@ -5,9 +5,9 @@
 //! awkward shapes, under a 16 KiB binding limit (split into blocks), and with typed errors
 //! for bad shapes.
 
-use brainprobe_engine::{Device, EngineError, GpuOptions, QMatrix, QuantType, Tensor};
+use brainprobe_engine::{Device, EngineError, QMatrix, QuantType, Tensor};
 
-use crate::common::{check, gpu, open_gpu, parity, Rng, TestResult, Tol};
+use crate::common::{check, gpu, parity, small_binding_gpu, Rng, TestResult, Tol};
 
 const RMS_TOL: Tol = Tol::new(1e-5, 1e-5);
 const SILU_TOL: Tol = Tol::new(1e-6, 1e-5);
@@ -101,11 +101,7 @@ async fn gqa_attention_heads() -> TestResult {
 async fn llama_ops_chunked_under_small_binding_limit() -> TestResult {
     // 16 KiB bindings = 4096 floats: every tensor below is larger (k and v of the attention are
     // bound whole and stay under it).
-    let small = open_gpu(GpuOptions {
-        max_binding_bytes: Some(16 << 10),
-        ..Default::default()
-    })
-    .await?;
+    let small = small_binding_gpu().await?;
     let mut seed = 1360;
     let mut next = || {
         seed += 1;
@@ -165,6 +161,15 @@ async fn llama_ops_shape_errors() -> TestResult {
     let gpu = gpu().await?;
     let t = |shape: &[usize]| Tensor::zeros(shape, &gpu).map_err(|e| e.to_string());
     let is_shape = |r: Result<Tensor, EngineError>| matches!(r, Err(EngineError::Shape { .. }));
+    // q of shape `q`, k and v both of shape `kv`
+    let gqa_is_shape = |q: &[usize], kv: &[usize], causal: bool| -> Result<bool, String> {
+        Ok(is_shape(Tensor::gqa_attention(
+            &t(q)?,
+            &t(kv)?,
+            &t(kv)?,
+            causal,
+        )))
+    };
     let checks = [
         (
             "rms_norm weight",
@@ -175,39 +180,19 @@ async fn llama_ops_shape_errors() -> TestResult {
         ("rope rank 2", is_shape(t(&[2, 8])?.rope(0, 1e4))),
         (
             "gqa heads not a multiple",
-            is_shape(Tensor::gqa_attention(
-                &t(&[2, 4, 8])?,
-                &t(&[2, 3, 8])?,
-                &t(&[2, 3, 8])?,
-                true,
-            )),
+            gqa_is_shape(&[2, 4, 8], &[2, 3, 8], true)?,
         ),
         (
             "gqa head dims differ",
-            is_shape(Tensor::gqa_attention(
-                &t(&[2, 4, 8])?,
-                &t(&[2, 2, 4])?,
-                &t(&[2, 2, 4])?,
-                true,
-            )),
+            gqa_is_shape(&[2, 4, 8], &[2, 2, 4], true)?,
         ),
         (
             "gqa causal tq > tk",
-            is_shape(Tensor::gqa_attention(
-                &t(&[3, 2, 8])?,
-                &t(&[2, 1, 8])?,
-                &t(&[2, 1, 8])?,
-                true,
-            )),
+            gqa_is_shape(&[3, 2, 8], &[2, 1, 8], true)?,
         ),
         (
             "gqa head dim > 256 on the GPU",
-            is_shape(Tensor::gqa_attention(
-                &t(&[1, 1, 258])?,
-                &t(&[1, 1, 258])?,
-                &t(&[1, 1, 258])?,
-                false,
-            )),
+            gqa_is_shape(&[1, 1, 258], &[1, 1, 258], false)?,
         ),
     ];
     for (what, ok) in checks {

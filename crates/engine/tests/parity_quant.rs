@@ -4,9 +4,11 @@
 //! gather exactly (dequantisation is exact on every device); both under a 16 KiB binding limit
 //! (split into blocks of rows), and typed errors for bad shapes, ids and devices.
 
-use brainprobe_engine::{Device, EngineError, GpuOptions, QMatrix, QuantType, Tensor};
+use brainprobe_engine::{Device, EngineError, QMatrix, QuantType, Tensor};
 
-use crate::common::{abs_on_cpu, both, check, gpu, open_gpu, read2, Rng, TestResult, Tol, EXACT};
+use crate::common::{
+    abs_on_cpu, both, check, gpu, read2, small_binding_gpu, Rng, TestResult, Tol, EXACT,
+};
 
 const TOL: Tol = Tol::new(1e-6, 1e-5);
 const TYPES: [QuantType; 2] = [QuantType::Q4_1, QuantType::Q8_0];
@@ -140,11 +142,7 @@ async fn qembedding_rows() -> TestResult {
 async fn quant_chunked_under_small_binding_limit() -> TestResult {
     // 16 KiB bindings = 4096 words: each weight matrix, input and output below is larger, so
     // the work is split into blocks of rows (Q8_0 blocks then start mid-word).
-    let small = open_gpu(GpuOptions {
-        max_binding_bytes: Some(16 << 10),
-        ..Default::default()
-    })
-    .await?;
+    let small = small_binding_gpu().await?;
     for (j, qtype) in TYPES.iter().enumerate() {
         let seed = 980 + 10 * j as u64;
         qmatmul_case(&small, *qtype, &[100, 96], 200, seed).await?;

@@ -57,6 +57,19 @@ pub async fn open_gpu(options: GpuOptions) -> Result<Device, String> {
     Ok(device)
 }
 
+/// The binding limit of [`small_binding_gpu`]: 16 KiB, 4096 floats.
+pub const SMALL_BINDING_BYTES: u64 = 16 << 10;
+
+/// A GPU of its own whose bindings hold at most [`SMALL_BINDING_BYTES`], so that the tests'
+/// operands are split into chunks (or refused where they cannot be).
+pub async fn small_binding_gpu() -> Result<Device, String> {
+    open_gpu(GpuOptions {
+        max_binding_bytes: Some(SMALL_BINDING_BYTES),
+        ..Default::default()
+    })
+    .await
+}
+
 /// The GPU shared by the parity tests (opened once per process / page).
 pub async fn gpu() -> Result<Device, String> {
     #[cfg(not(target_arch = "wasm32"))]
