@@ -93,8 +93,9 @@ fn data_page_shows_every_dataset_and_an_adapter() {
 }
 
 /// Narrows the window to a phone's width and asserts the page is no wider than the screen
-/// (tables and canvases scroll or shrink inside their boxes).
-fn assert_fits_a_phone(driver: &Driver, page: &str) {
+/// (tables and canvases scroll or shrink inside their boxes); keeps a `screenshot` of the
+/// narrow layout when one is named.
+fn assert_fits_a_phone(driver: &Driver, page: &str, screenshot: Option<&str>) {
     driver.resize(390, 2400);
     let overflow = driver.wait_for(
         "the narrow layout",
@@ -105,6 +106,9 @@ fn assert_fits_a_phone(driver: &Driver, page: &str) {
         overflow.as_i64().unwrap_or(i64::MAX) <= 1,
         "{page}: {overflow} px wider than a 390 px screen"
     );
+    if let Some(name) = screenshot {
+        driver.screenshot(name);
+    }
     driver.resize(1280, 2400);
 }
 
@@ -162,9 +166,12 @@ fn page_score(driver: &Driver, page: &str, secs: u64) -> f64 {
         ),
         Duration::from_secs(secs),
     );
-    let text = v.as_str().unwrap_or_default();
-    text.parse::<f64>()
-        .unwrap_or_else(|_| panic!("{page} page: {text}"))
+    number(v.as_str().unwrap_or_default(), &format!("{page} page"))
+}
+
+/// `text` as a number, or a panic naming `what` and showing the text (a page's error).
+fn number(text: &str, what: &str) -> f64 {
+    text.parse().unwrap_or_else(|_| panic!("{what}: {text}"))
 }
 
 /// Turns `page`'s "force CPU" switch on, runs again and checks the score against the
@@ -256,7 +263,7 @@ fn vision_page_scores_like_the_cli_on_gpu_and_cpu_and_cancels() {
         (s - expected_s).abs() < 1e-4,
         "after cancel: {s} vs CLI {expected_s}"
     );
-    assert_fits_a_phone(&driver, "Vision with RDMs");
+    assert_fits_a_phone(&driver, "Vision with RDMs", None);
 }
 
 /// The Vision page on `efficientnet-lite0` × IT RSA, run on `switch` (`#vision-cpu` or
@@ -276,16 +283,7 @@ fn efficientnet_vision_run(switch: &str, wait: Duration) -> (StaticServer, Drive
     ));
     let started = Instant::now();
     driver.script("document.querySelector('#vision-run').click(); return 1;");
-    let v = driver.wait_for(
-        "the Vision page's score",
-        "const s = document.querySelector('#vision-score'); const e = document.querySelector('#vision-error'); \
-         return e ? 'error: ' + e.textContent : (s ? s.dataset.value : null);",
-        wait,
-    );
-    let text = v.as_str().unwrap_or_default();
-    let score: f64 = text
-        .parse()
-        .unwrap_or_else(|_| panic!("Vision page: {text}"));
+    let score = page_score(&driver, "vision", wait.as_secs());
     println!(
         "efficientnet-lite0 vision ({switch}): page {score:.6}, CLI {expected:.6}, {:.0} s",
         started.elapsed().as_secs_f64()
@@ -344,11 +342,10 @@ fn leaderboard_overview_and_about_render() {
         "const c = document.querySelector('#{cell}'); \
          return c && c.textContent.includes('committed CLI run') ? c.dataset.committed : null;"
     ));
-    let committed: f64 = committed
-        .as_str()
-        .unwrap_or_default()
-        .parse()
-        .unwrap_or_else(|_| panic!("committed value in the cell: {committed}"));
+    let committed = number(
+        committed.as_str().unwrap_or_default(),
+        "committed value in the cell",
+    );
     let cli = cli_score("cornet-z-mini", "kriegeskorte2008-monkey-it-rsa");
     assert!(
         (committed - cli).abs() < 1e-4,
@@ -362,11 +359,7 @@ fn leaderboard_overview_and_about_render() {
         &format!("const c = document.querySelector('#{cell}'); return c && c.dataset.value ? c.dataset.value : (c && c.classList.contains('failed') ? 'failed: ' + c.title : null);"),
         Duration::from_secs(300),
     );
-    let value: f64 = v
-        .as_str()
-        .unwrap_or_default()
-        .parse()
-        .unwrap_or_else(|_| panic!("cell: {v}"));
+    let value = number(v.as_str().unwrap_or_default(), "cell");
     let expected = cli_score("cornet-z-mini", "kriegeskorte2008-monkey-it-rsa");
     assert!(
         (value - expected).abs() < 1e-4,
@@ -406,11 +399,11 @@ fn leaderboard_overview_and_about_render() {
     );
     assert_eq!(rows, json!(9), "one row per dataset in the manifest");
     driver.screenshot("about-page.png");
-    assert_fits_a_phone(&driver, "About");
+    assert_fits_a_phone(&driver, "About", None);
     driver.go_hash("#overview");
-    assert_fits_a_phone(&driver, "Overview");
+    assert_fits_a_phone(&driver, "Overview", None);
     driver.go_hash("#leaderboard");
-    assert_fits_a_phone(&driver, "Leaderboard");
+    assert_fits_a_phone(&driver, "Leaderboard", None);
 }
 
 // ---- Occlusion page ----
@@ -757,16 +750,7 @@ fn occlusion_score_computed_in_the_browser_equals_the_cli() {
     );
     let started = Instant::now();
     driver.script("document.querySelector('#occlusion-run').click(); return 1;");
-    let v = driver.wait_for(
-        "the browser's occlusion score",
-        "const s = document.querySelector('#occlusion-score'); const e = document.querySelector('#occlusion-error'); \
-         return e ? 'error: ' + e.textContent : (s ? s.dataset.value : null);",
-        Duration::from_secs(3600),
-    );
-    let text = v.as_str().unwrap_or_default();
-    let value: f64 = text
-        .parse()
-        .unwrap_or_else(|_| panic!("Occlusion page: {text}"));
+    let value = page_score(&driver, "occlusion", 3600);
     let expected = cli_score("cornet-z-mini", "tang2018-occlusion");
     println!(
         "occlusion score in the browser: {value:.6} (CLI {expected:.6}) in {:.0} s",
@@ -947,17 +931,7 @@ fn language_page_scores_like_the_cli_and_takes_any_sentence() {
     driver.screenshot("language-sentence.png");
 
     // Phone width: nothing wider than the screen (tables scroll inside their box).
-    driver.resize(390, 2400);
-    let overflow = driver.wait_for(
-        "the narrow layout",
-        "return window.innerWidth <= 400 ? document.documentElement.scrollWidth - window.innerWidth : null;",
-        Duration::from_secs(10),
-    );
-    assert!(
-        overflow.as_i64().unwrap_or(i64::MAX) <= 1,
-        "the page is {overflow} px wider than a 390 px screen"
-    );
-    driver.screenshot("language-phone.png");
+    assert_fits_a_phone(&driver, "Language", Some("language-phone.png"));
 }
 
 // ---- Verified downloads, content policy ----
@@ -1027,9 +1001,7 @@ fn verified_downloads_replace_a_corrupted_cache_entry_and_name_a_truncated_file(
     let expected = cli_score("cornet-z-mini", "kriegeskorte2008-it-rsa");
     let (server, driver) = open(hash);
     let first = vision_outcome(&driver, Some("#vision-cpu"));
-    let first: f64 = first
-        .parse()
-        .unwrap_or_else(|_| panic!("first run: {first}"));
+    let first = number(&first, "first run");
     assert!((first - expected).abs() < 1e-4, "{first} vs CLI {expected}");
 
     // Corrupt the cache: the weights cut to half, one data file with its first byte flipped.
@@ -1054,9 +1026,7 @@ fn verified_downloads_replace_a_corrupted_cache_entry_and_name_a_truncated_file(
     // the score is the same.
     driver.script("location.reload(); return 1;");
     let again = vision_outcome(&driver, Some("#vision-cpu"));
-    let again: f64 = again
-        .parse()
-        .unwrap_or_else(|_| panic!("after corruption: {again}"));
+    let again = number(&again, "after corruption");
     assert!((again - first).abs() < 1e-12, "{again} vs {first}");
     let digests = driver.script(
         "return (async () => { const c = await caches.open('brainprobe-v1'); const out = {}; \

@@ -109,9 +109,7 @@ fn a_second_visit_works_offline_and_a_new_build_replaces_the_old_shell() {
     // Online: the score, through the service worker, equals the CLI's.
     let expected = cli_score("cornet-z-mini", "kriegeskorte2008-it-rsa");
     let online = vision_outcome(&driver, Some("#vision-cpu"));
-    let online: f64 = online
-        .parse()
-        .unwrap_or_else(|_| panic!("online: {online}"));
+    let online = number(&online, "online");
     assert!(
         (online - expected).abs() < 1e-4,
         "{online} vs CLI {expected}"
@@ -123,9 +121,7 @@ fn a_second_visit_works_offline_and_a_new_build_replaces_the_old_shell() {
     driver.script("location.reload(); return 1;");
     let offline = vision_outcome(&driver, Some("#vision-cpu"));
     driver.screenshot("offline-vision");
-    let offline: f64 = offline
-        .parse()
-        .unwrap_or_else(|_| panic!("offline: {offline}"));
+    let offline = number(&offline, "offline");
     assert_eq!(offline, online, "offline score = online score");
     driver.go_hash("#data");
     driver.wait_for(

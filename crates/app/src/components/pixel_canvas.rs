@@ -60,23 +60,32 @@ fn draw(canvas: &NodeRef, rgb: &[u8], side: usize) {
 /// nothing outside the browser, or when the canvas or its 2-d context is missing).
 #[cfg(target_arch = "wasm32")]
 pub fn paint_rgba(canvas: &NodeRef, rgba: &[u8], w: usize, h: usize) {
-    use wasm_bindgen::{Clamped, JsCast};
+    use wasm_bindgen::Clamped;
     let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() else {
         return;
     };
     canvas.set_width(w as u32);
     canvas.set_height(h as u32);
-    let ctx = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+    let ctx = context_2d(&canvas);
     if let (Some(ctx), Ok(data)) = (
         ctx,
         web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w as u32, h as u32),
     ) {
         let _ = ctx.put_image_data(&data, 0.0, 0.0);
     }
+}
+
+/// The 2-d drawing context of `canvas`, if the browser gives one.
+#[cfg(target_arch = "wasm32")]
+pub fn context_2d(
+    canvas: &web_sys::HtmlCanvasElement,
+) -> Option<web_sys::CanvasRenderingContext2d> {
+    use wasm_bindgen::JsCast;
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
 }
 
 /// Outside the browser there is no canvas to paint.

@@ -17,6 +17,7 @@ use super::language_extras::{ReadingPanel, SentenceBox, TrainingSection};
 use super::vision::show;
 use crate::components::download_notice::{download_notice, use_download_state};
 use crate::components::run_outcome::route_select;
+use crate::components::select_options::select_options;
 use crate::components::use_run::use_run;
 use crate::plots::layer_curve::LayerCurve;
 use crate::plots::scatter_plot::ScatterPlot;
@@ -181,18 +182,11 @@ fn result_view(r: &Run) -> Html {
 /// The page.
 #[function_component(LanguagePage)]
 pub fn language_page(p: &LanguagePageProps) -> Html {
-    let model = p
-        .route
-        .model
-        .clone()
-        .filter(|m| language_models().any(|v| v == m))
-        .unwrap_or_else(|| DEFAULT_MODEL.to_string());
-    let benchmark = p
-        .route
-        .benchmark
-        .clone()
-        .filter(|b| language_benchmarks().iter().any(|s| s.id == b))
-        .unwrap_or_else(|| pereira_default().to_string());
+    let model = p.route.model_among(language_models(), DEFAULT_MODEL);
+    let benchmark = p.route.benchmark_among(
+        language_benchmarks().iter().map(|s| s.id),
+        pereira_default(),
+    );
     let subset = p.route.subset;
     let readout = p.route.readout;
     let job = Job::Views {
@@ -221,12 +215,12 @@ pub fn language_page(p: &LanguagePageProps) -> Html {
             <div class="controls">
                 <label>{"Model "}
                     <select id="language-model" onchange={select(|r, v| r.model = Some(v))}>
-                        { for language_models().map(|m| html! { <option value={m} selected={m == model}>{m}</option> }) }
+                        { select_options(language_models().map(|m| (m, m)), &model) }
                     </select>
                 </label>
                 <label>{"Benchmark "}
                     <select id="language-benchmark" onchange={select(|r, v| r.benchmark = Some(v))}>
-                        { for language_benchmarks().into_iter().map(|s| html! { <option value={s.id} selected={s.id == benchmark}>{s.label}</option> }) }
+                        { select_options(language_benchmarks().into_iter().map(|s| (s.id, s.label)), &benchmark) }
                     </select>
                 </label>
                 <label>{"Stimuli "}

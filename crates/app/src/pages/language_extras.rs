@@ -12,6 +12,7 @@ use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::committed::language_leaderboard;
+use crate::components::select_options::select_options;
 use crate::plots::palette::ramp_css;
 use crate::plots::scatter_plot::{Dot, ScatterPlot};
 use crate::state::Runs;
@@ -228,7 +229,7 @@ pub fn training_section() -> Html {
             <p class="lead">{"gpt-mini's checkpoints (untrained → final), one point each: the raw brain score (the benchmark's headline) against WikiText-2 word perplexity (first 50 000 test tokens; lower = better language model). Numbers from the committed command-line run (results/language/leaderboard.json), the same as its finding 3, not computed in this browser — the main panel above recomputes any single point."}</p>
             <label>{"Brain score: "}
                 <select id="training-benchmark" onchange={on_bench}>
-                    { for super::language::language_benchmarks().into_iter().map(|s| html! { <option value={s.id} selected={s.id == benchmark.as_str()}>{s.label}</option> }) }
+                    { select_options(super::language::language_benchmarks().into_iter().map(|s| (s.id, s.label)), &benchmark) }
                 </select>
             </label>
             if let Some(r) = curve.r {

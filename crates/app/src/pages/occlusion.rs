@@ -22,6 +22,7 @@ use super::occlusion_trace::AttractorTraceView;
 use super::vision::{show, vision_models};
 use crate::committed::committed_score;
 use crate::components::run_outcome::route_select;
+use crate::components::select_options::select_options;
 use crate::components::use_run::use_run;
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
@@ -233,12 +234,7 @@ fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> H
 /// The page.
 #[function_component(OcclusionPage)]
 pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
-    let model = p
-        .route
-        .model
-        .clone()
-        .filter(|m| vision_models().any(|v| v == m))
-        .unwrap_or_else(|| DEFAULT_MODEL.to_string());
+    let model = p.route.model_among(vision_models(), DEFAULT_MODEL);
     let photos = shows_photos(&p.route, &model);
     let imagenet =
         brainprobe_models::registry::lookup(&model).is_ok_and(|m| m.family.is_imagenet());
@@ -296,7 +292,7 @@ pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
             <div class="controls">
                 <label>{"Model "}
                     <select id="occlusion-model" onchange={on_model}>
-                        { for vision_models().map(|m| html! { <option value={m} selected={m == model}>{m}</option> }) }
+                        { select_options(vision_models().map(|m| (m, m)), &model) }
                     </select>
                 </label>
                 <label>{"Stimuli "}

@@ -47,6 +47,7 @@ pub fn check_dimensions(name: &str, width: u32, height: u32) -> Result<(), Strin
 /// RGB bytes.
 #[cfg(target_arch = "wasm32")]
 pub async fn decode_file(file: web_sys::File, target: usize) -> Result<Vec<u8>, String> {
+    use crate::components::pixel_canvas::context_2d;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let name = file.name();
@@ -77,12 +78,7 @@ pub async fn decode_file(file: web_sys::File, target: usize) -> Result<Vec<u8>, 
             .map_err(|_| "no canvas")?;
         c.set_width(side);
         c.set_height(side);
-        let ctx = c
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-            .ok_or("no 2d context")?;
+        let ctx = context_2d(&c).ok_or("no 2d context")?;
         ctx.set_image_smoothing_enabled(true);
         Ok((c, ctx))
     };
@@ -133,12 +129,7 @@ pub async fn decode_file(file: web_sys::File, target: usize) -> Result<Vec<u8>, 
         .map_err(|_| "scaling failed".to_string())?;
         c = n;
     }
-    let ctx = c
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        .ok_or("no 2d context")?;
+    let ctx = context_2d(&c).ok_or("no 2d context")?;
     let data = ctx
         .get_image_data(0.0, 0.0, target as f64, target as f64)
         .map_err(|_| format!("the pixels of “{name}” cannot be read"))?;

@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use super::vision_wiring::WiringUpSection;
 use crate::components::run_outcome::route_select;
+use crate::components::select_options::select_options;
 use crate::components::stimulus_grid::StimulusGrid;
 use crate::components::use_run::use_run;
 use crate::plots::layer_curve::LayerCurve;
@@ -138,23 +139,13 @@ fn result_view(r: &Run, benchmark_label: &str) -> Html {
 /// The page.
 #[function_component(VisionPage)]
 pub fn vision_page(p: &VisionPageProps) -> Html {
-    let model = p
-        .route
-        .model
-        .clone()
-        .filter(|m| rsa_models().any(|v| v == m))
-        .unwrap_or_else(|| DEFAULT_MODEL.to_string());
-    let benchmark = p
-        .route
-        .benchmark
-        .clone()
-        .filter(|b| rsa_benchmarks().iter().any(|s| s.id == b))
-        .unwrap_or_else(|| {
-            rsa_benchmarks()
-                .first()
-                .map_or("kriegeskorte2008-it-rsa", |s| s.id)
-                .to_string()
-        });
+    let model = p.route.model_among(rsa_models(), DEFAULT_MODEL);
+    let benchmark = p.route.benchmark_among(
+        rsa_benchmarks().iter().map(|s| s.id),
+        rsa_benchmarks()
+            .first()
+            .map_or("kriegeskorte2008-it-rsa", |s| s.id),
+    );
     let job = Job::Views {
         model: model.clone(),
         benchmark: benchmark.clone(),
@@ -184,12 +175,12 @@ pub fn vision_page(p: &VisionPageProps) -> Html {
             <div class="controls">
                 <label>{"Model "}
                     <select id="vision-model" onchange={on_model}>
-                        { for rsa_models().map(|m| html! { <option value={m} selected={m == model}>{m}</option> }) }
+                        { select_options(rsa_models().map(|m| (m, m)), &model) }
                     </select>
                 </label>
                 <label>{"Compared with "}
                     <select id="vision-benchmark" onchange={on_benchmark}>
-                        { for rsa_benchmarks().into_iter().map(|s| html! { <option value={s.id} selected={s.id == benchmark}>{s.label}</option> }) }
+                        { select_options(rsa_benchmarks().into_iter().map(|s| (s.id, s.label)), &benchmark) }
                     </select>
                 </label>
                 { run.cpu_switch() }

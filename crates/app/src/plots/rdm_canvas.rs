@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::palette::ramp;
 use super::rdm_heatmap::{percentile_ranks, Matrix};
+use crate::components::pixel_canvas::paint_rgba;
 
 /// Properties of [`RdmCanvas`].
 #[derive(Properties, PartialEq)]
@@ -46,25 +47,6 @@ pub fn rgba(ranks: &Matrix) -> Vec<u8> {
         .collect()
 }
 
-#[cfg(target_arch = "wasm32")]
-fn paint(canvas: &web_sys::HtmlCanvasElement, ranks: &Matrix) {
-    use wasm_bindgen::{Clamped, JsCast};
-    let n = ranks.nrows() as u32;
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let pixels = rgba(ranks);
-    if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), n, n)
-    {
-        let _ = ctx.put_image_data(&image, 0.0, 0.0);
-    }
-}
-
 /// The heatmap.
 #[function_component(RdmCanvas)]
 pub fn rdm_canvas(p: &RdmCanvasProps) -> Html {
@@ -74,13 +56,9 @@ pub fn rdm_canvas(p: &RdmCanvasProps) -> Html {
     {
         let canvas = canvas.clone();
         let ranks = ranks.clone();
-        use_effect_with(ranks, move |_r| {
-            #[cfg(target_arch = "wasm32")]
-            if let Some(c) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                paint(&c, _r);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            let _ = &canvas;
+        use_effect_with(ranks, move |r| {
+            let n = r.nrows();
+            paint_rgba(&canvas, &rgba(r), n, n);
         });
     }
     let n = ranks.nrows().max(1);
