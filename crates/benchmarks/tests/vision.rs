@@ -16,7 +16,9 @@ use brainprobe_benchmarks::vision::bubbles::{TestSubset, Viewing};
 use brainprobe_benchmarks::vision::kriegeskorte2008::{
     self, score_activations, ItReference, Target,
 };
-use brainprobe_benchmarks::{RunContext, RunOptions, Silent, Subject, VisionSubject};
+use brainprobe_benchmarks::{
+    BenchError, RunContext, RunOptions, Score, Silent, Subject, VisionSubject,
+};
 use brainprobe_data::assets::default_native_root;
 use brainprobe_data::Assets;
 use brainprobe_engine::{Device, GpuOptions};
@@ -42,6 +44,11 @@ fn small() -> RunContext {
         ..RunOptions::default()
     };
     ctx
+}
+
+/// Benchmark `bench` run through the registry on `s`, as the CLI runs it.
+fn run(bench: &str, s: &Subject, ctx: &RunContext) -> Result<Score, BenchError> {
+    pollster::block_on(registry::run(find(bench).unwrap(), s, ctx, &Silent))
 }
 
 fn subject(id: &str, device: Device) -> VisionSubject {
@@ -116,8 +123,7 @@ fn constant_features_give_undefined_constant_not_nan() {
         &provenance,
         Device::Cpu,
     ));
-    let spec = find("kriegeskorte2008-it-rsa").unwrap();
-    let score = pollster::block_on(registry::run(spec, &subject, &small(), &Silent)).unwrap();
+    let score = run("kriegeskorte2008-it-rsa", &subject, &small()).unwrap();
     assert_eq!(score.value, Value::Undefined(Undefined::Constant));
     assert_eq!(score.raw.to_string(), "undefined (constant)");
     assert!(score
@@ -176,13 +182,7 @@ fn occlusion_and_attractor_run_small() {
     let s = Subject::Vision(subject("cornet-s-mini", Device::Cpu));
     let mut ctx = small();
     ctx.options.occlusion_per_class = 5;
-    let occ = pollster::block_on(registry::run(
-        find("tang2018-occlusion").unwrap(),
-        &s,
-        &ctx,
-        &Silent,
-    ))
-    .unwrap();
+    let occ = run("tang2018-occlusion", &s, &ctx).unwrap();
     let Some(Details::Occlusion(d)) = &occ.details else {
         panic!("no occlusion details")
     };
@@ -199,13 +199,7 @@ fn occlusion_and_attractor_run_small() {
     );
     let v = occ.value.get().unwrap();
     assert!((0.0..=1.0).contains(&v), "{v}");
-    let err = pollster::block_on(registry::run(
-        find("tang2018-attractor").unwrap(),
-        &s,
-        &ctx,
-        &Silent,
-    ))
-    .unwrap_err();
+    let err = run("tang2018-attractor", &s, &ctx).unwrap_err();
     assert!(err.to_string().contains("training images"), "{err}");
     // smoke run only: the bundle's test images stand in for training images here
     ctx.options.attractor_train_per_class = 5;
@@ -215,13 +209,7 @@ fn occlusion_and_attractor_run_small() {
             .unwrap()
             .set,
     );
-    let att = pollster::block_on(registry::run(
-        find("tang2018-attractor").unwrap(),
-        &s,
-        &ctx,
-        &Silent,
-    ))
-    .unwrap();
+    let att = run("tang2018-attractor", &s, &ctx).unwrap();
     let Some(Details::Attractor(a)) = &att.details else {
         panic!("no attractor details")
     };
@@ -238,17 +226,15 @@ fn occlusion_and_attractor_run_small() {
 fn gpu_and_cpu_scores_agree() {
     let gpu = pollster::block_on(Device::gpu(GpuOptions::default()))
         .expect("GPU test needs an adapter (lavapipe natively with WGPU_BACKEND=vulkan)");
-    let spec = find("kriegeskorte2008-it-rsa").unwrap();
-    let run = |d: Device| {
-        pollster::block_on(registry::run(
-            spec,
+    let rsa_on = |d: Device| {
+        run(
+            "kriegeskorte2008-it-rsa",
             &Subject::Vision(subject("cornet-z-mini", d)),
             &small(),
-            &Silent,
-        ))
+        )
         .unwrap()
     };
-    let (c, g) = (run(Device::Cpu), run(gpu));
+    let (c, g) = (rsa_on(Device::Cpu), rsa_on(gpu));
     assert_eq!(c.layers.len(), g.layers.len());
     for (a, b) in c.layers.iter().zip(&g.layers) {
         let (x, y) = (a.raw.get().unwrap(), b.raw.get().unwrap());

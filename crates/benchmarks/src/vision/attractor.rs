@@ -18,7 +18,7 @@ use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::bubbles::{first_per_class, TestSubset, Viewing};
-use super::hopfield::{binarise, majority, Hopfield};
+use super::hopfield::{binarise, binarise_rows, majority, unit_means, Hopfield};
 use super::occlusion::{collapse_note, condition_name, Answers, HumanCurves, LOW_VISIBILITY_PCT};
 use crate::context::RunContext;
 use crate::data::DataLog;
@@ -278,15 +278,8 @@ pub async fn run(
         })
         .collect::<Result<Vec<_>>>()?;
     let (train_feats, _) = features(subject, &train_inputs, "training images", progress).await?;
-    let thr: Vec<f64> = train_feats
-        .mapv(f64::from)
-        .mean_axis(Axis(0))
-        .map(|m| m.to_vec())
-        .unwrap_or_default();
-    let pats: Vec<Vec<i8>> = train_feats
-        .axis_iter(Axis(0))
-        .map(|r| binarise(&r.to_vec(), &thr))
-        .collect();
+    let thr = unit_means(train_feats.view());
+    let pats = binarise_rows(train_feats.view(), &thr);
     let prototypes: Vec<Vec<i8>> = (0..super::bubbles::CLASSES)
         .map(|c| {
             let members: Vec<&[i8]> = pats

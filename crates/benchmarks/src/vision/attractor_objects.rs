@@ -17,6 +17,9 @@ use ndarray::{Array2, ArrayView2, Axis};
 
 use super::attractor::{frac, summary, BinRun, Pooled, METRIC};
 use super::hopfield::{binarise, Hopfield};
+/// The binarisation of the stored and starting patterns (kept reachable here, where the
+/// app's tests import it).
+pub use super::hopfield::{binarise_rows, unit_means};
 use super::object_photos::{
     classify_held_out, feature_layer, leave_one_out, record_features, LinearReadout, CATEGORIES,
 };
@@ -43,21 +46,6 @@ pub const SPEC: BenchmarkSpec = BenchmarkSpec {
     causal_only: false,
     baseline: None,
 };
-
-/// Per-unit means of the rows of `x`: the binarisation thresholds.
-pub fn unit_means(x: ArrayView2<f32>) -> Vec<f64> {
-    x.mapv(f64::from)
-        .mean_axis(Axis(0))
-        .map(|m| m.to_vec())
-        .unwrap_or_default()
-}
-
-/// The binarised rows of `x`.
-pub fn binarise_rows(x: ArrayView2<f32>, thr: &[f64]) -> Vec<Vec<i8>> {
-    x.axis_iter(Axis(0))
-        .map(|r| binarise(&r.to_vec(), thr))
-        .collect()
-}
 
 /// ±1 patterns as the rows of a real matrix (what the state readout is fitted on).
 pub fn pattern_matrix(patterns: &[Vec<i8>]) -> Array2<f64> {
@@ -203,10 +191,7 @@ pub async fn run_with(
         "readouts: feedforward = RidgeCV category readout of the real-valued whole-photo features (as tang2018-occlusion-objects); attractor = the same classifier fitted on the other {} photos' binarised whole patterns, applied to the state after every sweep (step 0 = the occluded photo's binarised features, no dynamics); chance 1/6",
         photos.len().saturating_sub(1)
     ));
-    let largest = (0..classes)
-        .map(|c| labels.iter().filter(|&&l| l == c).count())
-        .max()
-        .unwrap_or(0);
+    let largest = photos.largest_category();
     score.notes.push(format!(
         "accuracies here are shares of photos right, not balanced accuracy as in tang2018-occlusion-objects: the categories are unequal (the largest has {largest} of {}), so a readout that always answers it scores {:.1} %, above chance (16.7 %); the headline's comparison with the feedforward readout is paired on the same photos, but read the collapse flags",
         photos.len(),

@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::attractor_objects::{binarise_rows, pattern_matrix, unit_means};
-use super::hopfield::{binarise, Hopfield};
+use super::attractor_objects::pattern_matrix;
+use super::hopfield::{binarise, binarise_rows, unit_means, Hopfield};
 use super::object_photos::{
     model_input, record_features, record_layer, LinearReadout, ObjectPhotos, CATEGORIES,
 };

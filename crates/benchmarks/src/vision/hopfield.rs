@@ -4,6 +4,7 @@
 //! every platform gives the same trajectory.
 
 use brainprobe_metrics::rng::RandomState;
+use ndarray::{ArrayView2, Axis};
 
 /// Stored patterns and the Hebbian weights they make.
 pub struct Hopfield {
@@ -19,6 +20,21 @@ pub fn binarise(x: &[f32], thresholds: &[f64]) -> Vec<i8> {
     x.iter()
         .zip(thresholds)
         .map(|(&v, &t)| if f64::from(v) >= t { 1 } else { -1 })
+        .collect()
+}
+
+/// Per-unit means of the rows of `x`: the binarisation thresholds.
+pub fn unit_means(x: ArrayView2<f32>) -> Vec<f64> {
+    x.mapv(f64::from)
+        .mean_axis(Axis(0))
+        .map(|m| m.to_vec())
+        .unwrap_or_default()
+}
+
+/// The binarised rows of `x`.
+pub fn binarise_rows(x: ArrayView2<f32>, thr: &[f64]) -> Vec<Vec<i8>> {
+    x.axis_iter(Axis(0))
+        .map(|r| binarise(&r.to_vec(), thr))
         .collect()
 }
 

@@ -220,6 +220,15 @@ impl ObjectPhotos {
             })
     }
 
+    /// Photos in the largest of the (unequal) categories: what a readout that always
+    /// answers that category gets right.
+    pub fn largest_category(&self) -> usize {
+        (0..CATEGORIES.len())
+            .map(|c| self.labels.iter().filter(|&&l| l == c).count())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Photo `k` behind bubbles reaching `[lo, hi)` % of its object (seed rule
     /// [`SEED_RULE`]), and the visibility reached.
     pub fn occluded(&self, k: usize, lo: f64, hi: f64) -> Result<(RgbF32, f64)> {

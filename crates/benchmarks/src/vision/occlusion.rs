@@ -473,27 +473,7 @@ fn resampled_similarity(
     variant(task, &q, &l, human).map_or(f64::NAN, |v| v.vs_unmasked.curve_similarity)
 }
 
-/// Builds the score from predictions (public for tests and the app).
-pub fn score_predictions(
-    score: &mut Score,
-    labels: &[usize],
-    visible: &[f64],
-    human: &HumanCurves,
-    model: &Predictions,
-    feedforward: Option<&Predictions>,
-) -> Result<()> {
-    score_task_predictions(
-        score,
-        &CIFAR_TASK,
-        labels,
-        visible,
-        human,
-        model,
-        feedforward,
-    )
-}
-
-/// [`score_predictions`] for answers among `task`'s classes.
+/// Builds the score from predictions among `task`'s classes (public for tests and the app).
 pub fn score_task_predictions(
     score: &mut Score,
     task: &Task<'_>,
@@ -655,8 +635,9 @@ pub async fn run(
         data,
         "occlusion-robustness curve similarity with people (unmasked), 1 − Σ w |R_model − R_human|",
     );
-    score_predictions(
+    score_task_predictions(
         &mut score,
+        &CIFAR_TASK,
         &labels,
         &visible,
         &human,
@@ -758,6 +739,11 @@ mod tests {
         (0..20).map(|i| i % 10).collect()
     }
 
+    /// True when one of `s`'s notes contains `text`.
+    fn noted(s: &Score, text: &str) -> bool {
+        s.notes.iter().any(|n| n.contains(text))
+    }
+
     #[test]
     fn bins_go_to_70_and_skip_bins_without_trials() {
         let h = HumanCurves::from_table(&table(), MAX_VISIBILITY_PCT).unwrap();
@@ -812,7 +798,7 @@ mod tests {
         let p = predictions(whole, bin, nb);
         let visible = vec![0.0; nb];
         let mut s = score();
-        score_predictions(&mut s, &labels, &visible, &h, &p, None).unwrap();
+        score_task_predictions(&mut s, &CIFAR_TASK, &labels, &visible, &h, &p, None).unwrap();
         let Some(Details::Occlusion(d)) = &s.details else {
             panic!("occlusion details")
         };
@@ -838,17 +824,13 @@ mod tests {
             collapse[0]
         );
         assert!(collapse[0].contains("0–5 % cat 50.0 %"), "{}", collapse[0]);
-        assert!(
-            !s.notes.iter().any(|n| n.contains("chance (0.1)")),
-            "{:?}",
-            s.notes
-        );
+        assert!(!noted(&s, "chance (0.1)"), "{:?}", s.notes);
 
         // One class for everything: whole accuracy 2/20 = chance → both flags, and the
         // score is the floor.
         let p = predictions(vec![4; 20], |_| vec![4; 20], nb);
         let mut s = score();
-        score_predictions(&mut s, &labels, &visible, &h, &p, None).unwrap();
+        score_task_predictions(&mut s, &CIFAR_TASK, &labels, &visible, &h, &p, None).unwrap();
         let Some(Details::Occlusion(d)) = &s.details else {
             panic!("occlusion details")
         };
@@ -865,11 +847,7 @@ mod tests {
             "{:?}",
             s.notes
         );
-        assert!(
-            s.notes.iter().any(|n| n.contains("in 13 of 13 conditions")),
-            "{:?}",
-            s.notes
-        );
+        assert!(noted(&s, "in 13 of 13 conditions"), "{:?}", s.notes);
 
         // 3 of 20 right on whole images: 15 %, within 10 points of chance.
         let whole: Vec<usize> = labels
@@ -879,14 +857,8 @@ mod tests {
             .collect();
         let p = predictions(whole, |_| labels.clone(), nb);
         let mut s = score();
-        score_predictions(&mut s, &labels, &visible, &h, &p, None).unwrap();
-        assert!(
-            s.notes
-                .iter()
-                .any(|n| n.contains("within 10 points of chance")),
-            "{:?}",
-            s.notes
-        );
+        score_task_predictions(&mut s, &CIFAR_TASK, &labels, &visible, &h, &p, None).unwrap();
+        assert!(noted(&s, "within 10 points of chance"), "{:?}", s.notes);
         let c = OcclusionCurves::of(&s).unwrap();
         assert_eq!(c.max_pct, 70.0);
         let m = &c.curves[0];

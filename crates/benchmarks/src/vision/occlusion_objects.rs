@@ -196,10 +196,7 @@ pub async fn run_with(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
             (a.min(x), b.max(x))
         });
-    let largest = (0..CATEGORIES.len())
-        .map(|c| labels.iter().filter(|&&l| l == c).count())
-        .max()
-        .unwrap_or(0);
+    let largest = photos.largest_category();
     score.notes.push(stimulus_note(&photos));
     score.notes.push(format!(
         "readout: RidgeCV on ±1 one-hot targets of the 6 categories (α by exact leave-one-out error over 1e-3…1e3, chosen {amin}–{amax}), standardised `{}` features of the whole photos, leave one photo out (fitted on the other {} whole photos, applied to the held-out photo whole and occluded); accuracy is balanced accuracy (the mean of the six categories' recalls: the categories are unequal, the largest has {largest} of {} photos, and a readout that always answers it scores chance, 1/6, not its share); people's chance 1/5",
