@@ -93,6 +93,19 @@ pub fn device_label(device: &Device) -> String {
     format!("gpu ({name}, {})", info.backend)
 }
 
+/// The model reference a score stores for model `id` with these weights on `device`,
+/// before any time-step cap or readout: what both modalities' references share.
+fn base_model_ref(id: &str, weights_sha256: &str, updates: u64, device: &Device) -> ModelRef {
+    ModelRef {
+        id: id.to_string(),
+        weights_sha256: weights_sha256.to_string(),
+        updates,
+        timesteps: None,
+        device: device_label(device),
+        readout: None,
+    }
+}
+
 impl VisionSubject {
     /// Wraps a loaded model with its weights' provenance.
     pub fn new(model: VisionModel, provenance: &Provenance, device: Device) -> Self {
@@ -114,12 +127,13 @@ impl VisionSubject {
     /// The model reference stored in a score, with the time-step cap it ran at.
     pub fn model_ref(&self, steps: Option<usize>) -> ModelRef {
         ModelRef {
-            id: self.model.id().to_string(),
-            weights_sha256: self.weights_sha256.clone(),
-            updates: self.updates,
             timesteps: steps,
-            device: device_label(&self.device),
-            readout: None,
+            ..base_model_ref(
+                self.model.id(),
+                &self.weights_sha256,
+                self.updates,
+                &self.device,
+            )
         }
     }
 
@@ -217,14 +231,12 @@ impl LanguageSubject {
     /// The model reference stored in a score that read no representation (surprisal,
     /// perplexity): no readout.
     pub fn model_ref(&self) -> ModelRef {
-        ModelRef {
-            id: self.model.id().to_string(),
-            weights_sha256: self.weights_sha256.clone(),
-            updates: self.updates,
-            timesteps: None,
-            device: device_label(&self.device),
-            readout: None,
-        }
+        base_model_ref(
+            self.model.id(),
+            &self.weights_sha256,
+            self.updates,
+            &self.device,
+        )
     }
 
     /// The model reference stored in a score whose representations were read with
