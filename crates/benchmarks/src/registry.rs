@@ -192,7 +192,11 @@ pub async fn run(
     }
     match (subject, spec.modality) {
         (Subject::Vision(vision), Modality::Vision) => match spec.kind {
-            Kind::ItRsa(target) => kriegeskorte2008::run(spec, target, vision, ctx, progress).await,
+            Kind::ItRsa(target) => {
+                kriegeskorte2008::run_recorded(spec, target, vision, ctx, progress)
+                    .await
+                    .map(|run| run.score)
+            }
             Kind::Occlusion => occlusion::run(spec, vision, ctx, progress).await,
             Kind::Attractor => attractor::run(spec, vision, ctx, progress).await,
             Kind::OcclusionObjects => {
@@ -204,9 +208,14 @@ pub async fn run(
             _ => Err(wrong()),
         },
         (Subject::Language(lm), Modality::Language) => match spec.kind {
-            Kind::Pereira => pereira2018::run(spec, lm, ctx, progress).await,
-            Kind::FutrellActivations => futrell2018::run_activations(spec, lm, ctx, progress).await,
-            Kind::FutrellSurprisal => futrell2018::run_surprisal(spec, lm, ctx, progress).await,
+            Kind::Pereira => pereira2018::run_recorded(spec, lm, ctx, progress)
+                .await
+                .map(|run| run.score),
+            Kind::FutrellActivations | Kind::FutrellSurprisal => {
+                futrell2018::run_recorded(spec, lm, ctx, progress)
+                    .await
+                    .map(|run| run.score)
+            }
             Kind::NextWord => wikitext2::run(spec, lm, ctx, progress).await,
             Kind::Localizer => fedorenko2010::run(spec, lm, ctx, progress).await,
             _ => Err(wrong()),

@@ -23,7 +23,7 @@ use brainprobe_metrics::ceiling::{sampling_error_reliability, Reliability};
 use brainprobe_metrics::correlation::pearson;
 use brainprobe_metrics::lm::segment_sentences;
 use brainprobe_metrics::splits::group_kfold;
-use brainprobe_models::language::{LayerSelection, Passage};
+use brainprobe_models::language::{LayerSelection, PartRecording, Passage, Readout};
 use ndarray::{Array1, Axis};
 use serde::{Deserialize, Serialize};
 
@@ -101,6 +101,17 @@ pub struct Stories {
     pub kept: Vec<usize>,
     /// The reliability of the mean RTs of the kept words.
     pub reliability: Reliability,
+}
+
+impl Stories {
+    /// Mean reading time (ms) of each scored word, in `kept` order: what both variants
+    /// predict.
+    pub fn scored_rts(&self) -> Vec<f64> {
+        self.kept
+            .iter()
+            .map(|&i| self.words[i].mean_rt_ms)
+            .collect()
+    }
 }
 
 /// Reads Natural Stories (digests in `log`), the first `n_stories` if given.
@@ -188,7 +199,7 @@ fn common_notes(score: &mut Score, st: &Stories, subset: Option<usize>) {
 /// A reading-time run with what its score was computed from, for views that draw more
 /// than the number (the app's reading view and scatter).
 pub struct FutrellRun {
-    /// The score (what `run_surprisal` / `run_activations` return).
+    /// The score (what [`crate::registry::run`] returns).
     pub score: Score,
     /// The stories and which words were scored.
     pub stories: Stories,
@@ -200,38 +211,47 @@ pub struct FutrellRun {
     pub splits: Vec<brainprobe_metrics::splits::Split>,
 }
 
-/// Runs `futrell2018-rt-surprisal` on a causal `subject`.
-pub async fn run_surprisal(
-    spec: &BenchmarkSpec,
-    subject: &LanguageSubject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
-) -> Result<Score> {
-    Ok(run_surprisal_recorded(spec, subject, ctx, progress)
-        .await?
-        .score)
-}
-
-/// [`run_surprisal`], keeping the stories and the surprisals.
-pub async fn run_surprisal_recorded(
+/// Runs `futrell2018-rt` or, for a causal `subject`, `futrell2018-rt-surprisal`
+/// (`spec.kind` says which), keeping the stories and what the score was computed from
+/// (the surprisals, or the recording and the folds).
+pub async fn run_recorded(
     spec: &BenchmarkSpec,
     subject: &LanguageSubject,
     ctx: &RunContext,
     progress: &dyn Progress,
 ) -> Result<FutrellRun> {
-    super::wikitext2::with_surprisal(&subject.model, spec.id)?;
+    let surprisal = spec.kind == Kind::FutrellSurprisal;
+    let layers = if surprisal {
+        super::wikitext2::with_surprisal(&subject.model, spec.id)?;
+        // no layer is read: surprisal is the same under every readout
+        LayerSelection::Named(Vec::new())
+    } else {
+        LayerSelection::All
+    };
+    let subset = ctx.options.language_subset;
+    let readout = subject.readout(&ctx.options);
     let mut log = DataLog::new(&ctx.assets);
-    let st = stories(&mut log, ctx.options.language_subset).await?;
-    // no layer is read: surprisal is the same under every readout
+    let st = stories(&mut log, subset).await?;
     let rec = subject
-        .record(
-            &st.passages,
-            &LayerSelection::Named(Vec::new()),
-            subject.readout(&ctx.options),
-            "story words",
-            progress,
-        )
+        .record(&st.passages, &layers, readout, "story words", progress)
         .await?;
+    if surprisal {
+        score_surprisal(spec, subject, subset, log, st, rec).await
+    } else {
+        score_activations(spec, subject, readout, subset, log, st, rec).await
+    }
+}
+
+/// `futrell2018-rt-surprisal` from the stories `st` (the first `subset` if given) read
+/// into `log` and their recording `rec`.
+async fn score_surprisal(
+    spec: &BenchmarkSpec,
+    subject: &LanguageSubject,
+    subset: Option<usize>,
+    log: DataLog<'_>,
+    st: Stories,
+    rec: PartRecording,
+) -> Result<FutrellRun> {
     let surprisal = rec
         .surprisal_bits
         .ok_or_else(|| BenchError::NotApplicable {
@@ -249,7 +269,7 @@ pub async fn run_surprisal_recorded(
             ),
         });
     }
-    let y: Vec<f64> = st.kept.iter().map(|&i| st.words[i].mean_rt_ms).collect();
+    let y = st.scored_rts();
     let r = pearson(&x, &y);
     let mut score = Score::new(
         spec,
@@ -267,7 +287,7 @@ pub async fn run_surprisal_recorded(
     let mut details = base_details(&st, "surprisal");
     details.signed_r = r.is_finite().then_some(r);
     score.details = Some(Details::Futrell(details));
-    common_notes(&mut score, &st, ctx.options.language_subset);
+    common_notes(&mut score, &st, subset);
     score.notes.push(crate::subject::NO_READOUT_NOTE.into());
     score.notes.extend(rec.notes);
     Ok(FutrellRun {
@@ -279,38 +299,18 @@ pub async fn run_surprisal_recorded(
     })
 }
 
-/// Runs `futrell2018-rt` (activations) on `subject`.
-pub async fn run_activations(
+/// `futrell2018-rt` (activations) from the stories `st` (the first `subset` if given) read
+/// into `log` and every layer's recording `rec`, read with `readout`.
+async fn score_activations(
     spec: &BenchmarkSpec,
     subject: &LanguageSubject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
-) -> Result<Score> {
-    Ok(run_activations_recorded(spec, subject, ctx, progress)
-        .await?
-        .score)
-}
-
-/// [`run_activations`], keeping the stories, the recording and the folds.
-pub async fn run_activations_recorded(
-    spec: &BenchmarkSpec,
-    subject: &LanguageSubject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
+    readout: Readout,
+    subset: Option<usize>,
+    log: DataLog<'_>,
+    st: Stories,
+    rec: PartRecording,
 ) -> Result<FutrellRun> {
-    let mut log = DataLog::new(&ctx.assets);
-    let st = stories(&mut log, ctx.options.language_subset).await?;
-    let readout = subject.readout(&ctx.options);
-    let rec = subject
-        .record(
-            &st.passages,
-            &LayerSelection::All,
-            readout,
-            "story words",
-            progress,
-        )
-        .await?;
-    let y: Vec<f64> = st.kept.iter().map(|&i| st.words[i].mean_rt_ms).collect();
+    let y = st.scored_rts();
     let groups: Vec<i64> = st.kept.iter().map(|&i| st.words[i].story as i64).collect();
     let folds = st.passages.len().min(10);
     let splits = group_kfold(&groups, folds, 1234)?;
@@ -335,7 +335,7 @@ pub async fn run_activations_recorded(
     });
     details.per_fold_r = regs.per_split();
     score.details = Some(Details::Futrell(details));
-    common_notes(&mut score, &st, ctx.options.language_subset);
+    common_notes(&mut score, &st, subset);
     score.notes.push(format!(
         "GroupKFold({folds}, shuffled, seed 1234) with the story as group: each fold predicts a whole unseen story."
     ));

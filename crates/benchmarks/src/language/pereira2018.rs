@@ -131,7 +131,7 @@ pub fn score_layers(
 /// A Pereira run with what its score was computed from, for views that draw more than
 /// the number (the app's predicted-vs-measured scatter).
 pub struct PereiraRun {
-    /// The score (what `run` returns).
+    /// The score (what [`crate::registry::run`] returns).
     pub score: Score,
     /// The sentences, in recording order.
     pub sentences: Vec<PereiraSentence>,
@@ -139,17 +139,8 @@ pub struct PereiraRun {
     pub recording: PartRecording,
 }
 
-/// Runs `pereira2018-langnet` on `subject`.
-pub async fn run(
-    spec: &BenchmarkSpec,
-    subject: &LanguageSubject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
-) -> Result<Score> {
-    Ok(run_recorded(spec, subject, ctx, progress).await?.score)
-}
-
-/// [`run`], keeping the sentences and the recording.
+/// Runs `pereira2018-langnet` on `subject`, keeping the sentences and the recording beside
+/// the score.
 pub async fn run_recorded(
     spec: &BenchmarkSpec,
     subject: &LanguageSubject,

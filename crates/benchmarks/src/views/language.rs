@@ -17,7 +17,7 @@ use crate::language::findings::{published_rows, PUBLISHED_BENCHMARKS};
 use crate::language::{as_f64, futrell2018, held_out_predictions, is_constant, pereira2018};
 use crate::leaderboard::ReferenceRow;
 use crate::progress::Progress;
-use crate::registry::{BenchmarkSpec, Kind};
+use crate::registry::BenchmarkSpec;
 use crate::score::{Run, Score};
 use crate::subject::LanguageSubject;
 
@@ -209,7 +209,7 @@ fn futrell_scatter(run: &futrell2018::FutrellRun) -> Result<Option<Scatter>> {
     if is_constant(x.view()) {
         return Ok(None);
     }
-    let y: Vec<f64> = kept.iter().map(|&i| words[i].mean_rt_ms).collect();
+    let y = run.stories.scored_rts();
     let predicted = held_out_predictions(x.view(), &y, &run.splits)?;
     let points = kept
         .iter()
@@ -260,11 +260,7 @@ pub async fn futrell_run(
     ctx: &RunContext,
     progress: &dyn Progress,
 ) -> Result<Run> {
-    let run = if spec.kind == Kind::FutrellSurprisal {
-        futrell2018::run_surprisal_recorded(spec, lm, ctx, progress).await?
-    } else {
-        futrell2018::run_activations_recorded(spec, lm, ctx, progress).await?
-    };
+    let run = futrell2018::run_recorded(spec, lm, ctx, progress).await?;
     let views = Views {
         layer_curve: LayerCurve::of(&run.score),
         scatter: futrell_scatter(&run)?,

@@ -217,7 +217,7 @@ fn score_layer(reference: &ItReference, layer: &LayerActivations) -> Result<Laye
 }
 
 /// Scores recorded activations (92 rows per layer, in stimulus order) against `reference`.
-/// Used by [`run`]; public so tests and the app can score any recording.
+/// Used by [`run_recorded`]; public so tests and the app can score any recording.
 pub fn score_activations(
     spec: &BenchmarkSpec,
     reference: &ItReference,
@@ -425,7 +425,7 @@ pub async fn images(subject: &VisionSubject, log: &mut DataLog<'_>) -> Result<Ve
 /// An IT RSA run with what its score was computed from, for views that draw more than
 /// the number (the RDMs and nearest neighbours of [`crate::views::vision`]).
 pub struct RsaRun {
-    /// The score (what [`run`] returns).
+    /// The score (what [`crate::registry::run`] returns).
     pub score: Score,
     /// The brain RDMs it was compared with.
     pub reference: ItReference,
@@ -433,20 +433,8 @@ pub struct RsaRun {
     pub layers: Vec<LayerActivations>,
 }
 
-/// Runs the benchmark: loads the RDMs and images, records every layer, scores.
-pub async fn run(
-    spec: &BenchmarkSpec,
-    target: Target,
-    subject: &VisionSubject,
-    ctx: &RunContext,
-    progress: &dyn Progress,
-) -> Result<Score> {
-    Ok(run_recorded(spec, target, subject, ctx, progress)
-        .await?
-        .score)
-}
-
-/// [`run`], keeping the brain RDMs and the recording.
+/// Runs the benchmark: loads the RDMs and images, records every layer, scores; keeps
+/// the brain RDMs and the recording beside the score (the views draw them).
 pub async fn run_recorded(
     spec: &BenchmarkSpec,
     target: Target,
