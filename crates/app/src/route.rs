@@ -79,9 +79,11 @@ pub struct Route {
     pub readout: Option<Readout>,
 }
 
-fn chosen<'a>(
+/// `asked` (a route's model or benchmark) when `offered` lists it, else `default`: a link
+/// naming something the page does not offer opens the page's default.
+pub fn chosen<'a>(
     asked: Option<&str>,
-    offered: &mut impl Iterator<Item = &'a str>,
+    mut offered: impl Iterator<Item = &'a str>,
     default: &str,
 ) -> String {
     asked
@@ -91,25 +93,6 @@ fn chosen<'a>(
 }
 
 impl Route {
-    /// The route's model when `offered` lists it, else `default`: a link naming a model the
-    /// page does not offer opens the page's default.
-    pub fn model_among<'a>(
-        &self,
-        mut offered: impl Iterator<Item = &'a str>,
-        default: &str,
-    ) -> String {
-        chosen(self.model.as_deref(), &mut offered, default)
-    }
-
-    /// The route's benchmark when `offered` lists it, else `default` (as [`Route::model_among`]).
-    pub fn benchmark_among<'a>(
-        &self,
-        mut offered: impl Iterator<Item = &'a str>,
-        default: &str,
-    ) -> String {
-        chosen(self.benchmark.as_deref(), &mut offered, default)
-    }
-
     /// The route of a page with nothing selected.
     pub fn page(page: Page) -> Self {
         Self {

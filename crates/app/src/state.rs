@@ -9,7 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::worker::client::WorkerClient;
-use crate::worker::protocol::{DeviceChoice, DeviceLine, Job, JobResult, RunError, Unit};
+use crate::worker::protocol::{DeviceChoice, DeviceLine, Job, JobResult, RunError, StepProgress};
 
 /// What every page gets through a context: the runs state and the worker client.
 #[derive(Clone, PartialEq)]
@@ -38,14 +38,8 @@ pub struct ActiveRun {
     pub id: u32,
     /// Its job.
     pub key: JobKey,
-    /// Current step.
-    pub step: String,
-    /// Units done in the step.
-    pub done: u64,
-    /// Units in the step (0 = unknown).
-    pub total: u64,
-    /// What the units are.
-    pub unit: Unit,
+    /// Its current step and count.
+    pub progress: StepProgress,
     /// When the run started (ms, page clock).
     pub started_ms: f64,
     /// When the current step started (ms).
@@ -95,14 +89,8 @@ pub enum Action {
     Progress {
         /// Run id.
         id: u32,
-        /// Step.
-        step: String,
-        /// Done.
-        done: u64,
-        /// Total.
-        total: u64,
-        /// Unit.
-        unit: Unit,
+        /// Its step and count.
+        progress: StepProgress,
         /// Page clock (ms).
         now_ms: f64,
     },
@@ -139,10 +127,7 @@ impl Reducible for RunsState {
                 s.active = Some(ActiveRun {
                     id,
                     key,
-                    step: "starting".into(),
-                    done: 0,
-                    total: 0,
-                    unit: Unit::Items,
+                    progress: StepProgress::starting(),
                     started_ms: now_ms,
                     step_started_ms: now_ms,
                     now_ms,
@@ -150,20 +135,14 @@ impl Reducible for RunsState {
             }
             Action::Progress {
                 id,
-                step,
-                done,
-                total,
-                unit,
+                progress,
                 now_ms,
             } => {
                 if let Some(a) = s.active.as_mut().filter(|a| a.id == id) {
-                    if a.step != step {
-                        a.step = step;
+                    if a.progress.step != progress.step {
                         a.step_started_ms = now_ms;
                     }
-                    a.done = done;
-                    a.total = total;
-                    a.unit = unit;
+                    a.progress = progress;
                     a.now_ms = now_ms;
                 }
             }
@@ -205,6 +184,7 @@ pub fn eta_seconds(elapsed_ms: f64, done: u64, total: u64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::worker::protocol::Unit;
 
     #[test]
     fn eta_extrapolates_the_rate_and_refuses_to_guess() {
@@ -233,13 +213,15 @@ mod tests {
         assert!(s.pending(&key));
         let s = s.reduce(Action::Progress {
             id: 4,
-            step: "x".into(),
-            done: 1,
-            total: 2,
-            unit: Unit::Items,
+            progress: StepProgress {
+                step: "x".into(),
+                done: 1,
+                total: 2,
+                unit: Unit::Items,
+            },
             now_ms: 1.0,
         });
-        assert_eq!(s.active.as_ref().map(|a| a.done), Some(0));
+        assert_eq!(s.active.as_ref().map(|a| a.progress.done), Some(0));
         let s = s.reduce(Action::Cancelled);
         assert!(s.active.is_none() && s.cancelled && !s.pending(&key));
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::bundle::Bundle;
 use crate::datasets::{corpora, fedorenko::Condition};
 use crate::error::Result;
-use crate::manifest::Manifest;
+use crate::manifest::{DatasetEntry, Manifest};
 
 /// A labelled count shown on a dataset card, e.g. `627 sentences`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,23 +26,12 @@ impl Count {
     }
 }
 
-/// What a user needs to know about one dataset.
+/// What a user needs to know about one dataset: its manifest entry (id, title, description,
+/// licence, citations, sources, files) and the item counts of the loaded data.
 #[derive(Debug, Clone, Serialize)]
 pub struct DatasetSummary {
-    /// Dataset identifier.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Description.
-    pub description: String,
-    /// Licence statement.
-    pub licence: String,
-    /// Citations.
-    pub citation: Vec<String>,
-    /// Source URLs.
-    pub source: Vec<String>,
-    /// Number of mirrored files.
-    pub files: usize,
+    /// The dataset as the manifest describes it.
+    pub dataset: DatasetEntry,
     /// Item counts computed from the loaded data.
     pub counts: Vec<Count>,
 }
@@ -65,13 +54,7 @@ pub fn summarize(manifest: &Manifest, bundle: &Bundle) -> Result<Vec<DatasetSumm
         .iter()
         .map(|d| {
             Ok(DatasetSummary {
-                id: d.id.clone(),
-                title: d.title.clone(),
-                description: d.description.clone(),
-                licence: d.licence.clone(),
-                citation: d.citation.clone(),
-                source: d.source.clone(),
-                files: d.files.len(),
+                dataset: d.clone(),
                 counts: counts_for(&d.id, bundle),
             })
         })

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use brainprobe_data::manifest::{FileEntry, Manifest};
 use brainprobe_data::prepare::{build_bundles, fetch_verified, prepare, Source};
-use brainprobe_data::summary::summarize;
 use brainprobe_data::{Assets, Bundle, DataError};
 use sha2::{Digest, Sha256};
 
@@ -160,9 +159,7 @@ fn real_mirror_prepares_bundles_with_the_published_counts() {
 
     let bundle = pollster::block_on(Bundle::load(&Assets::new(out.display().to_string()))).unwrap();
     common::assert_published_counts(&bundle);
-    let manifest = Manifest::project().unwrap();
-    let summaries = summarize(&manifest, &bundle).unwrap();
-    let line = |id: &str| summaries.iter().find(|s| s.id == id).unwrap().counts_line();
+    let line = |id: &str| common::counts_line(&bundle, id);
     assert_eq!(
         line("cifar10"),
         "50000 train images, 10000 test images, 1000 in the browser subset"

@@ -7,13 +7,13 @@
 //! surprisal of a part is the sum of its tokens' −log2 P.
 
 use brainprobe_engine::Device;
-use brainprobe_models::language::causal::record_model;
 use brainprobe_models::language::gpt::Gpt;
-use brainprobe_models::language::{LayerSelection, Readout};
-use brainprobe_models::{parse_manifest, Weights};
-use brainprobe_text::Tokenizer;
+use brainprobe_models::language::Readout;
 
-use crate::common::{gpu, matches_causal_fixture, relative_error, TestResult};
+use crate::common::{
+    checkpoint, fixture_with_ids, gpu, matches_causal_fixture, record_with_empty_part,
+    relative_error, TestResult,
+};
 
 const TOLERANCE: f32 = 1e-4;
 const ID: &str = "gpt-mini@step108";
@@ -23,28 +23,14 @@ const TOKENIZER: &[u8] = include_bytes!("../../../weights/tokenizer-bpe8k/tokeni
 const FIXTURE: &[u8] = include_bytes!("fixtures/gpt-mini@step108.parity.safetensors");
 
 fn load(device: &Device) -> Result<Gpt, String> {
-    let err = |e: brainprobe_models::ModelError| format!("{ID}: {e}");
-    let weights = Weights::from_safetensors(ID, WEIGHTS).map_err(err)?;
-    let manifest = parse_manifest(ID, MANIFEST).map_err(err)?;
-    let tokenizer =
-        Tokenizer::from_json_bytes(TOKENIZER, "tokenizer.json").map_err(|e| e.to_string())?;
-    Gpt::load(&weights, &manifest, tokenizer, device).map_err(err)
+    let (weights, manifest, tokenizer) = checkpoint(ID, WEIGHTS, MANIFEST, TOKENIZER)?;
+    Gpt::load(&weights, &manifest, tokenizer, device).map_err(|e| format!("{ID}: {e}"))
 }
 
 async fn check(device: &Device) -> TestResult {
     let err = |e: brainprobe_models::ModelError| format!("{ID}: {e}");
     let model = load(device)?;
-    let fixture = Weights::from_safetensors("fixture", FIXTURE).map_err(err)?;
-    let ids: Vec<u32> = fixture
-        .names()
-        .contains(&"input_ids")
-        .then(|| fixture.get("input_ids", &[12]))
-        .ok_or("fixture has no input_ids")?
-        .map_err(err)?
-        .data
-        .iter()
-        .map(|&v| v as u32)
-        .collect();
+    let (fixture, ids) = fixture_with_ids(FIXTURE, 12)?;
     let out = model.forward(&ids).map_err(err)?;
     matches_causal_fixture(ID, device, &fixture, &out.layers, &out.logits, TOLERANCE, 7).await
 }
@@ -72,27 +58,8 @@ async fn gpt_record_reads_last_tokens() -> TestResult {
         long.clone(),
         vec![String::new(), "Hi".into()],
     ];
-    let rec = record_model(
-        &model,
-        &passages,
-        &LayerSelection::Named(vec!["block.3".into()]),
-        Readout::LastToken,
-        |_, _| {},
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let n = words.len() + long.len() + 2;
+    let rec = record_with_empty_part(&model, &passages, "block.3", 192).await?;
     let layer = &rec.layers[0];
-    if layer.values.dim() != (n, 192) {
-        return Err(format!(
-            "rows {:?}, expected ({n}, 192)",
-            layer.values.dim()
-        ));
-    }
-    let s = rec.surprisal_bits.as_ref().ok_or("no surprisal")?;
-    if !s[..n - 2].iter().all(|v| v.is_finite() && *v > 0.0) || !s[n - 2].is_nan() {
-        return Err(format!("surprisal not as expected: {:?}", &s[..4]));
-    }
     // the first passage fits one window: its last row equals a plain forward pass
     let (ids, _, _) = brainprobe_models::language::causal::encode_passage(
         &model.tokenizer,

@@ -9,13 +9,12 @@
 
 use brainprobe_engine::Device;
 use brainprobe_models::language::causal::next_token_logprobs;
-use brainprobe_models::language::causal::record_model;
 use brainprobe_models::language::lstm::{Lstm, CHUNK};
-use brainprobe_models::language::{LayerSelection, Readout};
-use brainprobe_models::{parse_manifest, Weights};
-use brainprobe_text::Tokenizer;
 
-use crate::common::{gpu, matches_causal_fixture, relative_error, TestResult};
+use crate::common::{
+    checkpoint, fixture_with_ids, gpu, matches_causal_fixture, record_with_empty_part,
+    relative_error, TestResult,
+};
 
 const TOLERANCE: f32 = 1e-4;
 const ID: &str = "lstm-mini-untrained";
@@ -25,25 +24,14 @@ const TOKENIZER: &[u8] = include_bytes!("../../../weights/tokenizer-bpe8k/tokeni
 const FIXTURE: &[u8] = include_bytes!("fixtures/lstm-mini-untrained.parity.safetensors");
 
 fn load(device: &Device) -> Result<Lstm, String> {
-    let err = |e: brainprobe_models::ModelError| format!("{ID}: {e}");
-    let weights = Weights::from_safetensors(ID, WEIGHTS).map_err(err)?;
-    let manifest = parse_manifest(ID, MANIFEST).map_err(err)?;
-    let tokenizer =
-        Tokenizer::from_json_bytes(TOKENIZER, "tokenizer.json").map_err(|e| e.to_string())?;
-    Lstm::load(&weights, &manifest, tokenizer, device).map_err(err)
+    let (weights, manifest, tokenizer) = checkpoint(ID, WEIGHTS, MANIFEST, TOKENIZER)?;
+    Lstm::load(&weights, &manifest, tokenizer, device).map_err(|e| format!("{ID}: {e}"))
 }
 
 async fn check(device: &Device) -> TestResult {
     let err = |e: brainprobe_models::ModelError| format!("{ID}: {e}");
     let model = load(device)?;
-    let fixture = Weights::from_safetensors("fixture", FIXTURE).map_err(err)?;
-    let ids: Vec<u32> = fixture
-        .get("input_ids", &[12])
-        .map_err(err)?
-        .data
-        .iter()
-        .map(|&v| v as u32)
-        .collect();
+    let (fixture, ids) = fixture_with_ids(FIXTURE, 12)?;
     let out = model
         .forward(&ids, &model.zero_state().map_err(err)?)
         .map_err(err)?;
@@ -105,26 +93,7 @@ async fn lstm_record_gives_rows_and_surprisal() -> TestResult {
         .map(String::from)
         .collect();
     let passages = vec![words.clone(), vec![String::new(), "Hi".into()]];
-    let rec = record_model(
-        &model,
-        &passages,
-        &LayerSelection::Named(vec!["lstm.1".into()]),
-        Readout::LastToken,
-        |_, _| {},
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let n = words.len() + 2;
-    if rec.layers[0].values.dim() != (n, 256) {
-        return Err(format!(
-            "rows {:?}, expected ({n}, 256)",
-            rec.layers[0].values.dim()
-        ));
-    }
-    let s = rec.surprisal_bits.as_ref().ok_or("no surprisal")?;
-    if !s[..words.len()].iter().all(|v| v.is_finite() && *v > 0.0) || !s[words.len()].is_nan() {
-        return Err(format!("surprisal not as expected: {s:?}"));
-    }
+    record_with_empty_part(&model, &passages, "lstm.1", 256).await?;
     Ok(())
 }
 

@@ -40,26 +40,27 @@ pub fn run_progress() -> Html {
         };
     };
     let (job, _) = &active.key;
-    let fraction = if active.total > 0 {
-        active.done as f64 / active.total as f64
+    let step = &active.progress;
+    let fraction = if step.total > 0 {
+        step.done as f64 / step.total as f64
     } else {
         0.0
     };
     let eta = eta_seconds(
         active.now_ms - active.step_started_ms,
-        active.done,
-        active.total,
+        step.done,
+        step.total,
     )
     .map(|s| format!(" · {} left in this step", duration_text(s)))
     .unwrap_or_default();
-    let counts = if active.total > 0 {
+    let counts = if step.total > 0 {
         format!(
             "{} / {}",
-            amount(active.done, active.unit),
-            amount(active.total, active.unit)
+            amount(step.done, step.unit),
+            amount(step.total, step.unit)
         )
     } else {
-        amount(active.done, active.unit)
+        amount(step.done, step.unit)
     };
     let queued = if state.queued.is_empty() {
         String::new()
@@ -74,7 +75,7 @@ pub fn run_progress() -> Html {
         <div id="run-progress" class="run-progress" data-state="running" role="status" aria-live="polite">
             <span class="run-job">{format!("{} × {}", job.model(), job.benchmark())}</span>
             <progress max="1" value={format!("{fraction:.3}")} aria-label="progress of this step"></progress>
-            <span class="run-step">{format!("{}: {counts}{eta}{queued}", active.step)}</span>
+            <span class="run-step">{format!("{}: {counts}{eta}{queued}", step.step)}</span>
             <button id="run-cancel" onclick={cancel}>{"Cancel"}</button>
         </div>
     }

@@ -70,21 +70,21 @@ pub fn data_page() -> Html {
 
 fn card(s: &DatasetSummary, bundle: &Rc<Bundle>) -> Html {
     html! {
-        <article class="card" id={format!("card-{}", s.id)} data-id={s.id.clone()}>
-            <h3>{&s.title}</h3>
-            <p class="dataset-id"><code>{&s.id}</code>{format!(" · {} files", s.files)}</p>
+        <article class="card" id={format!("card-{}", s.dataset.id)} data-id={s.dataset.id.clone()}>
+            <h3>{&s.dataset.title}</h3>
+            <p class="dataset-id"><code>{&s.dataset.id}</code>{format!(" · {} files", s.dataset.files.len())}</p>
             <p class="counts">
                 { for s.counts.iter().map(|c| html! {
                     <span class="count" data-label={c.label.clone()}><b class="value">{&c.value}</b>{" "}{&c.label}</span>
                 }) }
             </p>
-            <p class="description">{&s.description}</p>
-            <Preview id={s.id.clone()} bundle={bundle.clone()} />
+            <p class="description">{&s.dataset.description}</p>
+            <Preview id={s.dataset.id.clone()} bundle={bundle.clone()} />
             <details>
                 <summary>{"Licence and citation"}</summary>
-                <p class="licence">{&s.licence}</p>
-                <ul class="citations">{ for s.citation.iter().map(|c| html! { <li>{c}</li> }) }</ul>
-                <ul class="sources">{ for s.source.iter().map(|u| html! { <li><a href={u.clone()} target="_blank" rel="noopener">{u}</a></li> }) }</ul>
+                <p class="licence">{&s.dataset.licence}</p>
+                <ul class="citations">{ for s.dataset.citation.iter().map(|c| html! { <li>{c}</li> }) }</ul>
+                <ul class="sources">{ for s.dataset.source.iter().map(|u| html! { <li><a href={u.clone()} target="_blank" rel="noopener">{u}</a></li> }) }</ul>
             </details>
         </article>
     }

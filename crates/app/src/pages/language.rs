@@ -21,6 +21,7 @@ use crate::components::select_options::select_options;
 use crate::components::use_run::use_run;
 use crate::plots::layer_curve::LayerCurve;
 use crate::plots::scatter_plot::ScatterPlot;
+use crate::route::chosen;
 use crate::route::Route;
 use crate::worker::protocol::{Job, JobResult, Run};
 
@@ -182,8 +183,9 @@ fn result_view(r: &Run) -> Html {
 /// The page.
 #[function_component(LanguagePage)]
 pub fn language_page(p: &LanguagePageProps) -> Html {
-    let model = p.route.model_among(language_models(), DEFAULT_MODEL);
-    let benchmark = p.route.benchmark_among(
+    let model = chosen(p.route.model.as_deref(), language_models(), DEFAULT_MODEL);
+    let benchmark = chosen(
+        p.route.benchmark.as_deref(),
         language_benchmarks().iter().map(|s| s.id),
         pereira_default(),
     );

@@ -300,8 +300,10 @@ fn cell(
         return html! { <td {id} class="cell done num" {style} {title} data-value={v.map(|v| format!("{v:.6}")).unwrap_or_default()}>{value_text(s)}{for delta}</td> };
     }
     if let Some(active) = state.active.as_ref().filter(|a| a.key == key) {
-        let pct = (100 * active.done).checked_div(active.total).unwrap_or(0);
-        return html! { <td {id} class="cell running" aria-busy="true">{format!("{pct} % · {}", active.step)}</td> };
+        let pct = (100 * active.progress.done)
+            .checked_div(active.progress.total)
+            .unwrap_or(0);
+        return html! { <td {id} class="cell running" aria-busy="true">{format!("{pct} % · {}", active.progress.step)}</td> };
     }
     if state.queued.contains(&key) {
         return html! { <td {id} class="cell queued">{"queued"}</td> };

@@ -26,6 +26,7 @@ use crate::components::select_options::select_options;
 use crate::components::use_run::use_run;
 use crate::plots::line_plot::{LinePlot, Series};
 use crate::plots::palette::category;
+use crate::route::chosen;
 use crate::route::Route;
 use crate::worker::protocol::{Job, JobResult};
 
@@ -234,7 +235,7 @@ fn result_view(score: &Score, curves: Option<&OcclusionCurves>, live: bool) -> H
 /// The page.
 #[function_component(OcclusionPage)]
 pub fn occlusion_page(p: &OcclusionPageProps) -> Html {
-    let model = p.route.model_among(vision_models(), DEFAULT_MODEL);
+    let model = chosen(p.route.model.as_deref(), vision_models(), DEFAULT_MODEL);
     let photos = shows_photos(&p.route, &model);
     let imagenet =
         brainprobe_models::registry::lookup(&model).is_ok_and(|m| m.family.is_imagenet());

@@ -18,6 +18,7 @@ use crate::components::use_run::use_run;
 use crate::plots::layer_curve::LayerCurve;
 use crate::plots::rdm_canvas::{RdmCanvas, RdmLegend};
 use crate::plots::rdm_heatmap::Matrix;
+use crate::route::chosen;
 use crate::route::Route;
 use crate::worker::protocol::{Job, JobResult, Run};
 
@@ -139,8 +140,9 @@ fn result_view(r: &Run, benchmark_label: &str) -> Html {
 /// The page.
 #[function_component(VisionPage)]
 pub fn vision_page(p: &VisionPageProps) -> Html {
-    let model = p.route.model_among(rsa_models(), DEFAULT_MODEL);
-    let benchmark = p.route.benchmark_among(
+    let model = chosen(p.route.model.as_deref(), rsa_models(), DEFAULT_MODEL);
+    let benchmark = chosen(
+        p.route.benchmark.as_deref(),
         rsa_benchmarks().iter().map(|s| s.id),
         rsa_benchmarks()
             .first()

@@ -181,18 +181,9 @@ impl WorkerClient {
                     inner.ready = true;
                     Some(Action::Device(line))
                 }
-                FromWorker::Progress {
+                FromWorker::Progress { id, progress } => Some(Action::Progress {
                     id,
-                    step,
-                    done,
-                    total,
-                    unit,
-                } => Some(Action::Progress {
-                    id,
-                    step,
-                    done,
-                    total,
-                    unit,
+                    progress,
                     now_ms: now_ms(),
                 }),
                 FromWorker::Done { id, result } => {

@@ -167,6 +167,32 @@ pub fn is_software_adapter(device_type: &str, name: &str) -> bool {
         .any(|s| name.contains(s))
 }
 
+/// How far a run is: `done` of `total` units of `step` (what the worker reports and the
+/// page's run state keeps).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepProgress {
+    /// The step, e.g. "92 images" or "weights of cornet-s-mini".
+    pub step: String,
+    /// Units done.
+    pub done: u64,
+    /// Units in the step (0 = unknown).
+    pub total: u64,
+    /// What the units are.
+    pub unit: Unit,
+}
+
+impl StepProgress {
+    /// Nothing counted yet: the state of a run that has just been sent.
+    pub fn starting() -> Self {
+        Self {
+            step: "starting".into(),
+            done: 0,
+            total: 0,
+            unit: Unit::Items,
+        }
+    }
+}
+
 /// What a progress count counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Unit {
@@ -228,18 +254,12 @@ impl JobResult {
 pub enum FromWorker {
     /// The worker is ready; the device it will use for `Auto` runs.
     Ready(DeviceLine),
-    /// Run `id` finished `done` of `total` units of `step`.
+    /// Where run `id` stands.
     Progress {
         /// Run id.
         id: u32,
-        /// The step, e.g. "92 images" or "weights of cornet-s-mini".
-        step: String,
-        /// Units done.
-        done: u64,
-        /// Units in the step (0 = unknown).
-        total: u64,
-        /// What the units are.
-        unit: Unit,
+        /// Its step and count.
+        progress: StepProgress,
     },
     /// Run `id` succeeded.
     Done {
@@ -331,10 +351,12 @@ mod tests {
         assert_eq!(decode::<ToWorker>(&encode(&req)), Ok(req));
         let p = FromWorker::Progress {
             id: 7,
-            step: "92 images".into(),
-            done: 50,
-            total: 92,
-            unit: Unit::Items,
+            progress: StepProgress {
+                step: "92 images".into(),
+                done: 50,
+                total: 92,
+                unit: Unit::Items,
+            },
         };
         assert_eq!(decode::<FromWorker>(&encode(&p)), Ok(p));
         assert!(decode::<ToWorker>("not json").is_err());

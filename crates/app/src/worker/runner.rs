@@ -25,7 +25,7 @@ use super::cached_fetch::fetch_bytes;
 use super::jobs::{run_error, run_job};
 use super::protocol::{
     decode, encode, is_software_adapter, DeviceChoice, DeviceLine, FromWorker, RunError,
-    RunErrorKind, RunRequest, ToWorker, Unit,
+    RunErrorKind, RunRequest, StepProgress, ToWorker, Unit,
 };
 use crate::{ASSETS_URL, PREPARED_MODELS_URL, WEIGHTS_URL};
 
@@ -110,10 +110,12 @@ fn byte_progress(id: u32, name: &str) -> impl Fn(u64, u64) {
     move |done, total| {
         post(&FromWorker::Progress {
             id,
-            step: step.clone(),
-            done,
-            total,
-            unit: Unit::Bytes,
+            progress: StepProgress {
+                step: step.clone(),
+                done,
+                total,
+                unit: Unit::Bytes,
+            },
         })
     }
 }
@@ -238,10 +240,12 @@ async fn run(request: &RunRequest) -> Result<super::protocol::JobResult, RunErro
     let progress = move |step: &str, done: usize, total: usize| {
         post(&FromWorker::Progress {
             id,
-            step: step.to_string(),
-            done: done as u64,
-            total: total as u64,
-            unit: Unit::Items,
+            progress: StepProgress {
+                step: step.to_string(),
+                done: done as u64,
+                total: total as u64,
+                unit: Unit::Items,
+            },
         })
     };
     run_job(&request.job, &subject, &ctx, &progress)

@@ -47,11 +47,11 @@ pub fn run(args: DatasetsArgs) -> Result<(), String> {
             for s in &summaries {
                 println!(
                     "{:<28} {:<70} {}",
-                    s.id,
+                    s.dataset.id,
                     s.counts_line(),
-                    short(&s.licence, 60)
+                    short(&s.dataset.licence, 60)
                 );
-                if let Some(c) = s.citation.first() {
+                if let Some(c) = s.dataset.citation.first() {
                     println!("{:<28} cite: {}", "", short(c, 120));
                 }
             }
@@ -59,7 +59,7 @@ pub fn run(args: DatasetsArgs) -> Result<(), String> {
         Some(DatasetsAction::Show { id }) => {
             let summary = summaries
                 .iter()
-                .find(|s| s.id == id)
+                .find(|s| s.dataset.id == id)
                 .ok_or_else(|| format!("unknown dataset `{id}`; known: {}", ids(&summaries)))?;
             if args.json {
                 println!(
@@ -70,14 +70,14 @@ pub fn run(args: DatasetsArgs) -> Result<(), String> {
             }
             println!(
                 "{} — {}\n{}\n",
-                summary.id, summary.title, summary.description
+                summary.dataset.id, summary.dataset.title, summary.dataset.description
             );
             println!("counts:  {}", summary.counts_line());
-            println!("licence: {}", summary.licence);
-            for c in &summary.citation {
+            println!("licence: {}", summary.dataset.licence);
+            for c in &summary.dataset.citation {
                 println!("cite:    {c}");
             }
-            for s in &summary.source {
+            for s in &summary.dataset.source {
                 println!("source:  {s}");
             }
             println!();
@@ -90,7 +90,7 @@ pub fn run(args: DatasetsArgs) -> Result<(), String> {
 fn ids(summaries: &[brainprobe_data::DatasetSummary]) -> String {
     summaries
         .iter()
-        .map(|s| s.id.as_str())
+        .map(|s| s.dataset.id.as_str())
         .collect::<Vec<_>>()
         .join(", ")
 }

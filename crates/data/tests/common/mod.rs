@@ -3,11 +3,20 @@
 
 use brainprobe_data::{summarize, Bundle, Manifest};
 
+/// The Data page's counts line of dataset `id` in `bundle` (e.g. `627 sentences`).
+pub fn counts_line(bundle: &Bundle, id: &str) -> String {
+    summarize(&Manifest::project().unwrap(), bundle)
+        .unwrap()
+        .iter()
+        .find(|s| s.dataset.id == id)
+        .unwrap_or_else(|| panic!("no dataset `{id}` in the manifest"))
+        .counts_line()
+}
+
 /// Asserts the published counts of `bundle`'s datasets (summary lines, the IT RDMs' shape
 /// and the browser's CIFAR-10 subset).
 pub fn assert_published_counts(bundle: &Bundle) {
-    let summaries = summarize(&Manifest::project().unwrap(), bundle).unwrap();
-    let line = |id: &str| summaries.iter().find(|s| s.id == id).unwrap().counts_line();
+    let line = |id: &str| counts_line(bundle, id);
     assert_eq!(line("pereira2018_langnet"), "627 sentences");
     assert_eq!(
         line("futrell2018_naturalstories"),
