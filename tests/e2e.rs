@@ -1258,6 +1258,30 @@ fn smollm2_asks_before_its_download_scores_like_the_cli_and_reloads_from_the_cac
     );
     let label = driver.script("return document.querySelector('#language-run').textContent;");
     assert_eq!(label, json!("Download ≈ 98 MB and run"));
+    // This machine's adapter is software (or missing), so the run goes to the CPU path
+    // and the page says so with the estimated time before the run.
+    let estimate = driver.wait_for(
+        "the CPU-path estimate",
+        "const e = document.querySelector('#language-cpu-estimate'); \
+         return e ? [e.dataset.seconds, e.textContent, e.title] : null;",
+        Duration::from_secs(30),
+    );
+    let seconds = number(
+        estimate[0].as_str().unwrap_or_default(),
+        "estimated seconds",
+    );
+    assert!(seconds >= 10.0, "{estimate}");
+    assert!(
+        estimate[1]
+            .as_str()
+            .unwrap_or_default()
+            .contains("CPU path")
+            && estimate[2]
+                .as_str()
+                .unwrap_or_default()
+                .contains("5 % of the stimuli"),
+        "{estimate}"
+    );
     assert!(
         !server.requested().iter().any(|u| u.contains(weights)),
         "nothing is downloaded before the button is pressed"

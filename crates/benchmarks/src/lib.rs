@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod context;
+pub mod cpu_time;
 pub mod data;
 pub mod error;
 pub mod language;

@@ -6,9 +6,11 @@
 
 use std::rc::Rc;
 
+use brainprobe_benchmarks::cpu_time::{wasm_cpu_estimate, CpuEstimate};
 use yew::prelude::*;
 
 use super::run_outcome::{failed_run, run_status};
+use super::run_progress::duration_text;
 use crate::state::{JobKey, Runs};
 use crate::worker::protocol::{DeviceChoice, Job, JobResult, RunError};
 
@@ -40,6 +42,9 @@ pub struct RunHandle {
     pub toggle_cpu: Callback<Event>,
     /// Flips the "force WebGPU" switch (and turns "run on the CPU" off).
     pub toggle_gpu: Callback<Event>,
+    /// When the next run goes to the CPU path: why, and its estimated time where a
+    /// measured run exists for the job (`brainprobe_benchmarks::cpu_time`).
+    pub cpu_estimate: Option<(&'static str, CpuEstimate)>,
 }
 
 impl RunHandle {
@@ -61,8 +66,27 @@ impl RunHandle {
                 <button id={format!("{}-run", self.page)} class="primary" onclick={self.run.clone()} disabled={self.pending}>{ if self.pending { "Running…" } else { label } }</button>
                 if self.pending {
                     <button id={format!("{}-cancel", self.page)} onclick={self.cancel.clone()}>{"Cancel"}</button>
+                } else {
+                    { self.cpu_estimate_note() }
                 }
             </>
+        }
+    }
+
+    /// Before a run that goes to the slower CPU path and takes a while (≥ 10 s by the
+    /// estimate): `<page>-cpu-estimate`, saying so with the estimated time and its basis.
+    fn cpu_estimate_note(&self) -> Html {
+        let Some((reason, estimate)) = self
+            .cpu_estimate
+            .as_ref()
+            .filter(|(_, e)| e.seconds >= 10.0)
+        else {
+            return html! {};
+        };
+        html! {
+            <span id={format!("{}-cpu-estimate", self.page)} class="cpu-estimate" data-seconds={format!("{:.0}", estimate.seconds)} title={format!("Estimated from {}; your device may be faster or slower. The progress bar shows the time left once the run starts.", estimate.basis())}>
+                {format!("Runs on the CPU path ({reason}), which is slower: {} on a 2-core machine", duration_text(estimate.seconds))}
+            </span>
         }
     }
 
@@ -89,6 +113,14 @@ pub fn use_run(page: &'static str, job: Job) -> Option<RunHandle> {
     let device = *choice;
     let key: JobKey = (job.clone(), device);
     let state = &*runs.state;
+    let cpu_estimate = state
+        .device
+        .as_ref()
+        .and_then(|line| line.cpu_reason(device))
+        .zip(
+            job.benchmark_run()
+                .and_then(|(m, b, subset)| wasm_cpu_estimate(m, b, subset)),
+        );
     let submit = |device: DeviceChoice, switch_on: bool| {
         let client = runs.client.clone();
         let job = job.clone();
@@ -127,5 +159,6 @@ pub fn use_run(page: &'static str, job: Job) -> Option<RunHandle> {
         cancel,
         toggle_cpu: toggle(DeviceChoice::Cpu),
         toggle_gpu: toggle(DeviceChoice::Gpu),
+        cpu_estimate,
     })
 }

@@ -105,6 +105,22 @@ impl Job {
             Job::PredictSentence { .. } => "pereira2018-langnet",
         }
     }
+
+    /// The model × benchmark run (and its subset) when the job scores a whole benchmark,
+    /// the runs whose time [`brainprobe_benchmarks::cpu_time`] estimates; `None` for
+    /// single-image and single-sentence jobs.
+    pub fn benchmark_run(&self) -> Option<(&str, &str, Option<usize>)> {
+        match self {
+            Job::Score { model, benchmark } => Some((model, benchmark, None)),
+            Job::Views {
+                model,
+                benchmark,
+                subset,
+                ..
+            } => Some((model, benchmark, *subset)),
+            _ => None,
+        }
+    }
 }
 
 /// One run: an id chosen by the page, the job and the device.
@@ -147,6 +163,19 @@ impl DeviceLine {
             DeviceChoice::Cpu => false,
             DeviceChoice::Gpu => self.gpu,
             DeviceChoice::Auto => self.gpu && !self.software,
+        }
+    }
+
+    /// Why a run with `choice` goes to the CPU path, or `None` when it uses the adapter.
+    pub fn cpu_reason(&self, choice: DeviceChoice) -> Option<&'static str> {
+        if self.uses_gpu(choice) {
+            None
+        } else if choice == DeviceChoice::Cpu {
+            Some("“run on the CPU” is on")
+        } else if !self.gpu {
+            Some("no WebGPU adapter")
+        } else {
+            Some("the WebGPU adapter is software-emulated")
         }
     }
 }
@@ -294,6 +323,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_benchmark_jobs_have_a_run_to_estimate() {
+        let views = Job::Views {
+            model: "smollm2-135m".into(),
+            benchmark: "pereira2018-langnet".into(),
+            subset: Some(60),
+            readout: None,
+        };
+        assert_eq!(
+            views.benchmark_run(),
+            Some(("smollm2-135m", "pereira2018-langnet", Some(60)))
+        );
+        let sentence = Job::PredictSentence {
+            model: "gpt-mini".into(),
+            sentence: "A dog.".into(),
+        };
+        assert_eq!(sentence.benchmark_run(), None);
+    }
+
+    #[test]
     fn auto_skips_a_software_adapter_and_webgpu_can_be_forced() {
         let line = |gpu, software| DeviceLine {
             gpu,
@@ -317,6 +365,19 @@ mod tests {
             uses(line(false, false)),
             [false, false, false],
             "no adapter"
+        );
+        assert_eq!(line(true, false).cpu_reason(DeviceChoice::Auto), None);
+        assert_eq!(
+            line(true, false).cpu_reason(DeviceChoice::Cpu),
+            Some("“run on the CPU” is on")
+        );
+        assert_eq!(
+            line(true, true).cpu_reason(DeviceChoice::Auto),
+            Some("the WebGPU adapter is software-emulated")
+        );
+        assert_eq!(
+            line(false, false).cpu_reason(DeviceChoice::Gpu),
+            Some("no WebGPU adapter")
         );
         // SwiftShader as the engine describes it in headless Chromium, and by name.
         assert!(is_software_adapter(
