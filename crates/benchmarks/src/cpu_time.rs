@@ -36,92 +36,92 @@ pub const MEASURED: &[MeasuredRun] = &[
     MeasuredRun {
         model: "gpt-mini-untrained",
         benchmark: "futrell2018-rt",
-        native_seconds: 14.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini-untrained",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini-untrained",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 9.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step4",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 5.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step4",
-        benchmark: "futrell2018-rt",
-        native_seconds: 13.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step4",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 8.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step4",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 10.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step11",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 5.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step11",
-        benchmark: "futrell2018-rt",
-        native_seconds: 14.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step11",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step11",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 11.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step36",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 6.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step36",
-        benchmark: "futrell2018-rt",
-        native_seconds: 14.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step36",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step36",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 8.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step108",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step108",
-        benchmark: "futrell2018-rt",
         native_seconds: 17.0,
     },
     MeasuredRun {
+        model: "gpt-mini-untrained",
+        benchmark: "futrell2018-rt-surprisal",
+        native_seconds: 11.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini-untrained",
+        benchmark: "fedorenko2010-localizer",
+        native_seconds: 12.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step4",
+        benchmark: "pereira2018-langnet",
+        native_seconds: 7.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step4",
+        benchmark: "futrell2018-rt",
+        native_seconds: 16.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step4",
+        benchmark: "futrell2018-rt-surprisal",
+        native_seconds: 9.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step4",
+        benchmark: "fedorenko2010-localizer",
+        native_seconds: 12.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step11",
+        benchmark: "pereira2018-langnet",
+        native_seconds: 7.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step11",
+        benchmark: "futrell2018-rt",
+        native_seconds: 19.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step11",
+        benchmark: "futrell2018-rt-surprisal",
+        native_seconds: 9.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step11",
+        benchmark: "fedorenko2010-localizer",
+        native_seconds: 11.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step36",
+        benchmark: "pereira2018-langnet",
+        native_seconds: 6.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step36",
+        benchmark: "futrell2018-rt",
+        native_seconds: 13.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step36",
+        benchmark: "futrell2018-rt-surprisal",
+        native_seconds: 8.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step36",
+        benchmark: "fedorenko2010-localizer",
+        native_seconds: 9.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step108",
+        benchmark: "pereira2018-langnet",
+        native_seconds: 6.0,
+    },
+    MeasuredRun {
+        model: "gpt-mini@step108",
+        benchmark: "futrell2018-rt",
+        native_seconds: 13.0,
+    },
+    MeasuredRun {
         model: "gpt-mini@step108",
         benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 10.0,
+        native_seconds: 7.0,
     },
     MeasuredRun {
         model: "gpt-mini@step108",
@@ -136,7 +136,7 @@ pub const MEASURED: &[MeasuredRun] = &[
     MeasuredRun {
         model: "gpt-mini",
         benchmark: "futrell2018-rt",
-        native_seconds: 14.0,
+        native_seconds: 13.0,
     },
     MeasuredRun {
         model: "gpt-mini",
@@ -146,7 +146,7 @@ pub const MEASURED: &[MeasuredRun] = &[
     MeasuredRun {
         model: "gpt-mini",
         benchmark: "fedorenko2010-localizer",
-        native_seconds: 10.0,
+        native_seconds: 9.0,
     },
     MeasuredRun {
         model: "lstm-mini-untrained",
@@ -156,7 +156,7 @@ pub const MEASURED: &[MeasuredRun] = &[
     MeasuredRun {
         model: "lstm-mini-untrained",
         benchmark: "futrell2018-rt",
-        native_seconds: 11.0,
+        native_seconds: 10.0,
     },
     MeasuredRun {
         model: "lstm-mini-untrained",
@@ -181,17 +181,72 @@ pub const MEASURED: &[MeasuredRun] = &[
     MeasuredRun {
         model: "lstm-mini",
         benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 7.0,
+        native_seconds: 6.0,
     },
     MeasuredRun {
         model: "lstm-mini",
         benchmark: "fedorenko2010-localizer",
-        native_seconds: 13.0,
+        native_seconds: 15.0,
     },
     MeasuredRun {
         model: "minilm-l6",
         benchmark: "pereira2018-langnet",
-        native_seconds: 15.0,
+        native_seconds: 16.0,
+    },
+    MeasuredRun {
+        model: "minilm-l6",
+        benchmark: "fedorenko2010-localizer",
+        native_seconds: 26.0,
+    },
+    MeasuredRun {
+        model: "minilm-l6-untrained",
+        benchmark: "pereira2018-langnet",
+        native_seconds: 14.0,
+    },
+    MeasuredRun {
+        model: "minilm-l6-untrained",
+        benchmark: "fedorenko2010-localizer",
+        native_seconds: 22.0,
+    },
+    MeasuredRun {
+        model: "smollm2-135m",
+        benchmark: "pereira2018-langnet",
+        native_seconds: 101.0,
+    },
+    MeasuredRun {
+        model: "smollm2-135m",
+        benchmark: "futrell2018-rt",
+        native_seconds: 325.0,
+    },
+    MeasuredRun {
+        model: "smollm2-135m",
+        benchmark: "futrell2018-rt-surprisal",
+        native_seconds: 128.0,
+    },
+    MeasuredRun {
+        model: "smollm2-135m",
+        benchmark: "fedorenko2010-localizer",
+        native_seconds: 167.0,
+    },
+    MeasuredRun {
+        model: "smollm2-135m-untrained",
+        benchmark: "pereira2018-langnet",
+        native_seconds: 99.0,
+    },
+    MeasuredRun {
+        model: "smollm2-135m-untrained",
+        benchmark: "futrell2018-rt",
+        native_seconds: 349.0,
+    },
+    MeasuredRun {
+        model: "smollm2-135m-untrained",
+        benchmark: "futrell2018-rt-surprisal",
+        native_seconds: 127.0,
+    },
+    MeasuredRun {
+        model: "smollm2-135m-untrained",
+        benchmark: "fedorenko2010-localizer",
+        native_seconds: 167.0,
     },
     MeasuredRun {
         model: "efficientnet-lite0",
