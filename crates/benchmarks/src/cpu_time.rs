@@ -1,273 +1,78 @@
 //! How long a run takes on the browser's wasm CPU path, estimated before it starts, so a
-//! page on a device without WebGPU can say "about 26 min" before a reader presses Run
+//! page on a device without WebGPU can say "about 6 min" before a reader presses Run
 //! (the progress bar's time left only exists once a run has started).
 //!
 //! The estimate is measured, not modelled: the seconds the command line took for the
 //! same model × benchmark on the engine's CPU path ([`MEASURED`], from the per-cell times
 //! `brainprobe leaderboard --device cpu` prints), divided by the wasm path's speed
-//! relative to native code ([`WASM_SPEED_OF_NATIVE`], from `cargo xtask bench-web`), and
+//! relative to native code ([`wasm_speed_of_native`], from `cargo xtask bench-web`), and
 //! scaled by the share of the stimuli a subset runs. Both were measured on one 2-core
 //! machine; another device differs, which the page says.
 
 use crate::registry::{find, Modality};
 
-/// One command-line run whose time the estimate scales.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct MeasuredRun {
-    /// Model identifier.
-    pub model: &'static str,
-    /// Benchmark identifier.
-    pub benchmark: &'static str,
-    /// Wall seconds of `brainprobe leaderboard --device cpu` for this cell (loading
-    /// included).
-    pub native_seconds: f64,
-}
-
-/// Wall seconds of the command line's CPU path per model × benchmark, for the runs that
-/// take long enough to warn about (≥ 3 s natively) on the pages' benchmarks. Measured by
-/// the regeneration of `results/` on 2026-12-04 (`brainprobe leaderboard --device cpu`,
-/// release build, on a 2-core machine whose other core ran another scoring job).
-pub const MEASURED: &[MeasuredRun] = &[
-    MeasuredRun {
-        model: "gpt-mini-untrained",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 6.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini-untrained",
-        benchmark: "futrell2018-rt",
-        native_seconds: 17.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini-untrained",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 11.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini-untrained",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 12.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step4",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step4",
-        benchmark: "futrell2018-rt",
-        native_seconds: 16.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step4",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 9.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step4",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 12.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step11",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step11",
-        benchmark: "futrell2018-rt",
-        native_seconds: 19.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step11",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 9.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step11",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 11.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step36",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 6.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step36",
-        benchmark: "futrell2018-rt",
-        native_seconds: 13.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step36",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 8.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step36",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 9.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step108",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 6.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step108",
-        benchmark: "futrell2018-rt",
-        native_seconds: 13.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step108",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini@step108",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 9.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 6.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini",
-        benchmark: "futrell2018-rt",
-        native_seconds: 13.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "gpt-mini",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 9.0,
-    },
-    MeasuredRun {
-        model: "lstm-mini-untrained",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "lstm-mini-untrained",
-        benchmark: "futrell2018-rt",
-        native_seconds: 10.0,
-    },
-    MeasuredRun {
-        model: "lstm-mini-untrained",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 6.0,
-    },
-    MeasuredRun {
-        model: "lstm-mini-untrained",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 13.0,
-    },
-    MeasuredRun {
-        model: "lstm-mini",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 7.0,
-    },
-    MeasuredRun {
-        model: "lstm-mini",
-        benchmark: "futrell2018-rt",
-        native_seconds: 11.0,
-    },
-    MeasuredRun {
-        model: "lstm-mini",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 6.0,
-    },
-    MeasuredRun {
-        model: "lstm-mini",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 15.0,
-    },
-    MeasuredRun {
-        model: "minilm-l6",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 16.0,
-    },
-    MeasuredRun {
-        model: "minilm-l6",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 26.0,
-    },
-    MeasuredRun {
-        model: "minilm-l6-untrained",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 14.0,
-    },
-    MeasuredRun {
-        model: "minilm-l6-untrained",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 22.0,
-    },
-    MeasuredRun {
-        model: "smollm2-135m",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 101.0,
-    },
-    MeasuredRun {
-        model: "smollm2-135m",
-        benchmark: "futrell2018-rt",
-        native_seconds: 325.0,
-    },
-    MeasuredRun {
-        model: "smollm2-135m",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 128.0,
-    },
-    MeasuredRun {
-        model: "smollm2-135m",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 167.0,
-    },
-    MeasuredRun {
-        model: "smollm2-135m-untrained",
-        benchmark: "pereira2018-langnet",
-        native_seconds: 99.0,
-    },
-    MeasuredRun {
-        model: "smollm2-135m-untrained",
-        benchmark: "futrell2018-rt",
-        native_seconds: 349.0,
-    },
-    MeasuredRun {
-        model: "smollm2-135m-untrained",
-        benchmark: "futrell2018-rt-surprisal",
-        native_seconds: 127.0,
-    },
-    MeasuredRun {
-        model: "smollm2-135m-untrained",
-        benchmark: "fedorenko2010-localizer",
-        native_seconds: 167.0,
-    },
-    MeasuredRun {
-        model: "efficientnet-lite0",
-        benchmark: "kriegeskorte2008-monkey-it-rsa",
-        native_seconds: 30.0,
-    },
-    MeasuredRun {
-        model: "efficientnet-lite0",
-        benchmark: "kriegeskorte2008-it-rsa",
-        native_seconds: 29.0,
-    },
-    MeasuredRun {
-        model: "efficientnet-lite0-untrained",
-        benchmark: "kriegeskorte2008-monkey-it-rsa",
-        native_seconds: 30.0,
-    },
-    MeasuredRun {
-        model: "efficientnet-lite0-untrained",
-        benchmark: "kriegeskorte2008-it-rsa",
-        native_seconds: 29.0,
-    },
+/// Wall seconds of the command line's CPU path (`brainprobe leaderboard --device cpu`,
+/// loading included) per model × benchmark, for the runs that take long enough to warn
+/// about (≥ 3 s natively) on the pages' benchmarks: (model id, benchmark id, seconds).
+/// Measured by the regeneration of `results/` on 2026-12-04 (release build, on a 2-core
+/// machine whose other core ran another scoring job).
+pub const MEASURED: &[(&str, &str, f64)] = &[
+    ("gpt-mini-untrained", "pereira2018-langnet", 6.0),
+    ("gpt-mini-untrained", "futrell2018-rt", 17.0),
+    ("gpt-mini-untrained", "futrell2018-rt-surprisal", 11.0),
+    ("gpt-mini-untrained", "fedorenko2010-localizer", 12.0),
+    ("gpt-mini@step4", "pereira2018-langnet", 7.0),
+    ("gpt-mini@step4", "futrell2018-rt", 16.0),
+    ("gpt-mini@step4", "futrell2018-rt-surprisal", 9.0),
+    ("gpt-mini@step4", "fedorenko2010-localizer", 12.0),
+    ("gpt-mini@step11", "pereira2018-langnet", 7.0),
+    ("gpt-mini@step11", "futrell2018-rt", 19.0),
+    ("gpt-mini@step11", "futrell2018-rt-surprisal", 9.0),
+    ("gpt-mini@step11", "fedorenko2010-localizer", 11.0),
+    ("gpt-mini@step36", "pereira2018-langnet", 6.0),
+    ("gpt-mini@step36", "futrell2018-rt", 13.0),
+    ("gpt-mini@step36", "futrell2018-rt-surprisal", 8.0),
+    ("gpt-mini@step36", "fedorenko2010-localizer", 9.0),
+    ("gpt-mini@step108", "pereira2018-langnet", 6.0),
+    ("gpt-mini@step108", "futrell2018-rt", 13.0),
+    ("gpt-mini@step108", "futrell2018-rt-surprisal", 7.0),
+    ("gpt-mini@step108", "fedorenko2010-localizer", 9.0),
+    ("gpt-mini", "pereira2018-langnet", 6.0),
+    ("gpt-mini", "futrell2018-rt", 13.0),
+    ("gpt-mini", "futrell2018-rt-surprisal", 7.0),
+    ("gpt-mini", "fedorenko2010-localizer", 9.0),
+    ("lstm-mini-untrained", "pereira2018-langnet", 7.0),
+    ("lstm-mini-untrained", "futrell2018-rt", 10.0),
+    ("lstm-mini-untrained", "futrell2018-rt-surprisal", 6.0),
+    ("lstm-mini-untrained", "fedorenko2010-localizer", 13.0),
+    ("lstm-mini", "pereira2018-langnet", 7.0),
+    ("lstm-mini", "futrell2018-rt", 11.0),
+    ("lstm-mini", "futrell2018-rt-surprisal", 6.0),
+    ("lstm-mini", "fedorenko2010-localizer", 15.0),
+    ("minilm-l6", "pereira2018-langnet", 16.0),
+    ("minilm-l6", "fedorenko2010-localizer", 26.0),
+    ("minilm-l6-untrained", "pereira2018-langnet", 14.0),
+    ("minilm-l6-untrained", "fedorenko2010-localizer", 22.0),
+    ("smollm2-135m", "pereira2018-langnet", 101.0),
+    ("smollm2-135m", "futrell2018-rt", 325.0),
+    ("smollm2-135m", "futrell2018-rt-surprisal", 128.0),
+    ("smollm2-135m", "fedorenko2010-localizer", 167.0),
+    ("smollm2-135m-untrained", "pereira2018-langnet", 99.0),
+    ("smollm2-135m-untrained", "futrell2018-rt", 349.0),
+    ("smollm2-135m-untrained", "futrell2018-rt-surprisal", 127.0),
+    ("smollm2-135m-untrained", "fedorenko2010-localizer", 167.0),
+    ("efficientnet-lite0", "kriegeskorte2008-monkey-it-rsa", 30.0),
+    ("efficientnet-lite0", "kriegeskorte2008-it-rsa", 29.0),
+    (
+        "efficientnet-lite0-untrained",
+        "kriegeskorte2008-monkey-it-rsa",
+        30.0,
+    ),
+    (
+        "efficientnet-lite0-untrained",
+        "kriegeskorte2008-it-rsa",
+        29.0,
+    ),
 ];
 
 /// Speed of the browser's wasm CPU path relative to the native CPU path, per modality:
@@ -296,8 +101,8 @@ fn subset_units(benchmark: &str) -> Option<usize> {
 pub struct CpuEstimate {
     /// Estimated wall seconds in the browser's CPU path.
     pub seconds: f64,
-    /// The measured native run it was scaled from.
-    pub measured: MeasuredRun,
+    /// The command line's measured seconds it was scaled from.
+    pub native_seconds: f64,
     /// The wasm ÷ native speed used.
     pub wasm_speed: f64,
     /// Share of the benchmark's stimuli the run covers (1 = all).
@@ -314,7 +119,7 @@ impl CpuEstimate {
         };
         format!(
             "the command line's {:.0} s on one 2-core machine ÷ the wasm path's measured {:.2}× native speed{share}",
-            self.measured.native_seconds, self.wasm_speed
+            self.native_seconds, self.wasm_speed
         )
     }
 }
@@ -326,18 +131,18 @@ pub fn wasm_cpu_estimate(
     benchmark: &str,
     subset: Option<usize>,
 ) -> Option<CpuEstimate> {
-    let measured = *MEASURED
+    let &(_, _, native_seconds) = MEASURED
         .iter()
-        .find(|m| m.model == model && m.benchmark == benchmark)?;
+        .find(|(m, b, _)| *m == model && *b == benchmark)?;
     let spec = find(benchmark).ok()?;
     let share = match (subset, subset_units(benchmark)) {
-        (Some(n), Some(all)) => (n.min(all) as f64 / all as f64).max(0.0),
+        (Some(n), Some(all)) => n.min(all) as f64 / all as f64,
         _ => 1.0,
     };
     let wasm_speed = wasm_speed_of_native(spec.modality);
     Some(CpuEstimate {
-        seconds: measured.native_seconds * share / wasm_speed,
-        measured,
+        seconds: native_seconds * share / wasm_speed,
+        native_seconds,
         wasm_speed,
         share,
     })
@@ -350,15 +155,11 @@ mod tests {
 
     #[test]
     fn every_measured_run_names_a_browser_model_and_a_registered_benchmark() {
-        for m in MEASURED {
-            let model = brainprobe_models::registry::lookup(m.model).expect("registered");
-            assert!(model.in_browser, "{}: not served to browsers", m.model);
-            assert!(
-                BENCHMARKS.iter().any(|b| b.id == m.benchmark),
-                "{}",
-                m.benchmark
-            );
-            assert!(m.native_seconds >= 3.0, "{m:?}");
+        for &(model_id, benchmark, seconds) in MEASURED {
+            let model = brainprobe_models::registry::lookup(model_id).expect("registered");
+            assert!(model.in_browser, "{model_id}: not served to browsers");
+            assert!(BENCHMARKS.iter().any(|b| b.id == benchmark), "{benchmark}");
+            assert!(seconds >= 3.0, "{model_id} × {benchmark}: {seconds}");
         }
     }
 
@@ -376,23 +177,23 @@ mod tests {
 
     #[test]
     fn a_subset_scales_the_measured_time_and_the_wasm_speed_divides_it() {
-        let Some(m) = MEASURED
+        let Some(&(model, benchmark, native_seconds)) = MEASURED
             .iter()
-            .find(|m| m.benchmark == "pereira2018-langnet")
+            .find(|(_, b, _)| *b == "pereira2018-langnet")
         else {
             panic!("no measured Pereira run");
         };
-        let all = wasm_cpu_estimate(m.model, m.benchmark, None).expect("measured");
-        assert_eq!(all.seconds, m.native_seconds / 0.27);
+        let all = wasm_cpu_estimate(model, benchmark, None).expect("measured");
+        assert_eq!(all.seconds, native_seconds / 0.27);
         assert_eq!(all.share, 1.0);
-        let part = wasm_cpu_estimate(m.model, m.benchmark, Some(60)).expect("measured");
+        let part = wasm_cpu_estimate(model, benchmark, Some(60)).expect("measured");
         assert!((part.seconds - all.seconds * 60.0 / 627.0).abs() < 1e-9);
         assert!(
             part.basis().contains("10 % of the stimuli"),
             "{}",
             part.basis()
         );
-        let more = wasm_cpu_estimate(m.model, m.benchmark, Some(10_000)).expect("measured");
+        let more = wasm_cpu_estimate(model, benchmark, Some(10_000)).expect("measured");
         assert_eq!(more.seconds, all.seconds);
     }
 
