@@ -73,6 +73,52 @@ pub const MEASURED: &[(&str, &str, f64)] = &[
         "kriegeskorte2008-it-rsa",
         29.0,
     ),
+    ("cornet-z-mini", "tang2018-occlusion-objects", 26.0),
+    ("cornet-z-mini", "tang2018-attractor-objects", 27.0),
+    (
+        "cornet-z-mini-untrained",
+        "tang2018-occlusion-objects",
+        27.0,
+    ),
+    (
+        "cornet-z-mini-untrained",
+        "tang2018-attractor-objects",
+        24.0,
+    ),
+    ("cornet-s-mini", "tang2018-occlusion-objects", 25.0),
+    ("cornet-s-mini", "tang2018-attractor-objects", 25.0),
+    (
+        "cornet-s-mini-untrained",
+        "tang2018-occlusion-objects",
+        24.0,
+    ),
+    (
+        "cornet-s-mini-untrained",
+        "tang2018-attractor-objects",
+        25.0,
+    ),
+    ("efficientnet-lite0", "tang2018-occlusion-objects", 590.0),
+    ("efficientnet-lite0", "tang2018-attractor-objects", 700.0),
+    (
+        "efficientnet-lite0-untrained",
+        "tang2018-occlusion-objects",
+        765.0,
+    ),
+    (
+        "efficientnet-lite0-untrained",
+        "tang2018-attractor-objects",
+        598.0,
+    ),
+    ("cornet-z-mini", "tang2018-occlusion", 18.0),
+    ("cornet-z-mini-untrained", "tang2018-occlusion", 16.0),
+    ("cornet-s-mini", "tang2018-occlusion", 122.0),
+    ("cornet-s-mini-untrained", "tang2018-occlusion", 122.0),
+    ("cornet-s-mini@0.5pct", "tang2018-occlusion", 124.0),
+    ("cornet-s-mini@2pct", "tang2018-occlusion", 126.0),
+    ("cornet-s-mini@10pct", "tang2018-occlusion", 116.0),
+    ("cornet-s-mini@50pct", "tang2018-occlusion", 118.0),
+    ("cornet-s-mini-wc", "tang2018-occlusion", 117.0),
+    ("cornet-s-mini-ct", "tang2018-occlusion", 118.0),
 ];
 
 /// Speed of the browser's wasm CPU path relative to the native CPU path, per modality:
