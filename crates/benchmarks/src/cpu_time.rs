@@ -3,7 +3,7 @@
 //! (the progress bar's time left only exists once a run has started).
 //!
 //! The estimate is measured, not modelled: the seconds the command line took for the
-//! same model × benchmark on the engine's CPU path ([`MEASURED`], from the per-cell times
+//! same model × benchmark on the engine's CPU path ([`measured`], from the per-cell times
 //! `brainprobe leaderboard --device cpu` prints), divided by the wasm path's speed
 //! relative to native code ([`wasm_speed_of_native`], from `cargo xtask bench-web`), and
 //! scaled by the share of the stimuli a subset runs. Both were measured on one 2-core
@@ -13,113 +13,21 @@ use crate::registry::{find, Modality};
 
 /// Wall seconds of the command line's CPU path (`brainprobe leaderboard --device cpu`,
 /// loading included) per model × benchmark, for the runs that take long enough to warn
-/// about (≥ 3 s natively) on the pages' benchmarks: (model id, benchmark id, seconds).
-/// Measured by the regeneration of `results/` on 2026-12-04 (release build, on a 2-core
-/// machine whose other core ran another scoring job).
-pub const MEASURED: &[(&str, &str, f64)] = &[
-    ("gpt-mini-untrained", "pereira2018-langnet", 6.0),
-    ("gpt-mini-untrained", "futrell2018-rt", 17.0),
-    ("gpt-mini-untrained", "futrell2018-rt-surprisal", 11.0),
-    ("gpt-mini-untrained", "fedorenko2010-localizer", 12.0),
-    ("gpt-mini@step4", "pereira2018-langnet", 7.0),
-    ("gpt-mini@step4", "futrell2018-rt", 16.0),
-    ("gpt-mini@step4", "futrell2018-rt-surprisal", 9.0),
-    ("gpt-mini@step4", "fedorenko2010-localizer", 12.0),
-    ("gpt-mini@step11", "pereira2018-langnet", 7.0),
-    ("gpt-mini@step11", "futrell2018-rt", 19.0),
-    ("gpt-mini@step11", "futrell2018-rt-surprisal", 9.0),
-    ("gpt-mini@step11", "fedorenko2010-localizer", 11.0),
-    ("gpt-mini@step36", "pereira2018-langnet", 6.0),
-    ("gpt-mini@step36", "futrell2018-rt", 13.0),
-    ("gpt-mini@step36", "futrell2018-rt-surprisal", 8.0),
-    ("gpt-mini@step36", "fedorenko2010-localizer", 9.0),
-    ("gpt-mini@step108", "pereira2018-langnet", 6.0),
-    ("gpt-mini@step108", "futrell2018-rt", 13.0),
-    ("gpt-mini@step108", "futrell2018-rt-surprisal", 7.0),
-    ("gpt-mini@step108", "fedorenko2010-localizer", 9.0),
-    ("gpt-mini", "pereira2018-langnet", 6.0),
-    ("gpt-mini", "futrell2018-rt", 13.0),
-    ("gpt-mini", "futrell2018-rt-surprisal", 7.0),
-    ("gpt-mini", "fedorenko2010-localizer", 9.0),
-    ("lstm-mini-untrained", "pereira2018-langnet", 7.0),
-    ("lstm-mini-untrained", "futrell2018-rt", 10.0),
-    ("lstm-mini-untrained", "futrell2018-rt-surprisal", 6.0),
-    ("lstm-mini-untrained", "fedorenko2010-localizer", 13.0),
-    ("lstm-mini", "pereira2018-langnet", 7.0),
-    ("lstm-mini", "futrell2018-rt", 11.0),
-    ("lstm-mini", "futrell2018-rt-surprisal", 6.0),
-    ("lstm-mini", "fedorenko2010-localizer", 15.0),
-    ("minilm-l6", "pereira2018-langnet", 16.0),
-    ("minilm-l6", "fedorenko2010-localizer", 26.0),
-    ("minilm-l6-untrained", "pereira2018-langnet", 14.0),
-    ("minilm-l6-untrained", "fedorenko2010-localizer", 22.0),
-    ("smollm2-135m", "pereira2018-langnet", 101.0),
-    ("smollm2-135m", "futrell2018-rt", 325.0),
-    ("smollm2-135m", "futrell2018-rt-surprisal", 128.0),
-    ("smollm2-135m", "fedorenko2010-localizer", 167.0),
-    ("smollm2-135m-untrained", "pereira2018-langnet", 99.0),
-    ("smollm2-135m-untrained", "futrell2018-rt", 349.0),
-    ("smollm2-135m-untrained", "futrell2018-rt-surprisal", 127.0),
-    ("smollm2-135m-untrained", "fedorenko2010-localizer", 167.0),
-    ("efficientnet-lite0", "kriegeskorte2008-monkey-it-rsa", 30.0),
-    ("efficientnet-lite0", "kriegeskorte2008-it-rsa", 29.0),
-    (
-        "efficientnet-lite0-untrained",
-        "kriegeskorte2008-monkey-it-rsa",
-        30.0,
-    ),
-    (
-        "efficientnet-lite0-untrained",
-        "kriegeskorte2008-it-rsa",
-        29.0,
-    ),
-    ("cornet-z-mini", "tang2018-occlusion-objects", 26.0),
-    ("cornet-z-mini", "tang2018-attractor-objects", 27.0),
-    (
-        "cornet-z-mini-untrained",
-        "tang2018-occlusion-objects",
-        27.0,
-    ),
-    (
-        "cornet-z-mini-untrained",
-        "tang2018-attractor-objects",
-        24.0,
-    ),
-    ("cornet-s-mini", "tang2018-occlusion-objects", 25.0),
-    ("cornet-s-mini", "tang2018-attractor-objects", 25.0),
-    (
-        "cornet-s-mini-untrained",
-        "tang2018-occlusion-objects",
-        24.0,
-    ),
-    (
-        "cornet-s-mini-untrained",
-        "tang2018-attractor-objects",
-        25.0,
-    ),
-    ("efficientnet-lite0", "tang2018-occlusion-objects", 590.0),
-    ("efficientnet-lite0", "tang2018-attractor-objects", 700.0),
-    (
-        "efficientnet-lite0-untrained",
-        "tang2018-occlusion-objects",
-        765.0,
-    ),
-    (
-        "efficientnet-lite0-untrained",
-        "tang2018-attractor-objects",
-        598.0,
-    ),
-    ("cornet-z-mini", "tang2018-occlusion", 18.0),
-    ("cornet-z-mini-untrained", "tang2018-occlusion", 16.0),
-    ("cornet-s-mini", "tang2018-occlusion", 122.0),
-    ("cornet-s-mini-untrained", "tang2018-occlusion", 122.0),
-    ("cornet-s-mini@0.5pct", "tang2018-occlusion", 124.0),
-    ("cornet-s-mini@2pct", "tang2018-occlusion", 126.0),
-    ("cornet-s-mini@10pct", "tang2018-occlusion", 116.0),
-    ("cornet-s-mini@50pct", "tang2018-occlusion", 118.0),
-    ("cornet-s-mini-wc", "tang2018-occlusion", 117.0),
-    ("cornet-s-mini-ct", "tang2018-occlusion", 118.0),
-];
+/// about (≥ 3 s natively) on the pages' benchmarks: `cpu_seconds.tsv` (model id,
+/// benchmark id, seconds), measured by the regeneration of `results/` on 2026-12-04
+/// (release build, on a 2-core machine whose other core ran another scoring job).
+const MEASURED_TSV: &str = include_str!("cpu_seconds.tsv");
+
+/// The rows of `cpu_seconds.tsv` as (model id, benchmark id, native seconds); a line that
+/// does not parse is skipped (the unit tests check that none is).
+pub fn measured() -> impl Iterator<Item = (&'static str, &'static str, f64)> {
+    MEASURED_TSV.lines().skip(1).filter_map(|line| {
+        let mut fields = line.split('\t');
+        let (model, benchmark) = (fields.next()?, fields.next()?);
+        let seconds = fields.next()?.parse().ok()?;
+        Some((model, benchmark, seconds))
+    })
+}
 
 /// Speed of the browser's wasm CPU path relative to the native CPU path, per modality:
 /// `cargo xtask bench-web` on 2026-12-04 (README, "Benchmarks"): cornet-z-mini ×
@@ -177,9 +85,7 @@ pub fn wasm_cpu_estimate(
     benchmark: &str,
     subset: Option<usize>,
 ) -> Option<CpuEstimate> {
-    let &(_, _, native_seconds) = MEASURED
-        .iter()
-        .find(|(m, b, _)| *m == model && *b == benchmark)?;
+    let (_, _, native_seconds) = measured().find(|(m, b, _)| *m == model && *b == benchmark)?;
     let spec = find(benchmark).ok()?;
     let share = match (subset, subset_units(benchmark)) {
         (Some(n), Some(all)) => n.min(all) as f64 / all as f64,
@@ -201,7 +107,12 @@ mod tests {
 
     #[test]
     fn every_measured_run_names_a_browser_model_and_a_registered_benchmark() {
-        for &(model_id, benchmark, seconds) in MEASURED {
+        assert_eq!(
+            measured().count(),
+            MEASURED_TSV.lines().count() - 1,
+            "every line parses"
+        );
+        for (model_id, benchmark, seconds) in measured() {
             let model = brainprobe_models::registry::lookup(model_id).expect("registered");
             assert!(model.in_browser, "{model_id}: not served to browsers");
             assert!(BENCHMARKS.iter().any(|b| b.id == benchmark), "{benchmark}");
@@ -223,9 +134,8 @@ mod tests {
 
     #[test]
     fn a_subset_scales_the_measured_time_and_the_wasm_speed_divides_it() {
-        let Some(&(model, benchmark, native_seconds)) = MEASURED
-            .iter()
-            .find(|(_, b, _)| *b == "pereira2018-langnet")
+        let Some((model, benchmark, native_seconds)) =
+            measured().find(|(_, b, _)| *b == "pereira2018-langnet")
         else {
             panic!("no measured Pereira run");
         };
